@@ -1,0 +1,1 @@
+"""The domain core: records and pure functions. No Tk, no SQLite, no file formats."""

@@ -1,0 +1,282 @@
+"""The project definition file (TOML): read it into a `ProjectDefinition`, write one back.
+
+A coordinator sets a project up once and hands the file to accountants. A file
+with mistakes is refused as a whole, with every problem named by its key
+(`funding[2].share`) or, for a syntax error, its line and column.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable
+
+import tomli_w
+
+from reporter.domain.currency import currency_code
+from reporter.domain.errors import Problem, UserError, ValidationError
+from reporter.domain.model import (
+    Activity,
+    BudgetAmount,
+    BudgetLine,
+    Funder,
+    FundingAgreement,
+    Partner,
+    PlannedAmount,
+    Project,
+    ProjectDefinition,
+    ReportingPeriod,
+)
+from reporter.domain.money import parse_amount, parse_percent, plain
+from reporter.domain.validation import validate_definition
+
+TemplateLines = Callable[[str], tuple[BudgetLine, ...]]
+
+_SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities"}
+
+
+class _Section:
+    """Reads the keys of one table, recording a problem for each bad or unknown key."""
+
+    def __init__(self, data: Any, where: str, problems: list[Problem], allowed: set[str]) -> None:
+        self.where = where
+        self.problems = problems
+        if not isinstance(data, dict):
+            problems.append(Problem(where, "must be a table"))
+            data = {}
+        self.data = data
+        for key in sorted(set(data) - allowed):
+            problems.append(Problem(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})"))
+
+    def _fail(self, key: str, message: str) -> None:
+        self.problems.append(Problem(f"{self.where}.{key}", message))
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            self._fail(key, "is required")
+            return ""
+        if not isinstance(value, str):
+            self._fail(key, f"must be text in quotes, not {value!r}")
+            return ""
+        return value.strip()
+
+    def optional_text(self, key: str) -> str | None:
+        return self.text(key) or None if key in self.data else None
+
+    def day(self, key: str) -> date:
+        value = self.data.get(key)
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self._fail(key, "is required as a date (YYYY-MM-DD)" if value is None else f"{value!r} is not a date (YYYY-MM-DD)")
+        return date.min
+
+    def amount(self, key: str, required: bool = True) -> Decimal | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self._fail(key, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self._fail(key, f"{value!r} is not an amount")
+            return None
+        try:
+            return parse_amount(value, key)
+        except UserError as error:
+            self._fail(key, str(error).removeprefix(f"{key}: "))
+            return None
+
+    def percent(self, key: str) -> Decimal:
+        value = self.data.get(key)
+        if value is None:
+            self._fail(key, "is required (a percentage, e.g. 85)")
+            return Decimal(0)
+        try:
+            return parse_percent(value, key)
+        except UserError as error:
+            self._fail(key, str(error).removeprefix(f"{key}: "))
+            return Decimal(0)
+
+    def integer(self, key: str, required: bool = True) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self._fail(key, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._fail(key, f"{value!r} is not a whole number")
+            return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self._fail(key, f"must be true or false, not {value!r}")
+            return False
+        return value
+
+    def codes(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._fail(key, "must be a list of codes in quotes")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def tables(self, key: str) -> list[Any]:
+        value = self.data.get(key, [])
+        if not isinstance(value, list):
+            self._fail(key, "must be a list of tables")
+            return []
+        return value
+
+
+def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefinition:
+    """Read a project file; raise `ValidationError` listing every problem if it is not valid.
+
+    Without `[[budget_lines]]` the project takes the budget lines of its template.
+    """
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationError([Problem("", f"not valid TOML: {error}")], "The project file cannot be read:") from None
+    problems: list[Problem] = []
+    root = _Section(data, "file", problems, _SECTIONS)
+    head = _Section(data.get("project"), "project", problems,
+                    {"code", "title", "start", "end", "currency", "template", "contract_number"})
+    currency = head.text("currency", "EUR")
+    try:
+        currency = currency_code(currency, "project.currency") if currency else "EUR"
+    except UserError as error:
+        problems.append(Problem("project.currency", str(error).removeprefix("project.currency: ")))
+    project = Project(
+        code=head.text("code"),
+        title=head.text("title"),
+        start=head.day("start"),
+        end=head.day("end"),
+        currency=currency,
+        template=head.text("template", "generic"),
+        contract_number=head.text("contract_number", ""),
+    )
+
+    partners = []
+    for i, item in enumerate(root.tables("partners"), 1):
+        s = _Section(item, f"partners[{i}]", problems, {"code", "name", "country", "role", "vat_recoverable"})
+        partners.append(Partner(s.text("code"), s.text("name"), s.text("country", ""), s.text("role", "partner"),
+                                s.flag("vat_recoverable")))
+    funders = []
+    for i, item in enumerate(root.tables("funders"), 1):
+        s = _Section(item, f"funders[{i}]", problems, {"code", "name", "kind"})
+        funders.append(Funder(s.text("code"), s.text("name"), s.text("kind", "other")))
+    funding = []
+    for i, item in enumerate(root.tables("funding"), 1):
+        s = _Section(item, f"funding[{i}]", problems, {"partner", "funder", "share", "rule", "rounding", "residual",
+                                                         "cap", "budget_lines", "contract_number"})
+        funding.append(FundingAgreement(
+            funder=s.text("funder"), share_percent=s.percent("share"), partner=s.optional_text("partner"),
+            rule=s.text("rule", "exact"), rounding=s.text("rounding", "half-up"), residual=s.flag("residual"),
+            cap=s.amount("cap", required=False), budget_lines=s.codes("budget_lines"),
+            contract_number=s.text("contract_number", ""),
+        ))
+    if "budget_lines" in data:
+        lines = []
+        for i, item in enumerate(root.tables("budget_lines"), 1):
+            s = _Section(item, f"budget_lines[{i}]", problems, {"code", "name"})
+            lines.append(BudgetLine(s.text("code"), s.text("name")))
+        budget_lines = tuple(lines)
+    else:
+        try:
+            budget_lines = template_lines(project.template)
+        except UserError as error:
+            problems.append(Problem("project.template", str(error).removeprefix("template: ")))
+            budget_lines = ()
+    budget = []
+    for i, item in enumerate(root.tables("budget"), 1):
+        s = _Section(item, f"budget[{i}]", problems, {"partner", "line", "amount", "year", "activity"})
+        budget.append(BudgetAmount(s.text("partner"), s.text("line"), s.amount("amount") or Decimal(0),
+                                   s.integer("year", required=False), s.optional_text("activity")))
+    periods = []
+    for i, item in enumerate(root.tables("periods"), 1):
+        s = _Section(item, f"periods[{i}]", problems, {"number", "start", "end"})
+        periods.append(ReportingPeriod(s.integer("number") or 0, s.day("start"), s.day("end")))
+    activities = []
+    for i, item in enumerate(root.tables("activities"), 1):
+        s = _Section(item, f"activities[{i}]", problems, {"code", "title", "planned"})
+        plan = []
+        for j, planned in enumerate(s.tables("planned"), 1):
+            p = _Section(planned, f"activities[{i}].planned[{j}]", problems, {"year", "amount", "funder"})
+            plan.append(PlannedAmount(p.integer("year") or 0, p.amount("amount") or Decimal(0),
+                                      p.optional_text("funder")))
+        activities.append(Activity(s.text("code"), s.text("title"), tuple(plan)))
+
+    definition = ProjectDefinition(
+        project=project, partners=tuple(partners), funders=tuple(funders), funding=tuple(funding),
+        budget_lines=budget_lines, budget=tuple(budget), periods=tuple(periods), activities=tuple(activities),
+    )
+    if not problems:
+        problems = validate_definition(definition)
+    if problems:
+        raise ValidationError(problems, f"The project file has {len(problems)} problem(s); nothing was saved:")
+    return definition
+
+
+def render_project_file(definition: ProjectDefinition) -> str:
+    """The project file for a definition; reading it back gives the same definition.
+
+    Written section by section (`[project]`, then `[[partners]]`…) in the order
+    the README documents; tomli_w formats each value so quoting is always right.
+    """
+    p = definition.project
+    sections: list[tuple[str, dict[str, Any]]] = [("[project]", _drop_empty({
+        "code": p.code, "title": p.title, "start": p.start, "end": p.end, "currency": p.currency,
+        "template": p.template, "contract_number": p.contract_number}))]
+    sections += [("[[partners]]", {"code": x.code, "name": x.name, "country": x.country, "role": x.role,
+                                   "vat_recoverable": x.vat_recoverable}) for x in definition.partners]
+    sections += [("[[funders]]", {"code": f.code, "name": f.name, "kind": f.kind}) for f in definition.funders]
+    sections += [("[[funding]]", _funding_table(a)) for a in definition.funding]
+    sections += [("[[budget_lines]]", {"code": b.code, "name": b.name}) for b in definition.budget_lines]
+    sections += [("[[budget]]", _drop_empty({"partner": b.partner, "line": b.line, "amount": _number(b.amount),
+                                             "year": b.year, "activity": b.activity})) for b in definition.budget]
+    sections += [("[[periods]]", {"number": x.number, "start": x.start, "end": x.end}) for x in definition.periods]
+    for activity in definition.activities:
+        sections.append(("[[activities]]", {"code": activity.code, "title": activity.title}))
+        sections += [("[[activities.planned]]", _drop_empty({"year": x.year, "amount": _number(x.amount),
+                                                             "funder": x.funder})) for x in activity.plan]
+    lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
+    for header, table in sections:
+        lines += ["", header, *(tomli_w.dumps({key: value}).rstrip("\n") for key, value in table.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _funding_table(agreement: FundingAgreement) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    if agreement.partner:
+        table["partner"] = agreement.partner
+    table.update(funder=agreement.funder, share=_percent(agreement.share_percent), rule=agreement.rule,
+                 rounding=agreement.rounding, residual=agreement.residual)
+    if agreement.cap is not None:
+        table["cap"] = _number(agreement.cap)
+    if agreement.budget_lines:
+        table["budget_lines"] = list(agreement.budget_lines)
+    if agreement.contract_number:
+        table["contract_number"] = agreement.contract_number
+    return table
+
+
+def _number(amount: Decimal) -> Decimal:
+    """Amounts are written as exact TOML numbers with two decimals (read back as Decimal)."""
+    return Decimal(plain(amount))
+
+
+def _percent(share: Decimal) -> int | Decimal:
+    """85 rather than 85.0: whole percentages are written as whole numbers."""
+    return int(share) if share == share.to_integral_value() else share
+
+
+def _drop_empty(table: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in table.items() if value is not None and value != ""}

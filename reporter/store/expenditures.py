@@ -1,0 +1,212 @@
+"""Expenditure rows: insert, update, delete, and filtered, sorted pages straight from SQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from reporter.domain.errors import NotFound, UserError
+from reporter.domain.model import Expenditure
+from reporter.domain.money import from_cents, to_cents
+
+if TYPE_CHECKING:
+    from reporter.store.database import Store
+    from reporter.store.projects import ProjectIds
+
+# Sort keys a caller may ask for, and the SQL behind each; the number breaks ties.
+SORT_COLUMNS = {
+    "number": "e.number",
+    "date": "e.document_date",
+    "supplier": "e.supplier COLLATE NOCASE",
+    "document": "e.document_no COLLATE NOCASE",
+    "amount": "e.eligible_project_currency_cents",
+    "partner": "p.code",
+    "line": "bl.code",
+    "period": "rp.number",
+}
+
+_SELECT = """
+SELECT e.*, p.code AS partner, bl.code AS budget_line, a.code AS activity, rp.number AS period,
+       rp.status AS period_status
+FROM expenditures e
+JOIN partners p ON p.id = e.partner_id
+JOIN budget_lines bl ON bl.id = e.budget_line_id
+JOIN reporting_periods rp ON rp.id = e.period_id
+LEFT JOIN activities a ON a.id = e.activity_id
+"""
+
+
+@dataclass(frozen=True)
+class ExpenditureQuery:
+    """A filter, a sort and a page of a project's expenditure list."""
+
+    partner: str | None = None
+    budget_line: str | None = None
+    period: int | None = None
+    activity: str | None = None
+    text: str | None = None  # in supplier, document number or description
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "number"
+    descending: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Expenditure]
+    total: int  # rows matching the filter, on all pages
+    total_eligible: Decimal  # their eligible amount in the project's currency
+    offset: int
+    limit: int
+
+
+class ExpenditureStore:
+    def __init__(self, store: "Store") -> None:
+        self.store = store
+        self.db = store.db
+
+    def insert(self, ids: "ProjectIds", expenditure: Expenditure) -> Expenditure:
+        """Insert with a new id and the next internal number; call inside a transaction."""
+        from reporter.store.database import new_id, now
+
+        number = self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM expenditures WHERE project_id = ?",
+                                 [ids.project]).fetchone()[0]
+        saved = replace(expenditure, id=new_id(), number=number)
+        stamp = now()
+        self.store.insert("expenditures", {
+            "id": saved.id, "project_id": ids.project, "number": number, **_columns(ids, saved),
+            "created_at": stamp, "updated_at": stamp})
+        return saved
+
+    def update(self, ids: "ProjectIds", expenditure: Expenditure) -> None:
+        from reporter.store.database import now
+
+        old = self._row(expenditure.id)
+        changes = {k: v for k, v in _columns(ids, expenditure).items() if old[k] != v}
+        if changes:
+            self.store.update("expenditures", old, {**changes, "updated_at": now()})
+
+    def delete(self, expenditure_id: str) -> None:
+        self.store.delete("expenditures", self._row(expenditure_id))
+
+    def _row(self, expenditure_id: str) -> dict[str, Any]:
+        row = next(self.db.query("SELECT * FROM expenditures WHERE id = ?", [expenditure_id]), None)
+        if row is None:
+            raise NotFound(f"expenditure {expenditure_id} does not exist")
+        return row
+
+    def get(self, project_id: str, reference: str | int) -> Expenditure:
+        """By internal number (`17`) or by id."""
+        text = str(reference).strip().lstrip("#")
+        column = "e.number" if text.isdigit() else "e.id"
+        row = next(self.db.query(f"{_SELECT} WHERE e.project_id = ? AND {column} = ?",
+                                 [project_id, int(text) if text.isdigit() else text]), None)
+        if row is None:
+            raise NotFound(f"expenditure: no expenditure {reference} in this project")
+        return _expenditure(row)
+
+    def period_status(self, expenditure_id: str) -> tuple[int, str]:
+        row = next(self.db.query("""SELECT rp.number, rp.status FROM expenditures e
+                                    JOIN reporting_periods rp ON rp.id = e.period_id WHERE e.id = ?""",
+                                 [expenditure_id]))
+        return row["number"], row["status"]
+
+    def page(self, ids: "ProjectIds", query: ExpenditureQuery) -> Page:
+        where, args = ["e.project_id = ?"], [ids.project]
+        for value, column, known, what in (
+            (query.partner, "e.partner_id", ids.partners, "partner"),
+            (query.budget_line, "e.budget_line_id", ids.budget_lines, "budget line"),
+            (query.activity, "e.activity_id", ids.activities, "activity"),
+            (query.period, "e.period_id", ids.periods, "period"),
+        ):
+            if value is not None:
+                if value not in known:
+                    raise NotFound(f"filter: no {what} {value!r} in this project")
+                where.append(f"{column} = ?")
+                args.append(known[value])
+        if query.text:
+            where.append("(e.supplier LIKE ? ESCAPE '\\' OR e.document_no LIKE ? ESCAPE '\\'"
+                         " OR e.description LIKE ? ESCAPE '\\')")
+            args += ["%" + _escape_like(query.text) + "%"] * 3
+        if query.date_from:
+            where.append("e.document_date >= ?")
+            args.append(query.date_from.isoformat())
+        if query.date_to:
+            where.append("e.document_date <= ?")
+            args.append(query.date_to.isoformat())
+        if query.sort not in SORT_COLUMNS:
+            raise UserError(f"sort: {query.sort!r} is not one of {', '.join(SORT_COLUMNS)}")
+        if not 1 <= query.limit <= 10_000 or query.offset < 0:
+            raise UserError("page: the page size must be 1 to 10000 and the offset not negative")
+        condition = " AND ".join(where)
+        direction = "DESC" if query.descending else "ASC"
+        total, total_cents = self.db.execute(
+            f"SELECT count(*), coalesce(sum(e.eligible_project_currency_cents), 0) FROM expenditures e WHERE {condition}",
+            args).fetchone()
+        rows = self.db.query(
+            f"{_SELECT} WHERE {condition} ORDER BY {SORT_COLUMNS[query.sort]} {direction}, e.number {direction}"
+            " LIMIT ? OFFSET ?", [*args, query.limit, query.offset])
+        return Page([_expenditure(r) for r in rows], total, from_cents(total_cents), query.offset, query.limit)
+
+    def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
+        """Earlier suppliers starting with `prefix`, most used first (for autocompletion)."""
+        pattern = _escape_like(prefix) + "%"
+        return [r["supplier"] for r in self.db.query(
+            """SELECT supplier, count(*) AS uses FROM expenditures
+               WHERE project_id = ? AND supplier LIKE ? ESCAPE '\\'
+               GROUP BY supplier ORDER BY uses DESC, supplier LIMIT ?""", [project_id, pattern, limit])]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
+    return {
+        "partner_id": ids.partners[e.partner],
+        "budget_line_id": ids.budget_lines[e.budget_line],
+        "activity_id": ids.activities[e.activity] if e.activity else None,
+        "period_id": ids.periods[e.period],
+        "document_date": e.document_date.isoformat(),
+        "document_no": e.document_no,
+        "supplier": e.supplier,
+        "description": e.description,
+        "currency": e.currency,
+        "gross_cents": to_cents(e.gross),
+        "vat_cents": to_cents(e.vat),
+        "eligible_cents": to_cents(e.eligible),
+        "exchange_rate": None if e.rate is None else str(e.rate),
+        "eligible_project_currency_cents": to_cents(e.eligible_project_currency),
+        "payment_date": e.payment_date.isoformat() if e.payment_date else None,
+        "attachments": json.dumps(list(e.attachments), ensure_ascii=False),
+        "notes": e.notes,
+    }
+
+
+def _expenditure(row: dict[str, Any]) -> Expenditure:
+    return Expenditure(
+        id=row["id"],
+        number=row["number"],
+        partner=row["partner"],
+        budget_line=row["budget_line"],
+        period=row["period"],
+        activity=row["activity"],
+        document_date=date.fromisoformat(row["document_date"]),
+        document_no=row["document_no"],
+        supplier=row["supplier"],
+        description=row["description"],
+        currency=row["currency"],
+        gross=from_cents(row["gross_cents"]),
+        vat=from_cents(row["vat_cents"]),
+        eligible=from_cents(row["eligible_cents"]),
+        rate=None if row["exchange_rate"] is None else Decimal(row["exchange_rate"]),
+        eligible_project_currency=from_cents(row["eligible_project_currency_cents"]),
+        payment_date=date.fromisoformat(row["payment_date"]) if row["payment_date"] else None,
+        attachments=tuple(json.loads(row["attachments"])),
+        notes=row["notes"],
+    )

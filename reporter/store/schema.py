@@ -1,0 +1,174 @@
+"""The database schema as numbered migrations, applied in order at start-up.
+
+Tables and columns are named for people who open the file with other tools.
+Money is integer cents (`*_cents`); percentages and exchange rates are exact
+decimal text; dates are ISO text (YYYY-MM-DD).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "grant_reporter"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: str) -> None:
+    """Run statements one by one: `executescript` would commit mid-migration."""
+    for statement in statements.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_core_schema")
+def core_schema(db: Database) -> None:
+    _run(db, """
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE CHECK (code <> ''),
+    title TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+    template TEXT NOT NULL,
+    contract_number TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (end_date >= start_date)
+);
+CREATE TABLE partners (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    code TEXT NOT NULL CHECK (code <> ''),
+    name TEXT NOT NULL,
+    country TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL CHECK (role IN ('lead', 'partner')),
+    vat_recoverable INTEGER NOT NULL CHECK (vat_recoverable IN (0, 1)),
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, code)
+);
+CREATE TABLE funders (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    code TEXT NOT NULL CHECK (code <> ''),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('eu', 'state', 'municipality', 'foundation', 'own', 'sponsor', 'other')),
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, code)
+);
+CREATE TABLE budget_lines (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    code TEXT NOT NULL CHECK (code <> ''),
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, code)
+);
+CREATE TABLE activities (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    code TEXT NOT NULL CHECK (code <> ''),
+    title TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, code)
+);
+CREATE TABLE activity_plan (
+    id TEXT PRIMARY KEY,
+    activity_id TEXT NOT NULL REFERENCES activities(id),
+    year INTEGER NOT NULL,
+    funder_id TEXT REFERENCES funders(id),
+    amount_cents INTEGER NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX activity_plan_key ON activity_plan (activity_id, year, coalesce(funder_id, ''));
+CREATE TABLE funding_agreements (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    partner_id TEXT REFERENCES partners(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    share_percent TEXT NOT NULL,
+    rule TEXT NOT NULL CHECK (rule IN ('exact', 'max', 'min')),
+    rounding TEXT NOT NULL CHECK (rounding IN ('down', 'half-up')),
+    is_residual INTEGER NOT NULL CHECK (is_residual IN (0, 1)),
+    cap_cents INTEGER CHECK (cap_cents IS NULL OR cap_cents >= 0),
+    contract_number TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX funding_agreements_key ON funding_agreements (project_id, coalesce(partner_id, ''), funder_id);
+CREATE TABLE funding_agreement_lines (
+    funding_agreement_id TEXT NOT NULL REFERENCES funding_agreements(id) ON DELETE CASCADE,
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    PRIMARY KEY (funding_agreement_id, budget_line_id)
+);
+CREATE TABLE budgets (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    year INTEGER,
+    activity_id TEXT REFERENCES activities(id),
+    amount_cents INTEGER NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX budgets_key ON budgets (partner_id, budget_line_id, coalesce(year, 0), coalesce(activity_id, ''));
+CREATE TABLE reporting_periods (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    number INTEGER NOT NULL CHECK (number >= 1),
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'submitted')),
+    submitted_at TEXT,
+    UNIQUE (project_id, number),
+    CHECK (end_date >= start_date)
+);
+CREATE TABLE exchange_rates (
+    currency TEXT NOT NULL CHECK (length(currency) = 3 AND currency = upper(currency)),
+    month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]'),
+    rate TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (currency, month)
+);
+CREATE TABLE expenditures (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    number INTEGER NOT NULL,
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    activity_id TEXT REFERENCES activities(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    document_date TEXT NOT NULL,
+    document_no TEXT NOT NULL,
+    supplier TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    currency TEXT NOT NULL CHECK (length(currency) = 3),
+    gross_cents INTEGER NOT NULL,
+    vat_cents INTEGER NOT NULL DEFAULT 0,
+    eligible_cents INTEGER NOT NULL,
+    exchange_rate TEXT,
+    eligible_project_currency_cents INTEGER NOT NULL,
+    payment_date TEXT,
+    attachments TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(attachments)),
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (project_id, number),
+    CHECK (abs(vat_cents) <= abs(gross_cents) AND abs(eligible_cents) <= abs(gross_cents))
+);
+CREATE INDEX expenditures_by_partner ON expenditures (project_id, partner_id, period_id);
+CREATE INDEX expenditures_by_line ON expenditures (project_id, budget_line_id);
+CREATE INDEX expenditures_by_period ON expenditures (period_id);
+CREATE INDEX expenditures_by_date ON expenditures (project_id, document_date);
+CREATE INDEX expenditures_by_document ON expenditures (project_id, supplier, document_no);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    changed_at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    old_values TEXT CHECK (old_values IS NULL OR json_valid(old_values)),
+    new_values TEXT CHECK (new_values IS NULL OR json_valid(new_values))
+);
+CREATE INDEX audit_log_by_record ON audit_log (table_name, record_id)
+""")
