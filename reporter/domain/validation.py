@@ -243,17 +243,10 @@ def complete_expenditure(
 
     `rate_for_month(currency, 'YYYY-MM')` gives a stored rate per euro or None.
     """
-    problems: list[Problem] = []
     project = definition.project
     partner = definition.partner(draft.partner)
-    if partner is None:
-        known = ", ".join(p.code for p in definition.partners) or "none"
-        problems.append(Problem("partner", f"unknown partner {draft.partner!r} in {project.code} (known: {known})"))
-    if draft.budget_line not in {b.code for b in definition.budget_lines}:
-        known = ", ".join(b.code for b in definition.budget_lines) or "none"
-        problems.append(Problem("line", f"unknown budget line {draft.budget_line!r} (known: {known})"))
-    if draft.activity is not None and draft.activity not in {a.code for a in definition.activities}:
-        problems.append(Problem("activity", f"unknown activity {draft.activity!r}"))
+    problems = reference_problems(
+        {"partner": draft.partner, "line": draft.budget_line, "activity": draft.activity or ""}, definition)
     if not project.start <= draft.document_date <= project.end:
         problems.append(
             Problem("date", f"{draft.document_date} is outside the project ({project.start} – {project.end})")
@@ -302,6 +295,21 @@ def complete_expenditure(
         ),
         [],
     )
+
+
+def reference_problems(fields: Mapping[str, str], definition: ProjectDefinition) -> list[Problem]:
+    """Codes in the fields that the project does not know (checked even when other fields fail to parse)."""
+    problems = []
+    code = definition.project.code
+    for name, what, known in (
+        ("partner", "partner", [p.code for p in definition.partners]),
+        ("line", "budget line", [b.code for b in definition.budget_lines]),
+        ("activity", "activity", [a.code for a in definition.activities]),
+    ):
+        value = (fields.get(name) or "").strip()
+        if value and value not in known:
+            problems.append(Problem(name, f"unknown {what} {value!r} in {code} (known: {', '.join(known) or 'none'})"))
+    return problems
 
 
 def default_eligible(gross: Decimal, vat: Decimal, vat_recoverable: bool) -> Decimal:

@@ -9,7 +9,7 @@ from typing import Mapping
 from reporter.domain.errors import Conflict, ValidationError
 from reporter.domain.model import Expenditure, ProjectDefinition
 from reporter.domain.money import plain
-from reporter.domain.validation import complete_expenditure, default_eligible, parse_expenditure_fields
+from reporter.domain.validation import complete_expenditure, default_eligible, parse_expenditure_fields, reference_problems
 from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery, Page
 
@@ -91,7 +91,9 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
 
 def _complete(store: Store, definition: ProjectDefinition, fields: Mapping[str, str]) -> Expenditure:
     draft, problems = parse_expenditure_fields(fields)
-    if draft is not None:
+    if draft is None:
+        problems += reference_problems(fields, definition)
+    else:
         expenditure, problems = complete_expenditure(draft, definition, store.rates.get)
     if problems:
         raise ValidationError(problems, f"The expenditure has {len(problems)} problem(s); nothing was saved:")

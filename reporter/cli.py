@@ -1,0 +1,504 @@
+"""The command line: a thin front end over `reporter.services`.
+
+It parses arguments, calls one service, and prints the result as text or, with
+`--json`, as JSON (amounts as strings with two decimals). A mistake the user
+can fix prints one line and exits 2; anything else is an internal error that
+is logged with its traceback and exits 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from reporter import __version__
+from reporter.domain.errors import UserError
+from reporter.domain.money import format_amount, plain
+from reporter.paths import default_database, demo_database, log_file
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+
+log = logging.getLogger("reporter")
+
+# Expenditure fields and the options that set them (`--document` sets "document").
+_EXPENSE_OPTIONS = {
+    "partner": "partner code, e.g. LP",
+    "line": "budget line code, e.g. STAFF",
+    "date": "document date, YYYY-MM-DD",
+    "document": "document number, e.g. SF-2024/0117",
+    "supplier": "supplier or payee",
+    "gross": "gross amount, e.g. 1210.00 or 1 210,00",
+    "vat": "VAT included in the gross amount",
+    "eligible": "eligible amount (default: gross, less VAT the partner recovers)",
+    "currency": "document currency (default: the project's)",
+    "rate": "units of the document currency per euro (default: the stored rate of the month)",
+    "period": "reporting period number (default: the period containing the date)",
+    "activity": "activity code",
+    "description": "what was bought or paid",
+    "paid": "payment date, YYYY-MM-DD",
+    "notes": "internal notes",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging()
+    try:
+        if args.command is None:
+            return _overview(args)
+        return args.handler(args)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; nothing more was written", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Exception as error:  # noqa: BLE001 - the boundary: report, log, never lose it
+        log.exception("internal error in %s", " ".join(sys.argv))
+        print(f"internal error: {type(error).__name__}: {error}\nDetails are in the log: {log_file()}",
+              file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _configure_logging() -> None:
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+# Output helpers
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, (date, Path)):
+        return str(value) if isinstance(value, Path) else value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _to_json(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[], str]) -> None:
+    if args.json:
+        print(json.dumps(_to_json(data), ensure_ascii=False, indent=2))
+    else:
+        print(text())
+
+
+def _money(amount: Decimal) -> str:
+    return format_amount(amount, "en")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _open(args: argparse.Namespace):
+    from reporter.store import Store
+
+    return Store.open(_database(args))
+
+
+def _database(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_database()
+
+
+# Commands
+
+
+def _overview(args: argparse.Namespace) -> int:
+    from reporter.services.projects import list_projects
+
+    store = _open(args)
+    try:
+        projects = list_projects(store)
+    finally:
+        store.close()
+    _emit(args, {"database": _database(args), "projects": projects}, lambda: "\n".join([
+        f"Grant Reporter {__version__}: expenditure by funder, co-financing checks, funder reports.",
+        f"Database: {_database(args)}",
+        "",
+        _projects_text(projects) if projects else
+        "No projects yet. Load a project file with 'grant-reporter load FILE',\n"
+        "or try the demo: 'grant-reporter demo' (writes a separate demo database).",
+        "",
+        "Commands: init, load, export-project, projects, expense add|edit|delete|list,",
+        "          convert, rate set|list, templates, backup, restore, demo.",
+        "Help for any of them: grant-reporter COMMAND --help",
+    ]))
+    return 0
+
+
+def _projects_text(projects: list) -> str:
+    return _table(
+        ["code", "title", "period", "cur", "partners", "expenditures", "eligible"],
+        [[p.code, p.title[:48], f"{p.start} – {p.end}", p.currency, str(p.partners), str(p.expenditures),
+          _money(p.eligible_total)] for p in projects],
+        right=(4, 5, 6),
+    )
+
+
+def _init(args: argparse.Namespace) -> int:
+    store = _open(args)
+    store.close()
+    _emit(args, {"database": _database(args)}, lambda: f"Database ready: {_database(args)}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from reporter.services.projects import load_project_file
+
+    store = _open(args)
+    try:
+        result = load_project_file(store, Path(args.file))
+    finally:
+        store.close()
+    s = result.summary
+    verb = "created" if s.created else ("updated" if s.changed else "unchanged")
+    _emit(args, {"project": result.code, "result": verb, "inserted": s.inserted, "updated": s.updated,
+                 "deleted": s.deleted},
+          lambda: f"Project {result.code} {verb}" + (
+              f" ({s.inserted} added, {s.updated} changed, {s.deleted} removed)" if s.changed else ""))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from reporter.services.projects import export_project
+
+    store = _open(args)
+    try:
+        text = export_project(store, args.code)
+    finally:
+        store.close()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Project {args.code} written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _projects(args: argparse.Namespace) -> int:
+    from reporter.services.projects import list_projects
+
+    store = _open(args)
+    try:
+        projects = list_projects(store)
+    finally:
+        store.close()
+    _emit(args, projects, lambda: _projects_text(projects) if projects else "No projects.")
+    return 0
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from reporter.templates import list_templates
+
+    templates = list_templates()
+    _emit(args, [{"id": t.id, "name": t.name, "languages": t.languages,
+                  "budget_lines": [line.code for line in t.budget_lines]} for t in templates],
+          lambda: _table(["id", "name", "budget lines"],
+                         [[t.id, t.name, " ".join(line.code for line in t.budget_lines)] for t in templates]))
+    return 0
+
+
+def _expense_fields(args: argparse.Namespace) -> dict[str, str]:
+    fields = {name: getattr(args, name) for name in _EXPENSE_OPTIONS if getattr(args, name, None) is not None}
+    if args.attachment is not None:
+        fields["attachments"] = "; ".join(args.attachment)
+    return fields
+
+
+def _expense_text(e) -> str:
+    amount = f"{_money(e.eligible)} {e.currency}"
+    rate = f" at {e.rate}" if e.rate is not None else ""
+    return (f"#{e.number} {e.document_date} {e.document_no} {e.supplier}: eligible {amount}{rate}"
+            f" → {_money(e.eligible_project_currency)} (partner {e.partner}, line {e.budget_line},"
+            f" period {e.period})")
+
+
+def _expense_add(args: argparse.Namespace) -> int:
+    from reporter.services.expenditures import add_expenditure
+
+    store = _open(args)
+    try:
+        saved = add_expenditure(store, args.project, _expense_fields(args))
+    finally:
+        store.close()
+    _emit(args, saved, lambda: "Saved " + _expense_text(saved))
+    return 0
+
+
+def _expense_edit(args: argparse.Namespace) -> int:
+    from reporter.services.expenditures import edit_expenditure
+
+    changes = _expense_fields(args)
+    if not changes:
+        raise UserError("expense edit: give at least one field to change, e.g. --gross 100.00")
+    store = _open(args)
+    try:
+        saved = edit_expenditure(store, args.project, args.reference, changes)
+    finally:
+        store.close()
+    _emit(args, saved, lambda: "Saved " + _expense_text(saved))
+    return 0
+
+
+def _expense_delete(args: argparse.Namespace) -> int:
+    from reporter.services.expenditures import delete_expenditure, get_expenditure
+
+    store = _open(args)
+    try:
+        if not args.yes and sys.stdin.isatty():
+            target = get_expenditure(store, args.project, args.reference)
+            answer = input(f"Delete {_expense_text(target)}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing deleted.")
+                return 0
+        deleted = delete_expenditure(store, args.project, args.reference)
+    finally:
+        store.close()
+    _emit(args, deleted, lambda: "Deleted " + _expense_text(deleted))
+    return 0
+
+
+def _expense_list(args: argparse.Namespace) -> int:
+    from reporter.services.expenditures import list_expenditures
+    from reporter.store.expenditures import ExpenditureQuery
+
+    query = ExpenditureQuery(
+        partner=args.partner, budget_line=args.line, period=args.period, activity=args.activity, text=args.search,
+        date_from=_iso_date(args.date_from, "--from"), date_to=_iso_date(args.date_to, "--to"),
+        sort=args.sort, descending=args.desc, limit=args.limit, offset=(args.page - 1) * args.limit,
+    )
+    store = _open(args)
+    try:
+        page = list_expenditures(store, args.project, query)
+    finally:
+        store.close()
+
+    def text() -> str:
+        if not page.rows:
+            return "No expenditure matches."
+        rows = [[str(e.number), str(e.document_date), e.partner, e.budget_line, str(e.period), e.document_no[:18],
+                 e.supplier[:30], f"{_money(e.gross)} {e.currency}", _money(e.eligible_project_currency)]
+                for e in page.rows]
+        last = page.offset + len(page.rows)
+        return "\n".join([
+            _table(["no.", "date", "partner", "line", "per.", "document", "supplier", "gross", "eligible"], rows,
+                   right=(0, 7, 8)),
+            f"{page.offset + 1}–{last} of {page.total}; eligible total of all {page.total}: "
+            f"{_money(page.total_eligible)}",
+        ])
+
+    _emit(args, {"total": page.total, "total_eligible": page.total_eligible, "offset": page.offset,
+                 "limit": page.limit, "rows": page.rows}, text)
+    return 0
+
+
+def _iso_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: {text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from reporter.services.currency import convert_to_euro
+
+    store = _open(args)
+    try:
+        c = convert_to_euro(store, args.amount, args.currency, args.month, args.rate)
+    finally:
+        store.close()
+    _emit(args, c, lambda: f"{_money(c.amount)} {c.currency} = {_money(c.euro)} EUR "
+                           f"(rate {c.rate} per euro, {c.rate_source}{', ' + c.month if c.month else ''})")
+    return 0
+
+
+def _rate_set(args: argparse.Namespace) -> int:
+    from reporter.services.currency import set_rate
+
+    store = _open(args)
+    try:
+        rate = set_rate(store, args.currency, args.month, args.rate, args.source or "")
+    finally:
+        store.close()
+    _emit(args, rate, lambda: f"Stored 1 EUR = {rate.rate} {rate.currency} for {rate.month}")
+    return 0
+
+
+def _rate_list(args: argparse.Namespace) -> int:
+    from reporter.services.currency import list_rates
+
+    store = _open(args)
+    try:
+        rates = list_rates(store, args.currency)
+    finally:
+        store.close()
+    _emit(args, rates, lambda: _table(["currency", "month", "per euro", "source"],
+                                      [[r.currency, r.month, str(r.rate), r.source] for r in rates], right=(2,))
+          if rates else "No rates stored.")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from reporter.services.maintenance import backup_now, list_backups
+
+    if args.list:
+        found = list_backups(_database(args))
+        _emit(args, found, lambda: "\n".join(str(p) for p in found) or "No backups.")
+        return 0
+    store = _open(args)
+    try:
+        path = backup_now(store, keep=args.keep)
+    finally:
+        store.close()
+    _emit(args, {"backup": path}, lambda: f"Backup written: {path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from reporter.services.maintenance import restore
+
+    safety = restore(_database(args), Path(args.file))
+    _emit(args, {"restored": args.file, "previous_state": safety},
+          lambda: f"Restored {_database(args)} from {args.file}\nThe state before the restore is kept in {safety}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from reporter.services.demo import create_demo
+    from reporter.store import Store
+
+    path = Path(args.db) if args.db else demo_database()
+    store = Store.open(path)
+    try:
+        summary = create_demo(store)
+    finally:
+        store.close()
+    _emit(args, {"database": path, **_to_json(summary)},
+          lambda: f"Demo database written: {path}\nProjects: {', '.join(summary.projects)}; "
+                  f"{summary.expenditures} expenditures.\nOpen it with: grant-reporter --db {path}")
+    return 0
+
+
+# The parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grant-reporter",
+        description="Expenditure by funder, co-financing checks and funder-format reports. "
+                    "Without a command: an overview of the database.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", metavar="PATH", help=f"database file (default: {default_database()})")
+    parser.add_argument("--json", action="store_true", help="print data as JSON")
+    parser.set_defaults(command=None)
+    # Every sub-command also accepts --db and --json after its name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print data as JSON")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], help: str,
+                under: Any = commands) -> argparse.ArgumentParser:
+        sub = under.add_parser(name, parents=[common], help=help, description=help)
+        sub.set_defaults(handler=handler, command=name)
+        return sub
+
+    command("init", _init, "create the database, or bring it up to date")
+    sub = command("load", _load, "create or update a project from a project file (TOML)")
+    sub.add_argument("file", help="project file")
+    sub = command("export-project", _export, "write a project's definition as a project file")
+    sub.add_argument("code", help="project code")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    command("projects", _projects, "list the projects")
+    command("templates", _templates, "list the funder templates")
+
+    expense = commands.add_parser("expense", help="add, edit, delete or list expenditure")
+    expense_commands = expense.add_subparsers(title="expense commands", metavar="ACTION", required=True)
+    sub = command("add", _expense_add, "add one expenditure", expense_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    _add_expense_options(sub, required=("partner", "line", "date", "document", "supplier", "gross"))
+    sub = command("edit", _expense_edit, "change fields of one expenditure", expense_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("reference", help="internal number (e.g. 17) or id")
+    _add_expense_options(sub, required=())
+    sub = command("delete", _expense_delete, "delete one expenditure", expense_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("reference", help="internal number (e.g. 17) or id")
+    sub.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sub = command("list", _expense_list, "list expenditure, filtered, sorted and paged", expense_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", help="partner code")
+    sub.add_argument("--line", help="budget line code")
+    sub.add_argument("--period", type=int, help="reporting period number")
+    sub.add_argument("--activity", help="activity code")
+    sub.add_argument("--search", help="text in supplier, document number or description")
+    sub.add_argument("--from", dest="date_from", metavar="DATE", help="document date from (YYYY-MM-DD)")
+    sub.add_argument("--to", dest="date_to", metavar="DATE", help="document date to (YYYY-MM-DD)")
+    from reporter.store.expenditures import SORT_COLUMNS
+
+    sub.add_argument("--sort", default="number", choices=sorted(SORT_COLUMNS), help="sort by (default: number)")
+    sub.add_argument("--desc", action="store_true", help="sort in descending order")
+    sub.add_argument("--limit", type=int, default=50, help="rows per page (default: 50)")
+    sub.add_argument("--page", type=int, default=1, help="page number (default: 1)")
+
+    sub = command("convert", _convert, "convert an amount to euro")
+    sub.add_argument("amount", help="amount, e.g. '1 234,56'")
+    sub.add_argument("currency", help="ISO 4217 code, e.g. PLN, LTL")
+    sub.add_argument("--month", metavar="YYYY-MM", help="use the stored rate of this month (default: this month)")
+    sub.add_argument("--rate", help="use this rate per euro instead of a stored one")
+
+    rate = commands.add_parser("rate", help="store or list monthly exchange rates")
+    rate_commands = rate.add_subparsers(title="rate commands", metavar="ACTION", required=True)
+    sub = command("set", _rate_set, "store a month's rate (units per euro)", rate_commands)
+    sub.add_argument("currency", help="ISO 4217 code, e.g. USD")
+    sub.add_argument("month", metavar="YYYY-MM")
+    sub.add_argument("rate", help="units of the currency per euro, e.g. 1.0823")
+    sub.add_argument("--source", help="where the rate comes from, e.g. 'EC accounting rate'")
+    sub = command("list", _rate_list, "list stored rates", rate_commands)
+    sub.add_argument("currency", nargs="?", help="only this currency")
+
+    sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
+    sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")
+    sub.add_argument("--list", action="store_true", help="list the backups instead")
+    sub = command("restore", _restore, "replace the database with a backup (the current state is backed up first)")
+    sub.add_argument("file", help="backup file")
+    command("demo", _demo, f"create the demo database (default: {demo_database()})")
+    return parser
+
+
+def _add_expense_options(parser: argparse.ArgumentParser, required: Sequence[str]) -> None:
+    for name, help in _EXPENSE_OPTIONS.items():
+        parser.add_argument(f"--{name}", required=name in required, help=help)
+    parser.add_argument("--attachment", action="append", metavar="REF",
+                        help="attachment reference (file name or archive number); repeat for several")

@@ -1,0 +1,107 @@
+"""Shared fixtures: a small Interreg-like project, loaded into an in-memory or file database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reporter.services.projects import load_project_file
+from reporter.store import Store
+
+SMALL_PROJECT = """\
+[project]
+code = "LLI-501"
+title = "Bibliotekos be sienų / Bibliotēkas bez sienām"
+start = 2024-01-01
+end = 2025-12-31
+currency = "EUR"
+template = "interreg-lv-lt-2014-2020"
+contract_number = "LLI-501/2023"
+
+[[partners]]
+code = "LP"
+name = "Šiaulių apskrities Povilo Višinskio viešoji biblioteka"
+country = "LT"
+role = "lead"
+
+[[partners]]
+code = "PP2"
+name = "Jelgavas pilsētas bibliotēka"
+country = "LV"
+vat_recoverable = true
+
+[[funders]]
+code = "ERDF"
+name = "European Regional Development Fund"
+kind = "eu"
+
+[[funders]]
+code = "MUN"
+name = "Šiaulių miesto savivaldybė"
+kind = "municipality"
+
+[[funding]]
+funder = "ERDF"
+share = 85
+rounding = "down"
+cap = 170000.00
+
+[[funding]]
+funder = "MUN"
+share = 15
+residual = true
+
+[[budget]]
+partner = "LP"
+line = "STAFF"
+amount = 40000.00
+
+[[budget]]
+partner = "PP2"
+line = "TRAVEL"
+amount = "5 000,00"
+
+[[periods]]
+number = 1
+start = 2024-01-01
+end = 2024-06-30
+
+[[periods]]
+number = 2
+start = 2024-07-01
+end = 2025-12-31
+"""
+
+
+@pytest.fixture
+def store():
+    store = Store.in_memory()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def project_file(tmp_path: Path) -> Path:
+    path = tmp_path / "project.toml"
+    path.write_text(SMALL_PROJECT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(store: Store, project_file: Path) -> str:
+    """The small project loaded into the in-memory store; returns its code."""
+    return load_project_file(store, project_file).code
+
+
+def expense(**overrides: str) -> dict[str, str]:
+    """The text fields of a valid expenditure of the small project, with overrides."""
+    fields = {"partner": "LP", "line": "STAFF", "date": "2024-03-05", "document": "SF-2024/0117",
+              "supplier": "UAB „Žalia knyga“", "gross": "1210.00", "vat": "210.00"}
+    fields.update(overrides)
+    return fields
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    """Rows in every table: what 'nothing was written' is checked against."""
+    return {name: store.db[name].count for name in store.db.table_names()}
