@@ -218,11 +218,20 @@ def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefin
         project=project, partners=tuple(partners), funders=tuple(funders), funding=tuple(funding),
         budget_lines=budget_lines, budget=tuple(budget), periods=tuple(periods), activities=tuple(activities),
     )
-    if not problems:
-        problems = validate_definition(definition)
+    problems += _beyond(problems, validate_definition(definition))
     if problems:
         raise ValidationError(problems, f"The project file has {len(problems)} problem(s); nothing was saved:")
     return definition
+
+
+def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem]:
+    """Validation problems not caused by a value that failed to parse (its placeholder would mislead)."""
+    failed = [p.where for p in parse_problems]
+
+    def related(where: str) -> bool:
+        return any(where.startswith(f) or f.startswith(where) for f in failed)
+
+    return [p for p in found if not related(p.where)]
 
 
 def render_project_file(definition: ProjectDefinition) -> str:

@@ -105,3 +105,12 @@ def expense(**overrides: str) -> dict[str, str]:
 def row_counts(store: Store) -> dict[str, int]:
     """Rows in every table: what 'nothing was written' is checked against."""
     return {name: store.db[name].count for name in store.db.table_names()}
+
+
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path_factory, monkeypatch):
+    """Keep the default database, backups and the log of every test out of the real home folder."""
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+    return home

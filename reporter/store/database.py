@@ -48,6 +48,8 @@ class Store:
         self.db = db
         self.path = path
         self.user_name = current_user()
+        # SQLite's LIKE and lower() fold ASCII only; searches must find "Šiaulių" by "šiaulių".
+        db.conn.create_function("fold", 1, lambda text: text.casefold() if text else text, deterministic=True)
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore

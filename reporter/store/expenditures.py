@@ -130,9 +130,9 @@ class ExpenditureStore:
                 where.append(f"{column} = ?")
                 args.append(known[value])
         if query.text:
-            where.append("(e.supplier LIKE ? ESCAPE '\\' OR e.document_no LIKE ? ESCAPE '\\'"
-                         " OR e.description LIKE ? ESCAPE '\\')")
-            args += ["%" + _escape_like(query.text) + "%"] * 3
+            where.append("(fold(e.supplier) LIKE ? ESCAPE '\\' OR fold(e.document_no) LIKE ? ESCAPE '\\'"
+                         " OR fold(e.description) LIKE ? ESCAPE '\\')")
+            args += ["%" + _escape_like(query.text.casefold()) + "%"] * 3
         if query.date_from:
             where.append("e.document_date >= ?")
             args.append(query.date_from.isoformat())
@@ -155,10 +155,10 @@ class ExpenditureStore:
 
     def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
         """Earlier suppliers starting with `prefix`, most used first (for autocompletion)."""
-        pattern = _escape_like(prefix) + "%"
+        pattern = _escape_like(prefix.casefold()) + "%"
         return [r["supplier"] for r in self.db.query(
             """SELECT supplier, count(*) AS uses FROM expenditures
-               WHERE project_id = ? AND supplier LIKE ? ESCAPE '\\'
+               WHERE project_id = ? AND fold(supplier) LIKE ? ESCAPE '\\'
                GROUP BY supplier ORDER BY uses DESC, supplier LIMIT ?""", [project_id, pattern, limit])]
 
 

@@ -1,0 +1,209 @@
+"""Adding, editing, deleting and listing expenditure through the services."""
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import SMALL_PROJECT, expense, row_counts
+from reporter.domain.errors import Conflict, NotFound, ValidationError
+from reporter.domain.money import D
+from reporter.services.currency import set_rate
+from reporter.services.expenditures import (
+    add_expenditure,
+    delete_expenditure,
+    edit_expenditure,
+    get_expenditure,
+    list_expenditures,
+    suggest_suppliers,
+)
+from reporter.services.projects import load_project_file
+from reporter.store.expenditures import ExpenditureQuery
+
+
+def test_add__numbers_documents_and_puts_them_in_the_period_of_their_date(store, project):
+    first = add_expenditure(store, project, expense(date="2024-03-05"))
+    second = add_expenditure(store, project, expense(date="2024-08-01", document="SF-2024/0301"))
+    assert (first.number, first.period) == (1, 1)
+    assert (second.number, second.period) == (2, 2)
+    assert get_expenditure(store, project, "2") == second
+
+
+def test_add__counts_the_gross_when_the_partner_cannot_recover_vat(store, project):
+    saved = add_expenditure(store, project, expense(partner="LP", gross="1 210,00", vat="210,00"))
+    assert (saved.eligible, saved.eligible_project_currency) == (D("1210.00"), D("1210.00"))
+
+
+def test_add__leaves_out_vat_the_partner_recovers(store, project):
+    saved = add_expenditure(store, project, expense(partner="PP2", line="TRAVEL", gross="1 210,00", vat="210,00"))
+    assert saved.eligible == D("1000.00")
+
+
+def test_add__keeps_an_explicit_eligible_amount(store, project):
+    saved = add_expenditure(store, project, expense(gross="1000", vat="0", eligible="600,50"))
+    assert saved.eligible == D("600.50")
+
+
+def test_add__converts_a_foreign_document_with_the_stored_rate_of_its_month(store, project):
+    set_rate(store, "PLN", "2024-03", "4.3150")
+    saved = add_expenditure(store, project, expense(currency="PLN", gross="1 234,56", vat="0"))
+    assert (saved.rate, saved.eligible_project_currency) == (Decimal("4.3150"), D("286.11"))
+
+
+def test_add__converts_litas_at_the_fixed_rate(store, project):
+    saved = add_expenditure(store, project, expense(currency="LTL", gross="345,28", vat="0"))
+    assert (saved.rate, saved.eligible_project_currency) == (Decimal("3.45280"), D("100.00"))
+
+
+def test_add__keeps_a_given_rate_over_the_stored_one(store, project):
+    set_rate(store, "PLN", "2024-03", "4.3150")
+    saved = add_expenditure(store, project, expense(currency="PLN", gross="431.50", vat="0", rate="4,0000"))
+    assert saved.eligible_project_currency == D("107.88")
+
+
+def test_add__keeps_attachments_and_text_exactly(store, project):
+    saved = add_expenditure(store, project, expense(attachments="sf-0117.pdf; akt-12.pdf", description="=SUM(A1)",
+                                                    notes="+370 600 00000"))
+    again = get_expenditure(store, project, str(saved.number))
+    assert again.attachments == ("sf-0117.pdf", "akt-12.pdf")
+    assert (again.description, again.notes) == ("=SUM(A1)", "+370 600 00000")
+
+
+@pytest.mark.parametrize("fields, where, reason", [
+    (expense(gross="1,210"), "gross", "ambiguous"),
+    (expense(gross="12 EUR"), "gross", "not an amount"),
+    (expense(vat="2000"), "vat", "not exceed"),
+    (expense(gross="-100", vat="21"), "vat", "sign"),
+    (expense(partner="PP9"), "partner", "unknown partner 'PP9'"),
+    (expense(line="CATERING"), "line", "unknown budget line 'CATERING'"),
+    (expense(activity="A9"), "activity", "unknown activity"),
+    (expense(date="2026-01-15"), "date", "outside the project"),
+    (expense(date="15.03.2024"), "date", "not a date"),
+    (expense(period="7"), "period", "no reporting period 7"),
+    (expense(currency="USD", vat="0"), "rate", "no USD rate for 2024-03"),
+    (expense(currency="LTL", vat="0", rate="3.5"), "rate", "fixed euro rate"),
+    (expense(rate="1.1"), "rate", "no rate is needed"),
+    (expense(currency="XYZ"), "currency", "ISO 4217"),
+    (expense(supplier="  "), "supplier", "is required"),
+    ({**expense(), "colour": "red"}, "colour", "not an expenditure field"),
+])
+def test_add__refuses_bad_input_naming_the_field_and_writes_nothing(store, project, fields, where, reason):
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as caught:
+        add_expenditure(store, project, fields)
+    assert any(p.where == where and reason in p.message for p in caught.value.problems), caught.value.problems
+    assert row_counts(store) == before
+
+
+def test_add__reports_all_problems_at_once(store, project):
+    with pytest.raises(ValidationError) as caught:
+        add_expenditure(store, project, expense(gross="1,210", line="CATERING", partner="X", paid="yesterday"))
+    assert {p.where for p in caught.value.problems} == {"gross", "line", "partner", "paid"}
+
+
+def test_add__to_an_unknown_project_is_refused(store, project):
+    with pytest.raises(NotFound, match="no project with code 'LLI-999'"):
+        add_expenditure(store, "LLI-999", expense())
+
+
+def test_edit__changes_only_the_given_fields_and_rederives_the_rest(store, project):
+    saved = add_expenditure(store, project, expense(partner="PP2", line="TRAVEL", gross="121.00", vat="21.00"))
+    assert saved.eligible == D("100.00")
+    edited = edit_expenditure(store, project, str(saved.number), {"gross": "242,00", "vat": "42,00",
+                                                                  "date": "2024-09-10"})
+    assert (edited.eligible, edited.period, edited.supplier) == (D("200.00"), 2, saved.supplier)
+    assert get_expenditure(store, project, saved.id) == edited
+
+
+def test_edit__keeps_an_explicit_eligible_amount_and_period(store, project):
+    saved = add_expenditure(store, project, expense(gross="1000", vat="0", eligible="500", period="2"))
+    edited = edit_expenditure(store, project, str(saved.number), {"description": "Knygos", "date": "2024-04-01"})
+    assert (edited.eligible, edited.period) == (D("500.00"), 2)
+
+
+def test_edit__with_bad_input_leaves_the_saved_record_unchanged(store, project):
+    saved = add_expenditure(store, project, expense())
+    with pytest.raises(ValidationError):
+        edit_expenditure(store, project, str(saved.number), {"gross": "12,345"})
+    assert get_expenditure(store, project, str(saved.number)) == saved
+
+
+def _submit_period_one(store, project):
+    ids = store.projects.ids(project)
+    with store.transaction():
+        store.projects.set_period_status(ids.project, 1, "submitted", "2024-07-15T10:00:00+00:00")
+
+
+def test_locked_period__refuses_new_edited_and_deleted_expenditure(store, project):
+    saved = add_expenditure(store, project, expense())
+    _submit_period_one(store, project)
+    before = row_counts(store)
+    with pytest.raises(ValidationError, match="period 1 is submitted and locked"):
+        add_expenditure(store, project, expense(document="LATE-1"))
+    with pytest.raises(Conflict, match="submitted period 1"):
+        edit_expenditure(store, project, str(saved.number), {"gross": "1.00", "vat": "0"})
+    with pytest.raises(Conflict, match="submitted period 1"):
+        delete_expenditure(store, project, str(saved.number))
+    assert row_counts(store) == before
+    correction = add_expenditure(store, project, expense(document="SF-2024/0117-K", gross="-100", vat="0",
+                                                         period="2"))
+    assert correction.period == 2
+
+
+def test_load__refuses_to_change_the_dates_of_a_submitted_period(store, project, tmp_path):
+    _submit_period_one(store, project)
+    path = tmp_path / "moved.toml"
+    path.write_text(SMALL_PROJECT.replace("end = 2024-06-30", "end = 2024-05-31").replace(
+        "start = 2024-07-01", "start = 2024-06-01"), encoding="utf-8")
+    before = row_counts(store)
+    with pytest.raises(Conflict, match="period 1 is submitted and locked"):
+        load_project_file(store, path)
+    assert row_counts(store) == before
+
+
+def test_delete__removes_the_record(store, project):
+    saved = add_expenditure(store, project, expense())
+    delete_expenditure(store, project, str(saved.number))
+    with pytest.raises(NotFound):
+        get_expenditure(store, project, str(saved.number))
+
+
+@pytest.fixture
+def listed(store, project):
+    rows = [("LP", "STAFF", "2024-02-01", "Darbo užmokestis 2024-01", "120.00"),
+            ("LP", "TRAVEL", "2024-03-10", "airBaltic", "995.00"),
+            ("PP2", "TRAVEL", "2024-08-15", "Viesnīca Rīga", "49999.99"),
+            ("PP2", "EQUIPMENT", "2025-01-20", "SIA \"Datoru centrs\" 100%_sale", "1500.00")]
+    for partner, line, day, supplier, gross in rows:
+        add_expenditure(store, project, expense(partner=partner, line=line, date=day, supplier=supplier,
+                                                gross=gross, vat="0"))
+    return project
+
+
+def test_list__filters_by_partner_line_period_and_text(store, listed):
+    assert [e.supplier for e in list_expenditures(store, listed, ExpenditureQuery(partner="PP2")).rows] == [
+        "Viesnīca Rīga", "SIA \"Datoru centrs\" 100%_sale"]
+    assert list_expenditures(store, listed, ExpenditureQuery(budget_line="TRAVEL")).total == 2
+    assert list_expenditures(store, listed, ExpenditureQuery(period=1)).total == 2
+    assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="RĪGA")).rows] == [3]
+    assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="užmokestis")).rows] == [1]
+    assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="100%_")).rows] == [4]
+    assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="%")).rows] == [4]
+
+
+def test_list__sorts_amounts_as_numbers_and_pages_in_sql(store, listed):
+    page = list_expenditures(store, listed, ExpenditureQuery(sort="amount", descending=True, limit=2, offset=0))
+    assert [e.gross for e in page.rows] == [D("49999.99"), D("1500.00")]
+    assert (page.total, page.total_eligible) == (4, D("52614.99"))
+    second = list_expenditures(store, listed, ExpenditureQuery(sort="amount", descending=True, limit=2, offset=2))
+    assert [e.gross for e in second.rows] == [D("995.00"), D("120.00")]
+
+
+def test_list__refuses_an_unknown_filter_value(store, listed):
+    with pytest.raises(NotFound, match="no partner 'PP7'"):
+        list_expenditures(store, listed, ExpenditureQuery(partner="PP7"))
+
+
+def test_suggest_suppliers__offers_earlier_suppliers_most_used_first(store, listed):
+    add_expenditure(store, listed, expense(supplier="airBaltic", document="X-2"))
+    assert suggest_suppliers(store, listed, "air") == ["airBaltic"]
+    assert suggest_suppliers(store, listed, "viesnī") == ["Viesnīca Rīga"]
