@@ -1,0 +1,96 @@
+"""How fast the expenditure list pages, filters and sorts with 100 000 rows (prints numbers; not a test).
+
+    .venv/bin/python benchmarks/bench_expenditure_list.py [ROWS]
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from reporter.domain.money import from_cents
+from reporter.domain.model import Expenditure
+from reporter.services.expenditures import list_expenditures
+from reporter.services.projects import load_project_file
+from reporter.store import Store
+from reporter.store.expenditures import ExpenditureQuery
+
+
+
+def main(rows: int) -> None:
+    folder = Path(tempfile.mkdtemp())
+    store = Store.open(folder / "bench.sqlite3")
+    code = _load(store, folder)
+    definition = store.projects.definition(code)
+    ids = store.projects.ids(code)
+    rng = random.Random(1)
+    suppliers = [f"UAB Tiekėjas {i}" for i in range(500)] + [f"SIA Piegādātājs {i}" for i in range(500)]
+    started = time.perf_counter()
+    with store.transaction():
+        for i in range(rows):
+            day = definition.project.start + timedelta(days=rng.randrange(730))
+            period = definition.period_of(day)
+            cents = rng.randrange(100, 5_000_000)
+            store.expenditures.insert(ids, Expenditure(
+                partner=rng.choice(["LP", "PP2"]), budget_line=rng.choice(["STAFF", "TRAVEL", "EQUIPMENT"]),
+                period=period.number, document_date=day, document_no=f"SF-{i:06d}", supplier=rng.choice(suppliers),
+                currency="EUR", gross=from_cents(cents), vat=from_cents(0), eligible=from_cents(cents), rate=None,
+                eligible_project_currency=from_cents(cents), description=f"Prekės ir paslaugos {i}"))
+    print(f"insert {rows} rows (one transaction, with audit log): {time.perf_counter() - started:.1f} s")
+    store.db.execute("ANALYZE")
+    store.close()
+
+    queries = {
+        "open database + first page (100 rows)": ExpenditureQuery(limit=100),
+        "last page": ExpenditureQuery(limit=100, offset=rows - 100),
+        "sort by amount, descending": ExpenditureQuery(sort="amount", descending=True),
+        "sort by supplier": ExpenditureQuery(sort="supplier"),
+        "filter partner + period": ExpenditureQuery(partner="PP2", period=2),
+        "text search 'piegādātājs 42'": ExpenditureQuery(text="piegādātājs 42"),
+    }
+    for label, query in queries.items():
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            store = Store.open(folder / "bench.sqlite3")
+            page = list_expenditures(store, code, query)
+            timings.append(time.perf_counter() - started)
+            store.close()
+        print(f"{label:40s} best {min(timings) * 1000:7.1f} ms   median {sorted(timings)[2] * 1000:7.1f} ms"
+              f"   ({page.total} matching)")
+
+
+def _load(store: Store, folder: Path) -> str:
+    path = folder / "bench.toml"
+    path.write_text("""
+[project]
+code = "BENCH"
+title = "Benchmark"
+start = 2024-01-01
+end = 2025-12-31
+template = "interreg-lv-lt-2014-2020"
+[[partners]]
+code = "LP"
+name = "Lead"
+role = "lead"
+[[partners]]
+code = "PP2"
+name = "Partner"
+[[periods]]
+number = 1
+start = 2024-01-01
+end = 2024-12-31
+[[periods]]
+number = 2
+start = 2025-01-01
+end = 2025-12-31
+""", encoding="utf-8")
+    return load_project_file(store, path).code
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
