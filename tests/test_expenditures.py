@@ -186,6 +186,7 @@ def test_list__filters_by_partner_line_period_and_text(store, listed):
     assert list_expenditures(store, listed, ExpenditureQuery(period=1)).total == 2
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="RĪGA")).rows] == [3]
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="užmokestis")).rows] == [1]
+    assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="uzmokestis")).rows] == [1]
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="100%_")).rows] == [4]
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="%")).rows] == [4]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -34,6 +35,14 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def fold(text: str | None) -> str | None:
+    """Text for searching: SQLite's LIKE folds ASCII only, but "siauliu" must find "Šiaulių"."""
+    if not text:
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -48,8 +57,7 @@ class Store:
         self.db = db
         self.path = path
         self.user_name = current_user()
-        # SQLite's LIKE and lower() fold ASCII only; searches must find "Šiaulių" by "šiaulių".
-        db.conn.create_function("fold", 1, lambda text: text.casefold() if text else text, deterministic=True)
+        db.conn.create_function("fold", 1, fold, deterministic=True)
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore

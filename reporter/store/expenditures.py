@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reporter.domain.errors import NotFound, UserError
 from reporter.domain.model import Expenditure
 from reporter.domain.money import from_cents, to_cents
+from reporter.store.database import fold
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -132,7 +133,7 @@ class ExpenditureStore:
         if query.text:
             where.append("(fold(e.supplier) LIKE ? ESCAPE '\\' OR fold(e.document_no) LIKE ? ESCAPE '\\'"
                          " OR fold(e.description) LIKE ? ESCAPE '\\')")
-            args += ["%" + _escape_like(query.text.casefold()) + "%"] * 3
+            args += ["%" + _escape_like(fold(query.text)) + "%"] * 3
         if query.date_from:
             where.append("e.document_date >= ?")
             args.append(query.date_from.isoformat())
@@ -155,7 +156,7 @@ class ExpenditureStore:
 
     def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
         """Earlier suppliers starting with `prefix`, most used first (for autocompletion)."""
-        pattern = _escape_like(prefix.casefold()) + "%"
+        pattern = _escape_like(fold(prefix)) + "%"
         return [r["supplier"] for r in self.db.query(
             """SELECT supplier, count(*) AS uses FROM expenditures
                WHERE project_id = ? AND fold(supplier) LIKE ? ESCAPE '\\'

@@ -1,0 +1,869 @@
+"""The demo database: five multi-funded library projects with a few hundred expenditures.
+
+The projects are the project files in `resources/demo/`. The expenditures are
+made up here, deterministically (each project has its own fixed random seed),
+so every demo database is the same and tests can count on it. They go in
+through the same services a user's entries go through, all in one transaction:
+the demo is created whole or not at all, and never into a database that already
+holds a project with a demo code.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+from reporter.domain.errors import UserError, ValidationError
+from reporter.domain.model import ProjectDefinition
+from reporter.domain.money import plain, round_half_up
+from reporter.paths import resources_dir
+from reporter.services.currency import list_rates, set_rate
+from reporter.services.expenditures import add_expenditure
+from reporter.services.projects import read_project_file, save_project
+from reporter.store import Store
+
+# The project files, in the order the projects are created.
+DEMO_FILES = (
+    "interreg-lv-lt.toml",
+    "erasmus-ka2.toml",
+    "culture-council.toml",
+    "foundation-usd.toml",
+    "association-plan.toml",
+)
+
+# US dollars per euro, one rate a month (near the ECB reference rates' monthly
+# averages) for every month in which the USD project has expenditure.
+USD_RATES = {
+    "2024-03": "1.0872", "2024-04": "1.0728", "2024-05": "1.0812", "2024-06": "1.0759",
+    "2024-07": "1.0844", "2024-08": "1.1012", "2024-09": "1.1106", "2024-10": "1.0904",
+    "2024-11": "1.0630", "2024-12": "1.0479", "2025-01": "1.0354", "2025-02": "1.0413",
+}
+RATE_SOURCE = "ECB (demo)"
+
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    projects: tuple[str, ...]  # the codes of the projects created
+    expenditures: int  # expenditures added, in all projects
+    exchange_rates: int  # monthly rates stored (a month that already had a rate keeps it)
+
+
+def demo_folder() -> Path:
+    return resources_dir() / "demo"
+
+
+def demo_definitions() -> list[ProjectDefinition]:
+    """The demo projects as their files define them."""
+    folder = demo_folder()
+    missing = [name for name in DEMO_FILES if not (folder / name).is_file()]
+    if missing:
+        raise UserError(f"demo: the demo project files are missing from {folder}: {', '.join(missing)}")
+    return [read_project_file(folder / name) for name in DEMO_FILES]
+
+
+def create_demo(store: Store) -> DemoSummary:
+    """Create the five demo projects, the USD rates they need and their expenditure.
+
+    Refused, with nothing written, if the database already holds a project with
+    one of the demo codes: demo data is never mixed with a user's data.
+    """
+    definitions = demo_definitions()
+    codes = tuple(d.project.code for d in definitions)
+    present = [code for code in codes if store.projects.exists(code)]
+    if present:
+        raise UserError(
+            f"demo: this database already has the demo project(s) {', '.join(present)}; the demo is only added "
+            "to a database without them, so that it never mixes with other data: use a new database file"
+        )
+    rows = [(d.project.code, row) for d in definitions for row in _GENERATORS[d.project.code](d)]
+    with store.transaction():
+        for definition in definitions:
+            save_project(store, definition)
+        rates = _store_usd_rates(store)
+        for code, row in rows:
+            try:
+                add_expenditure(store, code, row)
+            except ValidationError as error:  # the demo data is wrong: a bug, not the user's mistake
+                raise RuntimeError(f"demo expenditure {row['document']!r} of {code} is invalid: {error}") from None
+    return DemoSummary(codes, len(rows), rates)
+
+
+def _store_usd_rates(store: Store) -> int:
+    """Store the demo's USD rates, keeping any rate the database already has for a month."""
+    known = {rate.month for rate in list_rates(store, "USD")}
+    added = 0
+    for month, rate in USD_RATES.items():
+        if month not in known:
+            set_rate(store, "USD", month, rate, RATE_SOURCE)
+            added += 1
+    return added
+
+
+# ---------------------------------------------------------------------------
+# Writing expenditure rows
+
+
+@dataclass(frozen=True)
+class _Item:
+    """Something bought again and again: its supplier, document numbering, price and VAT."""
+
+    line: str
+    supplier: str
+    document: str  # a pattern: {n} the supplier's running number, {d} the document date
+    description: str  # may use {q}, the quantity
+    unit: tuple[str, str]  # net price of one unit, from–to
+    vat: str = "0"  # VAT rate in %
+    qty: tuple[int, int] = (1, 1)
+    small: bool = False  # numbered like contracts: from a low number, slowly
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """A document number still to be given: the next of its series when the rows are in date order."""
+
+    series: str
+    pattern: str  # {n} the number, {d} the document date
+    small: bool = False  # a series that starts low and grows slowly (contracts, orders)
+
+
+class _Book:
+    """One project's expenditure rows: working days, document numbers, VAT and payment dates."""
+
+    def __init__(self, definition: ProjectDefinition, last_day: date | None = None) -> None:
+        project = definition.project
+        self.rng = random.Random(f"grant-reporter demo {project.code}")
+        self.start = project.start
+        self.end = project.end
+        self.last_day = min(last_day or project.end, project.end)  # no expenditure after this day
+        self.periods = {p.number: (p.start, p.end) for p in definition.periods}
+        self.rows: list[Row] = []
+        self._documents: list[str | _Numbered] = []
+
+    def done(self) -> list[Row]:
+        """The rows in the order an accountant enters them, by document date, with their documents numbered.
+
+        Each series (a supplier's invoices, the contracts of a year) counts up in date order
+        from a realistic first number.
+        """
+        ordered = sorted(zip(self.rows, self._documents), key=lambda pair: pair[0]["date"])
+        numbers: dict[str, int] = {}
+        for row, document in ordered:
+            if isinstance(document, _Numbered):
+                last = numbers.get(document.series)
+                if last is None:
+                    n = self.rng.randint(2, 30) if document.small else self.rng.randint(120, 4800)
+                else:
+                    n = last + (self.rng.randint(1, 4) if document.small else self.rng.randint(1, 37))
+                numbers[document.series] = n
+                document = document.pattern.format(n=n, d=date.fromisoformat(row["date"]))
+            row["document"] = document
+            row["attachments"] = f"{row['partner']}/{row['date'][:7]}/{_file_name(document)}.pdf"
+        return [row for row, _ in ordered]
+
+    # Dates and amounts
+
+    def day(self, first: date, last: date) -> date:
+        """A working day from `first` to `last`, inside the project."""
+        first, last = max(first, self.start), min(last, self.last_day)
+        days = [first + timedelta(n) for n in range((last - first).days + 1)]
+        return self.rng.choice([d for d in days if d.weekday() < 5] or days)
+
+    def in_period(self, number: int) -> date:
+        return self.day(*self.periods[number])
+
+    def money(self, low: str, high: str) -> Decimal:
+        cents = self.rng.randint(int(Decimal(low) * 100), int(Decimal(high) * 100))
+        return Decimal(cents).scaleb(-2)
+
+    @staticmethod
+    def number(series: str, pattern: str, small: bool = False) -> "_Numbered":
+        """A document number of a series, given out in date order when the rows are done."""
+        return _Numbered(series, pattern, small)
+
+    # Adding rows
+
+    def add(self, partner: str, line: str, day: date, supplier: str, document: str | _Numbered, net: Decimal,
+            vat_percent: str = "0", description: str = "", *, activity: str = "", paid: date | None = None,
+            eligible: Decimal | None = None, notes: str = "") -> None:
+        vat = round_half_up(net * Decimal(vat_percent) / 100)
+        if paid is None:
+            paid = _working_day(day + timedelta(days=self.rng.randint(2, 14)))
+        paid = max(day, min(paid, self.end))
+        self.rows.append({
+            "partner": partner,
+            "line": line,
+            "date": day.isoformat(),
+            "document": "",  # numbered in done()
+            "supplier": supplier,
+            "gross": plain(net + vat),
+            "vat": plain(vat),
+            "eligible": "" if eligible is None else plain(eligible),
+            "currency": "EUR",
+            "activity": activity,
+            "description": description,
+            "paid": paid.isoformat(),
+            "attachments": "",
+            "notes": notes,
+        })
+        self._documents.append(document)
+
+    def buy(self, partner: str, item: _Item, day: date, *, activity: str = "", description: str | None = None,
+            less: Decimal | None = None, notes: str = "") -> None:
+        """One purchase of an item; `less` is a part of the gross that is not eligible."""
+        quantity = self.rng.randint(*item.qty)
+        net = self.money(*item.unit) * quantity
+        vat = round_half_up(net * Decimal(item.vat) / 100)
+        self.add(partner, item.line, day, item.supplier, self.number(item.supplier, item.document, item.small), net,
+                 item.vat, _counted(description or item.description, quantity), activity=activity,
+                 eligible=None if less is None else net + vat - less, notes=notes)
+
+    def pay(self, partner: str, line: str, month: date, person: str, document: str, description: str,
+            amount: Decimal, *, activity: str = "", pay_day: int = 10) -> None:
+        """A salary: the payroll sheet is dated the month's last day and paid early the next month."""
+        last = month.replace(day=monthrange(month.year, month.month)[1])
+        last = min(last, self.last_day)
+        paid = _working_day((last + timedelta(days=1)).replace(day=pay_day))
+        self.add(partner, line, last, person, document.format(d=last), amount, "0", description.format(d=last),
+                 activity=activity, paid=paid)
+
+    def trip(self, partner: str, line: str, day: date, person: str, document: str, description: str,
+             people: int, days: int, per_day: str) -> None:
+        """Daily allowances of a business trip, settled on the last day under the order that sent the staff."""
+        amount = Decimal(per_day) * people * days
+        order = self.number(f"{partner} orders {day.year}", document, small=True)
+        self.add(partner, line, day, person, order, amount, "0", description)
+
+
+# Nouns after a number: Lithuanian has three forms (1, 21…; 2–9, 22…; 10–20, 30…),
+# Latvian two (1, 21…; the others).
+_LT_NOUNS = {
+    "dalyviai": ("dalyvis", "dalyviai", "dalyvių"),
+    "darbuotojai": ("darbuotojas", "darbuotojai", "darbuotojų"),
+    "asmenys": ("asmuo", "asmenys", "asmenų"),
+    "porcijos": ("porcija", "porcijos", "porcijų"),
+    "uzsiemimai": ("užsiėmimas", "užsiėmimai", "užsiėmimų"),
+    "sveciai": ("svečias", "svečiai", "svečių"),
+}
+_LV_NOUNS = {
+    "dalibnieki": ("dalībnieks", "dalībnieki"),
+    "darbinieki": ("darbinieks", "darbinieki"),
+    "personas": ("persona", "personas"),
+}
+
+
+def _counted(text: str, quantity: int) -> str:
+    """Fill in {q} and the nouns that follow it in the right grammatical number."""
+    ones, tens = quantity % 10, quantity % 100
+    singular = ones == 1 and tens != 11
+    lt = 0 if singular else 2 if ones == 0 or 11 <= tens <= 19 else 1
+    nouns = {key: forms[lt] for key, forms in _LT_NOUNS.items()}
+    nouns.update({key: forms[0 if singular else 1] for key, forms in _LV_NOUNS.items()})
+    return text.format(q=quantity, **nouns)
+
+
+def _working_day(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _months(first: date, last: date) -> Iterator[date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def _file_name(document: str) -> str:
+    """A scan's file name from a document number: ASCII letters, digits and dashes."""
+    ascii_text = unicodedata.normalize("NFKD", document).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def _salary(amount: str, employer_rate: str, raise_percent: str = "0") -> Decimal:
+    """Monthly gross salary (after a raise) plus the employer's social security contribution."""
+    gross = round_half_up(Decimal(amount) * (1 + Decimal(raise_percent) / 100))
+    return round_half_up(gross * (1 + Decimal(employer_rate) / 100))
+
+
+LT_EMPLOYER = "1.77"  # Lithuania: employer's social insurance, %
+LV_EMPLOYER = "23.59"  # Latvia: darba devēja VSAOI, %
+EE_EMPLOYER = "33.8"  # Estonia: social tax and unemployment insurance, %
+ROMAN = ("I", "II", "III", "IV")
+
+
+# ---------------------------------------------------------------------------
+# a. Interreg V-A Latvia–Lithuania: LLI-537
+
+
+def _interreg(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition)
+    # Staff: monthly payroll; salaries rise 5 % from 2025.
+    staff = (
+        ("LP", "Rūta Jankauskienė", "projekto vadovė, 0,5 etato", "1150.00"),
+        ("LP", "Dalia Petrauskienė", "projekto finansininkė, 0,25 etato", "540.00"),
+        ("PP2", "Aušra Vilimienė", "projekto koordinatorė, 0,5 etato", "980.00"),
+    )
+    for month in _months(b.start, b.end):
+        rise = "5" if month.year >= 2025 else "0"
+        for partner, person, role, salary in staff:
+            b.pay(partner, "STAFF", month, person, "DU žiniaraštis Nr. {d:%Y-%m}",
+                  "Darbo užmokestis {d:%Y-%m}: " + role + " (su darbdavio įmokomis 1,77 %)",
+                  _salary(salary, LT_EMPLOYER, rise))
+        b.pay("PP3", "STAFF", month, "Ilze Bērziņa", "Darba samaksas aprēķins Nr. {d:%Y/%m}",
+              "Darba alga {d:%Y-%m}: projekta koordinatore, 0,5 slodze (ar darba devēja VSAOI 23,59 %)",
+              _salary("900.00", LV_EMPLOYER, rise))
+
+    fuel_lt = _Item("TRAVEL", "Circle K Lietuva, UAB", "PVM SF CKL Nr. {n:07d}", "", ("38", "72"), "21")
+    fuel_lv = _Item("TRAVEL", 'SIA "Circle K Latvia"', "Rēķins Nr. CKL-{n:07d}", "", ("36", "70"), "21")
+    # Lithuanian accommodation VAT is 9 % until 2025, Latvian 12 %.
+    hotel_siauliai = _Item("TRAVEL", "UAB „Šiaulių viešbutis“", "PVM SF SV Nr. {n:06d}", "", ("52", "68"), "9",
+                           (2, 3))
+    hotel_jelgava = _Item("TRAVEL", 'SIA "Hotel Jelgava"', "Rēķins Nr. HJ-{n:05d}", "", ("48", "62"), "12", (2, 3))
+    hotel_rokiskis = _Item("TRAVEL", "UAB „Rokiškio svečių namai“", "PVM SF RSN Nr. {n:05d}", "", ("45", "58"),
+                           "9", (2, 3))
+
+    # Partner meetings: the host pays the catering, the guests their travel.
+    catering = _Item("EXTERNAL", "UAB „Skanus kąsnis“", "PVM SF SK Nr. {n:06d}",
+                     "Maitinimo paslaugos: projekto atidarymo partnerių susitikimas Šiauliuose ({q} {dalyviai})",
+                     ("16.50", "21.00"), "21", (26, 34))
+    day = date(2024, 2, 22)
+    b.buy("LP", catering, day)
+    b.buy("PP2", fuel_lt, date(2024, 2, 21), description="Degalai: kelionė Rokiškis–Šiauliai–Rokiškis "
+                                                       "(projekto atidarymo susitikimas)")
+    b.buy("PP2", hotel_siauliai, day, description="Apgyvendinimas Šiauliuose, 1 naktis, {q} {darbuotojai}")
+    b.buy("PP3", fuel_lv, date(2024, 2, 21), description="Degviela: brauciens Jelgava–Šauļi–Jelgava "
+                                                       "(projekta atklāšanas sanāksme)")
+    b.buy("PP3", hotel_siauliai, day, description="Naktsmītne Šauļos, 1 nakts, {q} {darbinieki}")
+    b.trip("PP3", "TRAVEL", day, "Ilze Bērziņa", "Rīkojums Nr. 1-8/{n}",
+           "Komandējuma dienas nauda: Šauļi, 2 dienas, 2 darbinieki", 2, 2, "30.00")
+
+    day = date(2024, 9, 19)
+    b.buy("PP3", _Item("EXTERNAL", 'SIA "Zemgales garšas"', "Rēķins Nr. ZG-{n:05d}",
+                       "Ēdināšana: partneru sanāksme Jelgavā ({q} {dalibnieki})", ("15.00", "19.50"), "21",
+                       (18, 24)), day)
+    b.buy("LP", fuel_lt, date(2024, 9, 18), description="Degalai: kelionė Šiauliai–Jelgava–Šiauliai "
+                                                      "(partnerių susitikimas)")
+    b.buy("LP", hotel_jelgava, day, description="Apgyvendinimas Jelgavoje, 1 naktis, {q} {darbuotojai}")
+    b.trip("LP", "TRAVEL", day, "Rūta Jankauskienė", "Įsakymas Nr. V-{n}",
+           "Komandiruotė į Jelgavą: dienpinigiai, 2 darbuotojai, 2 d.", 2, 2, "41.00")
+    b.buy("PP2", fuel_lt, date(2024, 9, 18), description="Degalai: kelionė Rokiškis–Jelgava–Rokiškis "
+                                                       "(partnerių susitikimas)")
+    b.buy("PP2", hotel_jelgava, day, description="Apgyvendinimas Jelgavoje, 1 naktis, {q} {darbuotojai}")
+    b.trip("PP2", "TRAVEL", day, "Aušra Vilimienė", "Įsakymas Nr. P-{n}",
+           "Komandiruotė į Jelgavą: dienpinigiai, 2 darbuotojai, 2 d.", 2, 2, "41.00")
+
+    day = date(2025, 3, 27)
+    b.buy("PP2", _Item("EXTERNAL", "UAB „Pilies kavinė“", "PVM SF PK Nr. {n:05d}",
+                       "Maitinimas: partnerių susitikimas Rokiškyje ({q} {dalyviai})", ("14.00", "18.00"), "21",
+                       (18, 24)), day)
+    b.buy("LP", fuel_lt, date(2025, 3, 26), description="Degalai: kelionė Šiauliai–Rokiškis–Šiauliai "
+                                                      "(partnerių susitikimas)")
+    b.buy("LP", hotel_rokiskis, day, description="Apgyvendinimas Rokiškyje, 1 naktis, {q} {darbuotojai}")
+    b.buy("PP3", fuel_lv, date(2025, 3, 26), description="Degviela: brauciens Jelgava–Rokišķis–Jelgava "
+                                                       "(partneru sanāksme)")
+    b.buy("PP3", hotel_rokiskis, day, description="Naktsmītne Rokišķos, 1 nakts, {q} {darbinieki}")
+    b.trip("PP3", "TRAVEL", day, "Ilze Bērziņa", "Rīkojums Nr. 1-8/{n}",
+           "Komandējuma dienas nauda: Rokišķi, 2 dienas, 2 darbinieki", 2, 2, "30.00")
+
+    day = date(2025, 11, 20)
+    b.buy("LP", catering, day, less=Decimal("36.30"),
+          description="Maitinimo paslaugos: baigiamoji projekto konferencija Šiauliuose ({q} {dalyviai})",
+          notes="Netinkamos finansuoti: alkoholiniai gėrimai 36,30 EUR (su PVM)")
+    b.buy("LP", _Item("EXTERNAL", "UAB „Vertimų namai“", "PVM SF VN Nr. {n:05d}",
+                      "Sinchroninis vertimas lietuvių–latvių k.: baigiamoji konferencija ({q} val.)",
+                      ("55.00", "65.00"), "21", (6, 8)), day)
+    b.buy("PP2", fuel_lt, date(2025, 11, 19), description="Degalai: kelionė Rokiškis–Šiauliai–Rokiškis "
+                                                        "(baigiamoji konferencija)")
+    b.buy("PP2", hotel_siauliai, day, description="Apgyvendinimas Šiauliuose, 1 naktis, {q} {darbuotojai}")
+    b.buy("PP3", fuel_lv, date(2025, 11, 19), description="Degviela: brauciens Jelgava–Šauļi–Jelgava "
+                                                        "(noslēguma konference)")
+    b.buy("PP3", hotel_siauliai, day, description="Naktsmītne Šauļos, 1 nakts, {q} {darbinieki}")
+    b.trip("PP3", "TRAVEL", day, "Ilze Bērziņa", "Rīkojums Nr. 1-8/{n}",
+           "Komandējuma dienas nauda: Šauļi, 2 dienas, 3 darbinieki", 3, 2, "30.00")
+
+    # Services bought through the project, two a partner in each period.
+    services = {
+        "LP": (
+            _Item("EXTERNAL", "UAB „Vertimų namai“", "PVM SF VN Nr. {n:05d}",
+                  "Vertimas iš lietuvių į latvių kalbą: renginių programos ir leidinio tekstai ({q} psl.)",
+                  ("14.00", "18.00"), "21", (8, 30)),
+            _Item("EXTERNAL", "MB „Kūrybos laboratorija“", "SF KL Nr. {n:04d}",
+                  "Skaitmeninio raštingumo dirbtuvės senjorams: lektoriaus paslaugos ({q} ak. val.)",
+                  ("35.00", "45.00"), "0", (4, 8)),
+            _Item("EXTERNAL", "UAB „Interneto sprendimai“", "SF-{d:%Y}/{n:04d}",
+                  "Projekto svetainės libborder.eu priežiūra ir turinio atnaujinimas", ("180", "420"), "21"),
+            _Item("EXTERNAL", "UAB „Šiaulių kraštas“", "PVM SF ŠK Nr. {n:06d}",
+                  "Publikacija apie projekto renginius dienraštyje ir portale", ("150", "320"), "21"),
+        ),
+        "PP2": (
+            _Item("EXTERNAL", "UAB „Vertimų namai“", "PVM SF VN Nr. {n:05d}",
+                  "Vertimas iš latvių į lietuvių kalbą: parodos „Kaimynų knygos“ tekstai ({q} psl.)",
+                  ("14.00", "18.00"), "21", (5, 20)),
+            _Item("EXTERNAL", "MB „Skaitymo idėjos“", "SF SI Nr. {n:03d}",
+                  "Garsinio skaitymo užsiėmimai vaikams ir paaugliams ({q} {uzsiemimai})", ("60", "90"), "0", (3, 6)),
+            _Item("EXTERNAL", "UAB „Gimtasis Rokiškis“", "PVM SF GR Nr. {n:05d}",
+                  "Informacinis straipsnis apie projektą laikraštyje ir portale grokiskis.lt", ("90", "210"), "21"),
+            _Item("EXTERNAL", "UAB „Rokiškio autobusų parkas“", "PVM SF RAP Nr. {n:06d}",
+                  "Autobuso nuoma: skaitytojų išvyka į Jelgavos biblioteką (49 vietos)", ("380", "520"), "21"),
+        ),
+        "PP3": (
+            _Item("EXTERNAL", 'SIA "Tulkošanas birojs Valoda"', "Rēķins Nr. TB-{n:05d}",
+                  "Tulkošana no latviešu uz lietuviešu valodu: izstādes un pasākumu teksti ({q} lpp.)",
+                  ("15.00", "19.00"), "21", (5, 24)),
+            _Item("EXTERNAL", 'SIA "Jelgavas tipogrāfija"', "PPR Nr. JT-{n:06d}",
+                  "Plakāti un bukleti „Lasām kopā“: druka, {q} eks.", ("0.60", "0.95"), "21", (300, 800)),
+            _Item("EXTERNAL", 'SIA "Zemgales Ziņas"', "Rēķins Nr. ZZ-{n:05d}",
+                  "Publikācija par projekta pasākumiem laikrakstā un portālā zz.lv", ("110", "240"), "21"),
+            _Item("EXTERNAL", "Laura Ozoliņa", "Autoratlīdzības līgums Nr. AL-{n:03d}",
+                  "Radošā darbnīca bērniem „Grāmatu tilts“: vadītājas autoratlīdzība", ("160", "280"),
+                  small=True),
+        ),
+    }
+    for period in b.periods:
+        for partner, items in services.items():
+            for item in b.rng.sample(items, 2):
+                b.buy(partner, item, b.in_period(period))
+
+    # Equipment and works, bought once.
+    once = (
+        ("LP", 1, _Item("EQUIPMENT", "UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+                        "Nešiojamasis kompiuteris Lenovo ThinkPad E14 Gen 5, {q} vnt.", ("640", "720"), "21", (2, 2))),
+        ("LP", 1, _Item("EQUIPMENT", "UAB „Avitela“", "PVM SF AVI Nr. {n:07d}",
+                        "Elektroninės skaityklės PocketBook Verse Pro, {q} vnt.", ("118", "132"), "21", (10, 10))),
+        ("LP", 2, _Item("EQUIPMENT", "UAB „Biuro įranga“", "PVM SF BI Nr. {n:05d}",
+                        "Interaktyvus ekranas 65\" su mobiliu stovu", ("1750", "2100"), "21")),
+        ("LP", 2, _Item("EQUIPMENT", 'SIA "Jāņa Rozes apgāds"', "Rēķins Nr. JR-{n:06d}",
+                        "Knygos latvių kalba pasienio skaitytojams, {q} vnt.", ("9.50", "14.00"), "12", (40, 60))),
+        ("LP", 3, _Item("INFRA", "UAB „Statybų meistrai“", "PVM SF SM Nr. {n:05d}",
+                        "Renginių salės pritaikymas: akustinės plokštės ir jų įrengimas", ("3900", "4600"),
+                        "21")),
+        ("PP2", 1, _Item("EQUIPMENT", "UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+                         "Nešiojamasis kompiuteris Lenovo ThinkPad E14 Gen 5, {q} vnt.", ("640", "720"), "21")),
+        ("PP2", 2, _Item("EQUIPMENT", "UAB „3D technologijos“", "PVM SF 3DT Nr. {n:05d}",
+                         "3D spausdintuvas Prusa MK4 su priedais ir plastiko gijomis", ("1050", "1250"), "21")),
+        ("PP2", 3, _Item("EQUIPMENT", 'SIA "Zvaigzne ABC"', "PPR Nr. ZABC-{n:06d}",
+                         "Knygos vaikams latvių kalba, {q} vnt.", ("7.00", "11.50"), "12", (50, 70))),
+        ("PP3", 1, _Item("EQUIPMENT", 'SIA "RD Electronics"', "PPR Nr. RDE-{n:07d}",
+                         "Portatīvais dators HP ProBook 450 G10, {q} gab.", ("690", "760"), "21", (2, 2))),
+        ("PP3", 2, _Item("EQUIPMENT", 'SIA "Biroja tehnika"', "Rēķins Nr. BT-{n:05d}",
+                         "Grāmatu skeneris CZUR ET24 Pro", ("640", "760"), "21")),
+        ("PP3", 2, _Item("EQUIPMENT", "UAB „Pegasas“", "PVM SF PEG Nr. {n:07d}",
+                         "Grāmatas lietuviešu valodā bērnu literatūras nodaļai, {q} gab.", ("8.00", "13.00"), "9",
+                         (60, 80))),
+        ("PP3", 3, _Item("INFRA", 'SIA "Zemgales būve"', "Rēķins Nr. ZB-{n:04d}",
+                         "Bērnu literatūras nodaļas telpas pielāgošana: grīdas segums un apgaismojums",
+                         ("6200", "7400"), "21")),
+    )
+    for partner, period, item in once:
+        b.buy(partner, item, b.in_period(period))
+    return b.done()
+
+
+# ---------------------------------------------------------------------------
+# b. Erasmus+ KA2 strategic partnership: KA204-077512
+
+
+def _erasmus(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition)
+    # Project management: the coordinator's monthly salary (VSAOI 24.09 % in 2020, 23.59 % after).
+    for month in _months(b.start, b.end):
+        b.pay("P1", "PMI", month, "Anita Kalniņa", "Darba samaksas aprēķins Nr. {d:%Y/%m}",
+              "Projekta vadītājas darba alga {d:%Y-%m} (projekta vadība, 0,2 slodze)",
+              _salary("400.00", "24.09" if month.year == 2020 else LV_EMPLOYER))
+
+    # Intellectual outputs: staff time, paid with the salary of the quarter's last month.
+    quarter_ends = [date(2020, 12, 31), date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30),
+                    date(2021, 12, 31), date(2022, 3, 31), date(2022, 6, 30), date(2022, 9, 30), date(2022, 10, 31)]
+    for end in quarter_ends:
+        q = (end.month - 1) // 3 + 1
+        b.pay("P1", "IO", end, "Andris Liepiņš", "Darba samaksas aprēķins Nr. {d:%Y/%m}-IO",
+              f"Darba alga: IO1 metodikas „Digitālais lasītājs“ izstrāde, {end.year}. gada {q}. ceturksnis",
+              round_half_up(b.money("1450", "2100") * (1 + Decimal(LV_EMPLOYER) / 100)))
+        b.pay("P2", "IO", end, "Jurgita Kazlauskienė", "DU žiniaraštis Nr. {d:%Y-%m}-IO",
+              f"Darbo užmokestis: IO1 metodikos rengimas, {end.year} m. {ROMAN[q - 1]} ketv.",
+              round_half_up(b.money("1300", "1900") * (1 + Decimal(LT_EMPLOYER) / 100)))
+        b.pay("P3", "IO", end, "Kadri Tamm", "Palgaleht nr {d:%Y-%m}-IO",
+              f"Töötasu: IO2 koolitusmaterjalide koostamine, {end.year}. a {q}. kvartal",
+              round_half_up(b.money("1200", "1750") * (1 + Decimal(EE_EMPLOYER) / 100)))
+    b.buy("P2", _Item("IO", "UAB „Vertimų namai“", "PVM SF VN Nr. {n:05d}",
+                      "Metodikos vertimas iš anglų į lietuvių kalbą ({q} psl.)", ("14.00", "17.50"), "21",
+                      (60, 90)),
+          b.day(date(2022, 2, 1), date(2022, 2, 28)))
+    b.buy("P3", _Item("IO", "OÜ Tõlkebüroo Tartu", "Arve nr TT-{n:05d}",
+                      "Metoodika tõlge inglise keelest eesti keelde ({q} lk)", ("15.00", "18.50"), "20", (60, 90)),
+          b.day(date(2022, 2, 1), date(2022, 2, 28)))
+    b.buy("P1", _Item("IO", 'SIA "Dizaina studija Ogle"', "Rēķins Nr. DO-{n:04d}",
+                      "Rokasgrāmatas „Digitālais lasītājs“ maketēšana un dizains", ("1200", "1600"), "21"),
+          b.day(date(2022, 4, 1), date(2022, 4, 30)))
+
+    # Transnational project meetings: the host caters, the guests travel.
+    bus_lv = _Item("TPM", 'SIA "Lux Express Latvia"', "Biļete Nr. LUX-{n:08d}", "", ("42", "58"), "0", (2, 2))
+    bus_lt = _Item("TPM", "UAB „Lux Express Lithuania“", "Bilietas Nr. LUX-{n:08d}", "", ("38", "52"), "0", (2, 2))
+    bus_ee = _Item("TPM", "AS Lux Express Estonia", "Pilet nr LUX-{n:08d}", "", ("40", "56"), "0", (2, 2))
+    air = _Item("TPM", 'AS "Air Baltic Corporation"', "657-{n:010d}", "", ("140", "210"), "0", (2, 2))
+    hotel_riga = _Item("TPM", 'SIA "Hotel Rīga Centrs"', "Rēķins Nr. {d:%Y}/{n:04d}", "", ("62", "78"), "12", (4, 4))
+    hotel_kaunas = _Item("TPM", "UAB „Nemuno viešbutis“", "PVM SF NV Nr. {n:06d}", "", ("55", "70"), "9", (4, 4))
+    hotel_tartu = _Item("TPM", "AS Dorpat (Hotell Dorpat)", "Arve nr {n:06d}", "", ("58", "74"), "9", (4, 4))
+
+    day = date(2021, 9, 24)
+    b.buy("P1", _Item("TPM", 'SIA "Kafejnīca Pie Doma"', "Rēķins Nr. PD-{n:05d}",
+                      "Kafijas pauzes un pusdienas: starptautiskā projekta sanāksme Rīgā ({q} {dalibnieki})",
+                      ("18.00", "24.00"), "21", (9, 12)), day)
+    b.buy("P2", bus_lt, date(2021, 9, 10), description="Autobuso bilietai Kaunas–Ryga–Kaunas, {q} {asmenys} "
+                                                     "(projekto susitikimas)")
+    b.buy("P2", hotel_riga, day, description="Apgyvendinimas Rygoje, 2 naktys, 2 asmenys")
+    b.trip("P2", "TPM", day, "Jurgita Kazlauskienė", "Įsakymas Nr. V1-{n}",
+           "Dienpinigiai: komandiruotė į Rygą, 2 darbuotojai, 3 d.", 2, 3, "46.00")
+    b.buy("P3", bus_ee, date(2021, 9, 9), description="Bussipiletid Tartu–Riia–Tartu, {q} inimest "
+                                                    "(projekti kohtumine)")
+    b.buy("P3", hotel_riga, day, description="Majutus Riias, 2 ööd, 2 inimest")
+    b.trip("P3", "TPM", day, "Kadri Tamm", "Käskkiri nr 1-3/{n}",
+           "Päevaraha: lähetus Riiga, 2 töötajat, 3 päeva", 2, 3, "50.00")
+
+    day = date(2022, 3, 18)
+    b.buy("P2", _Item("TPM", "UAB „Skonis ir kvapas“", "PVM SF SKV Nr. {n:05d}",
+                      "Maitinimas: tarptautinis projekto susitikimas Kaune ({q} {dalyviai})",
+                      ("17.00", "23.00"), "21", (9, 12)), day)
+    b.buy("P1", bus_lv, date(2022, 3, 4), description="Autobusa biļetes Rīga–Kauņa–Rīga, {q} {personas} "
+                                                    "(projekta sanāksme)")
+    b.buy("P1", hotel_kaunas, day, description="Naktsmītne Kauņā, 2 naktis, 2 personas")
+    b.trip("P1", "TPM", day, "Anita Kalniņa", "Rīkojums Nr. 2-5/{n}",
+           "Komandējuma dienas nauda: Kauņa, 3 dienas, 2 darbinieki", 2, 3, "35.00")
+    b.buy("P3", air, date(2022, 2, 25), description="Lennupiletid Tallinn–Vilnius–Tallinn, {q} inimest "
+                                                  "(projekti kohtumine)")
+    b.buy("P3", hotel_kaunas, day, description="Majutus Kaunases, 2 ööd, 2 inimest")
+    b.trip("P3", "TPM", day, "Kadri Tamm", "Käskkiri nr 1-3/{n}",
+           "Päevaraha: lähetus Kaunasesse, 2 töötajat, 3 päeva", 2, 3, "50.00")
+
+    day = date(2022, 6, 10)
+    b.buy("P3", _Item("TPM", "OÜ Raekoja Kohvik", "Arve nr RK-{n:05d}",
+                      "Toitlustus: projekti rahvusvaheline kohtumine Tartus ({q} osalejat)",
+                      ("17.00", "22.00"), "20", (9, 12)), day)
+    b.buy("P1", bus_lv, date(2022, 5, 27), description="Autobusa biļetes Rīga–Tartu–Rīga, {q} {personas} "
+                                                     "(projekta sanāksme)")
+    b.buy("P1", hotel_tartu, day, description="Naktsmītne Tartu, 2 naktis, 2 personas")
+    b.trip("P1", "TPM", day, "Anita Kalniņa", "Rīkojums Nr. 2-5/{n}",
+           "Komandējuma dienas nauda: Tartu, 3 dienas, 2 darbinieki", 2, 3, "40.00")
+    b.buy("P2", air, date(2022, 5, 20), description="Lėktuvo bilietai Vilnius–Talinas–Vilnius, {q} {asmenys} "
+                                                  "(projekto susitikimas)")
+    b.buy("P2", hotel_tartu, day, description="Apgyvendinimas Tartu, 2 naktys, 2 asmenys")
+    b.trip("P2", "TPM", day, "Jurgita Kazlauskienė", "Įsakymas Nr. V1-{n}",
+           "Dienpinigiai: komandiruotė į Tartu, 2 darbuotojai, 3 d.", 2, 3, "52.00")
+
+    # Short-term joint staff training in Kaunas, 18–22 October 2021.
+    day = date(2021, 10, 22)
+    b.buy("P2", _Item("LTT", "UAB „Skonis ir kvapas“", "PVM SF SKV Nr. {n:05d}",
+                      "Maitinimas: trumpalaikis darbuotojų mokymas Kaune, 5 d. ({q} {dalyviai})",
+                      ("75.00", "95.00"), "21", (10, 12)), day)
+    b.buy("P2", _Item("LTT", "Vilma Grigaitienė", "Autorinė sutartis Nr. AS-{n:03d}",
+                      "Lektorės honoraras: mokymai „Skaitmeninis raštingumas suaugusiesiems“ (5 d.)",
+                      ("900", "1100"), small=True), day)
+    b.buy("P1", _Item("LTT", 'SIA "Lux Express Latvia"', "Biļete Nr. LUX-{n:08d}",
+                      "Autobusa biļetes Rīga–Kauņa–Rīga, {q} {personas} (apmācības)", ("42", "58"), "0",
+                      (3, 3)),
+          date(2021, 10, 5))
+    b.buy("P1", _Item("LTT", "UAB „Nemuno viešbutis“", "PVM SF NV Nr. {n:06d}",
+                      "Naktsmītne Kauņā, 4 naktis, 3 personas (apmācības)", ("52", "64"), "9", (12, 12)), day)
+    b.trip("P1", "LTT", day, "Anita Kalniņa", "Rīkojums Nr. 2-5/{n}",
+           "Komandējuma dienas nauda: apmācības Kauņā, 5 dienas, 3 darbinieki", 3, 5, "35.00")
+    b.buy("P3", _Item("LTT", "AS Lux Express Estonia", "Pilet nr LUX-{n:08d}",
+                      "Bussipiletid Tartu–Kaunas–Tartu, {q} inimest (koolitus)", ("58", "72"), "0", (2, 2)),
+          date(2021, 10, 6))
+    b.buy("P3", _Item("LTT", "UAB „Nemuno viešbutis“", "PVM SF NV Nr. {n:06d}",
+                      "Majutus Kaunases, 4 ööd, 2 inimest (koolitus)", ("52", "64"), "9", (8, 8)), day)
+    b.trip("P3", "LTT", day, "Kadri Tamm", "Käskkiri nr 1-3/{n}",
+           "Päevaraha: koolitus Kaunases, 2 töötajat, 5 päeva", 2, 5, "50.00")
+
+    # Multiplier events in each country.
+    b.buy("P1", _Item("ME", 'SIA "Konferenču zāle Vecrīga"', "Rēķins Nr. KZ-{n:04d}",
+                      "Zāles noma: pavairošanas pasākums „Digitālie lasīšanas mentori“", ("380", "460"),
+                      "21"),
+          date(2022, 9, 15))
+    b.buy("P1", _Item("ME", 'SIA "Kafejnīca Pie Doma"', "Rēķins Nr. PD-{n:05d}",
+                      "Kafijas pauzes: pavairošanas pasākums Rīgā ({q} {dalibnieki})", ("7.50", "9.50"), "21",
+                      (45, 60)),
+          date(2022, 9, 15))
+    b.buy("P2", _Item("ME", "UAB „Skonis ir kvapas“", "PVM SF SKV Nr. {n:05d}",
+                      "Kavos pertraukos: sklaidos renginys Kaune ({q} {dalyviai})", ("7.00", "9.00"), "21", (40, 55)),
+          date(2022, 9, 22))
+    b.buy("P2", _Item("ME", "UAB „Kauno spaustuvė“", "PVM SF KS Nr. {n:06d}",
+                      "Sklaidos renginio dalomoji medžiaga: lankstinukai, {q} egz.", ("0.45", "0.70"), "21",
+                      (300, 500)),
+          date(2022, 9, 14))
+    b.buy("P3", _Item("ME", "SA Tartu Kultuurikatel", "Arve nr KK-{n:05d}",
+                      "Saali rent: levisündmus „Digitaalsed lugemismentorid“", ("320", "420"), "20"),
+          date(2022, 10, 6))
+    b.buy("P3", _Item("ME", "OÜ Raekoja Kohvik", "Arve nr RK-{n:05d}",
+                      "Kohvipausid: levisündmus Tartus ({q} osalejat)", ("7.00", "9.50"), "20", (35, 50)),
+          date(2022, 10, 6))
+
+    b.buy("P1", _Item("EXC", 'SIA "Audits un konsultācijas"', "Rēķins Nr. AK-{n:04d}",
+                      "Projekta noslēguma finanšu pārskata neatkarīga pārbaude", ("850", "1050"), "21"),
+          date(2022, 10, 20))
+    return b.done()
+
+
+# ---------------------------------------------------------------------------
+# c. Lietuvos kultūros taryba: LKT-2024-0815
+
+
+def _culture_council(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition)
+    lead = "MRSVB"
+    festival = date(2024, 8, 24)  # 23–25 August 2024
+    fees = (
+        ("Vaiva Rimkutė", "Autorinis atlyginimas: kūrybinis susitikimas su skaitytojais festivalyje", "350", "450"),
+        ("Marius Jonaitis", "Autorinis atlyginimas: poezijos skaitymai festivalio vakare", "280", "380"),
+        ("Eglė Karalienė", "Autorinis atlyginimas: knygos vaikams pristatymas ir dirbtuvės", "300", "420"),
+        ("Paulius Stankevičius", "Autorinis atlyginimas: diskusijos „Rašyti regione“ moderavimas", "250", "330"),
+        ("Justė Lukšytė", "Autorinis atlyginimas: literatūrinė popietė jauniesiems skaitytojams", "220", "300"),
+        ("Kristupas Bielinis", "Atlikėjo honoraras: koncertas festivalio atidaryme", "550", "700"),
+        ("Kęstutis Vaičiulis", "Atlikėjo honoraras: muzikinė programa poezijos vakare", "300", "400"),
+    )
+    for person, description, low, high in fees:
+        day = b.day(festival + timedelta(days=2), festival + timedelta(days=6))  # the acts are signed after it
+        contract = b.number("autorinės sutartys", "Autorinė sutartis Nr. AS-24/{n:03d}", small=True)
+        b.add(lead, "FEES", day, person, contract,
+              b.money(low, high), "0", description)
+    for item, first, last in (
+        (_Item("SERVICES", "MB „Raidžių sodas“", "SF RS Nr. {n:03d}",
+               "Festivalio vizualinis identitetas: logotipas, plakato ir programos maketas", ("650", "850")),
+         date(2024, 5, 6), date(2024, 5, 31)),
+        (_Item("SERVICES", "UAB „Garso bangos“", "PVM SF GB Nr. {n:05d}",
+               "Įgarsinimo ir scenos įrangos nuoma su technikais, 3 dienos", ("950", "1200"), "21"),
+         festival + timedelta(days=2), festival + timedelta(days=5)),
+        (_Item("SERVICES", "UAB „Palapinių nuoma“", "PVM SF PN Nr. {n:05d}",
+               "Renginių palapinių (2 vnt.) nuoma, pastatymas ir išmontavimas", ("520", "640"), "21"),
+         festival + timedelta(days=2), festival + timedelta(days=5)),
+        (_Item("SERVICES", "UAB „Ežerų krašto kulinarija“", "PVM SF EKK Nr. {n:05d}",
+               "Maitinimas festivalio svečiams ir savanoriams ({q} {porcijos})", ("8.50", "11.00"), "21", (60, 80)),
+         festival + timedelta(days=2), festival + timedelta(days=5)),
+        (_Item("SERVICES", "MB „Akimirkų dirbtuvės“", "SF AD Nr. {n:03d}",
+               "Festivalio fotografavimas ir nuotraukų apdorojimas (3 dienos)", ("380", "480")),
+         festival + timedelta(days=2), festival + timedelta(days=6)),
+        (_Item("PUBLISHING", "UAB „Utenos spaustuvė“", "PVM SF US Nr. {n:06d}",
+               "Festivalio plakatų (A2, {q} vnt.) spausdinimas", ("1.40", "1.90"), "21", (80, 120)),
+         date(2024, 7, 1), date(2024, 7, 19)),
+        (_Item("PUBLISHING", "UAB „Utenos spaustuvė“", "PVM SF US Nr. {n:06d}",
+               "Festivalio programos lankstinukų spausdinimas, {q} egz.", ("0.35", "0.55"), "21", (800, 1200)),
+         date(2024, 7, 22), date(2024, 8, 9)),
+        (_Item("PUBLISHING", "UAB „Molėtų žinios“", "PVM SF MŽ Nr. {n:05d}",
+               "Reklaminis skelbimas apie festivalį laikraštyje (1/2 psl.)", ("140", "190"), "21"),
+         date(2024, 8, 1), date(2024, 8, 16)),
+        (_Item("PUBLISHING", "UAB „Molėtų žinios“", "PVM SF MŽ Nr. {n:05d}",
+               "Straipsnis apie festivalio rezultatus laikraštyje ir portale", ("120", "160"), "21"),
+         date(2024, 9, 2), date(2024, 9, 20)),
+        (_Item("PUBLISHING", "UAB „Utenos spaustuvė“", "PVM SF US Nr. {n:06d}",
+               "Leidinio „Knygų kiemo dienoraštis 2024“ spausdinimas, {q} egz.", ("3.20", "4.10"), "9",
+               (150, 200)),
+         date(2024, 10, 1), date(2024, 10, 18)),
+        (_Item("GOODS", "UAB „Officeday“", "PVM SF OD Nr. {n:07d}",
+               "Kanceliarinės prekės festivalio dirbtuvėms (popierius, markeriai, klijai)", ("85", "140"), "21"),
+         date(2024, 7, 15), date(2024, 8, 9)),
+        (_Item("GOODS", "UAB „Pegasas“", "PVM SF PEG Nr. {n:07d}",
+               "Knygos – prizai viktorinų ir konkursų nugalėtojams, {q} vnt.", ("9.00", "14.00"), "9", (20, 30)),
+         date(2024, 8, 5), date(2024, 8, 20)),
+        (_Item("GOODS", "UAB „Senukų prekybos centras“", "PVM SF SPC Nr. {n:07d}",
+               "Medžiagos knygų kiemo instaliacijai: lentos, dažai, tvirtinimo detalės", ("160", "240"), "21"),
+         date(2024, 8, 1), date(2024, 8, 21)),
+        (_Item("GOODS", "UAB „Officeday“", "PVM SF OD Nr. {n:07d}",
+               "Festivalio dalyvių ženkleliai ir juostelės, {q} vnt.", ("0.90", "1.30"), "21", (100, 150)),
+         date(2024, 8, 12), date(2024, 8, 21)),
+        (_Item("TRAVEL", "Circle K Lietuva, UAB", "PVM SF CKL Nr. {n:07d}",
+               "Degalai: svečių pargabenimas iš Vilniaus ir į Vilnių", ("45", "70"), "21"),
+         festival, festival + timedelta(days=1)),
+        (_Item("TRAVEL", "Circle K Lietuva, UAB", "PVM SF CKL Nr. {n:07d}",
+               "Degalai: festivalio inventoriaus pervežimas Molėtai–Utena–Molėtai", ("35", "55"), "21"),
+         date(2024, 8, 19), date(2024, 8, 22)),
+    ):
+        b.buy(lead, item, b.day(first, last))
+    for person, route in (("Vaiva Rimkutė", "Vilnius–Molėtai–Vilnius"),
+                          ("Marius Jonaitis", "Kaunas–Molėtai–Kaunas"),
+                          ("Eglė Karalienė", "Klaipėda–Molėtai–Klaipėda")):
+        day = b.day(festival, festival + timedelta(days=3))
+        report = b.number("avansinės apyskaitos", "Avansinė apyskaita Nr. AA-{n:03d}", small=True)
+        b.add(lead, "TRAVEL", day, person, report,
+              b.money("28", "95"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)")
+    for month in _months(b.start, b.end):
+        day = min(month.replace(day=monthrange(month.year, month.month)[1]), b.end)
+        b.add(lead, "ADMIN", day, "MB „Apskaitos taškas“", b.number("apskaita", "SF AT Nr. {n:04d}"),
+              b.money("120", "150"), "0", f"Projekto buhalterinės apskaitos paslaugos {day:%Y-%m}")
+    return b.done()
+
+
+# ---------------------------------------------------------------------------
+# d. Private foundation grant in USD: BRF-2024-LV07
+
+
+def _foundation(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition)
+    lead = "LCZB"
+    for month in _months(b.start, b.end):
+        b.pay(lead, "PERSONNEL", month, "Dace Krūmiņa", "Darba samaksas aprēķins Nr. {d:%Y/%m}",
+              "Projekta vadītājas darba alga {d:%Y-%m} (0,5 slodze, ar darba devēja VSAOI)",
+              _salary("800.00", LV_EMPLOYER))
+        if month.month not in (7, 8):  # no classes in the summer
+            hours = b.rng.randint(16, 32)
+            b.pay(lead, "PERSONNEL", month, "Kristaps Zariņš", "Darba samaksas aprēķins Nr. {d:%Y/%m}-P",
+                  "Pasniedzēja darba alga {d:%Y-%m}: digitālo prasmju nodarbības senioriem" + f" ({hours} st.)",
+                  _salary(str(Decimal("15.00") * hours), LV_EMPLOYER))
+    coffee = _Item("PROGRAMME", 'SIA "Maiznīca Flora"', "Rēķins Nr. MF-{n:05d}", "", ("3.50", "5.00"), "21",
+                   (12, 25))
+    for place, month in (("Liepājā", 4), ("Grobiņā", 5), ("Nīcā", 6), ("Pāvilostā", 9), ("Durbē", 10),
+                         ("Priekulē", 11)):
+        b.buy(lead, coffee, b.day(date(2024, month, 1), date(2024, month, 28)),
+              description=f"Kafijas pauzes: nodarbības senioriem {place} ({{q}} {{dalibnieki}})")
+    handouts = _Item("PROGRAMME", 'SIA "Kurzemes tipogrāfija"', "PPR Nr. KT-{n:06d}",
+                     "Mācību materiāli „Planšetdators soli pa solim“: druka, {q} eks.", ("1.20", "1.80"), "21",
+                     (150, 300))
+    b.buy(lead, _Item("PROGRAMME", 'SIA "Radošā darbnīca Kurzeme"', "Rēķins Nr. RDK-{n:04d}",
+                      "Mācību materiālu maketēšana un ilustrācijas", ("450", "650"), "21"),
+          b.day(date(2024, 3, 11), date(2024, 3, 29)))
+    b.buy(lead, handouts, b.day(date(2024, 4, 1), date(2024, 4, 12)))
+    b.buy(lead, handouts, b.day(date(2024, 9, 2), date(2024, 9, 13)))
+    fuel = _Item("TRAVEL", 'SIA "Virši-A"', "Rēķins Nr. VA-{n:07d}", "", ("25", "60"), "21")
+    for place, month in (("Grobiņā", 5), ("Nīcā", 6), ("Pāvilostā", 9), ("Durbē un Priekulē", 11)):
+        b.buy(lead, fuel, b.day(date(2024, month, 1), date(2024, month, 28)),
+              description=f"Degviela: izbraukuma nodarbības {place}")
+    b.buy(lead, _Item("TRAVEL", 'SIA "Liepājas autobusu parks"', "Rēķins Nr. LAP-{n:05d}",
+                      "Autobusa noma: senioru ekskursija uz Kuldīgas Galveno bibliotēku", ("180", "260"), "21"),
+          b.day(date(2025, 2, 10), date(2025, 2, 21)))
+    b.buy(lead, _Item("EQUIPMENT", 'SIA "Elkor Trade"', "PPR Nr. ELK-{n:07d}",
+                      "Planšetdatori Samsung Galaxy Tab A9+, {q} gab.", ("190", "215"), "21", (10, 10)),
+          b.day(date(2024, 3, 4), date(2024, 3, 15)))
+    b.buy(lead, _Item("EQUIPMENT", 'SIA "RD Electronics"', "PPR Nr. RDE-{n:07d}",
+                      "Projektors Epson EB-W49 ar ekrānu", ("620", "720"), "21"),
+          b.day(date(2024, 4, 1), date(2024, 4, 19)))
+    b.buy(lead, _Item("EQUIPMENT", 'SIA "1a.lv"', "Rēķins Nr. 1A-{n:08d}",
+                      "Austiņas ar mikrofonu, {q} gab.", ("18", "25"), "21", (10, 10)),
+          b.day(date(2024, 4, 1), date(2024, 4, 19)))
+    for end in (date(2024, 6, 28), date(2024, 9, 30), date(2024, 12, 30), date(2025, 2, 28)):
+        q = (end.month - 1) // 3 + 1
+        b.buy(lead, _Item("INDIRECT", 'AS "Latvenergo"', "Rēķins Nr. LE-{n:09d}",
+                          f"Elektroenerģija: projekta daļa (15 %), {end.year}. gada {q}. ceturksnis", ("40", "80"),
+                          "21"), end)
+        b.buy(lead, _Item("INDIRECT", 'SIA "Tet"', "Rēķins Nr. TET-{n:09d}",
+                          f"Interneta pakalpojumi: projekta daļa, {end.year}. gada {q}. ceturksnis", ("20", "35"),
+                          "21"), end)
+    return b.done()
+
+
+# ---------------------------------------------------------------------------
+# e. Multi-year plan of an association: LBD-2024-2026
+
+
+def _association(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition, last_day=date(2026, 10, 31))  # the plan's third year is under way
+    lead = "LBD"
+
+    def contract(year: int) -> _Numbered:  # the association's author contracts, numbered per year
+        return b.number(f"autorinės {year}", "Autorinė sutartis Nr. LBD-{d:%Y}/{n:03d}", small=True)
+
+    seminars = {
+        2024: (("Utenoje", 3), ("Telšiuose", 5), ("Marijampolėje", 9), ("Alytuje", 11)),
+        2025: (("Panevėžyje", 3), ("Tauragėje", 5), ("Kėdainiuose", 9), ("Plungėje", 11)),
+        2026: (("Biržuose", 3), ("Jonavoje", 5), ("Druskininkuose", 9)),
+    }
+    topics = ("Skaitmeninės paslaugos bibliotekoje", "Bibliotekų erdvės bendruomenei",
+              "Asmens duomenų apsauga bibliotekoje", "Skaitymo skatinimas paaugliams",
+              "Dirbtinis intelektas ir informacinis raštingumas", "Bibliotekos renginių vadyba")
+    lecturers = ("Dr. Rasa Mickevičienė", "Giedrius Šimkus", "Lina Žemaitytė", "Doc. Vytautas Bagdonas")
+    coffee = _Item("EVENTS", "UAB „Kavos pertrauka“", "PVM SF KP Nr. {n:05d}", "", ("4.50", "6.50"), "21", (25, 45))
+    for year, places in seminars.items():
+        for place, month in places:
+            day = b.day(date(year, month, 8), date(year, month, 26))
+            topic = b.rng.choice(topics)
+            person = b.rng.choice(lecturers)
+            b.add(lead, "EVENTS", day, person, contract(year),
+                  b.money("250", "450"), "0", f"Lektoriaus honoraras: seminaras „{topic}“ {place}", activity="V1")
+            b.buy(lead, coffee, day, activity="V1",
+                  description=f"Kavos pertraukos: seminaras {place} ({{q}} {{dalyviai}})")
+
+        week = b.day(date(year, 4, 20), date(year, 4, 24))  # Lietuvos bibliotekų savaitė
+        b.buy(lead, _Item("EVENTS", "VšĮ „Sostinės renginių centras“", "PVM SF SRC Nr. {n:05d}",
+                          f"Salės nuoma: Lietuvos bibliotekų savaitės {year} atidarymo renginys", ("450", "600"),
+                          "21"),
+              week, activity="V2")
+        b.buy(lead, _Item("EVENTS", "UAB „Suvenyrų dirbtuvė“", "PVM SF SD Nr. {n:05d}",
+                          "Apdovanojimų statulėlės „Metų bibliotekininkas“, {q} vnt.", ("35", "55"), "21",
+                          (10, 12)),
+              week - timedelta(days=b.rng.randint(7, 14)), activity="V2")
+        b.add(lead, "EVENTS", week, "Agnė Dambrauskaitė",
+              contract(year), b.money("300", "450"), "0",
+              "Atlikėjos honoraras: apdovanojimų „Metų bibliotekininkas“ ceremonijos muzikinė programa",
+              activity="V2")
+        b.buy(lead, _Item("EVENTS", "UAB „Kavos pertrauka“", "PVM SF KP Nr. {n:05d}",
+                          "Furšetas po apdovanojimų ceremonijos ({q} {sveciai})", ("9.00", "12.00"), "21", (60, 90)),
+              week, activity="V2")
+
+        b.add(lead, "PUBLICATIONS", b.day(date(year, 10, 1), date(year, 10, 23)), "Irena Mockienė",
+              contract(year),
+              b.money("350", "480"), "0", f"Metraščio „Bibliotekininkų balsas {year}“ kalbos redagavimas",
+              activity="V3")
+        if year < 2026:
+            b.buy(lead, _Item("PUBLICATIONS", "MB „Raidžių sodas“", "SF RS Nr. {n:03d}",
+                              f"Metraščio „Bibliotekininkų balsas {year}“ maketavimas", ("600", "800")),
+                  b.day(date(year, 11, 3), date(year, 11, 21)), activity="V3")
+            b.buy(lead, _Item("PUBLICATIONS", "UAB „Petro ofsetas“", "PVM SF PO Nr. {n:06d}",
+                              f"Metraščio „Bibliotekininkų balsas {year}“ spausdinimas, {{q}} egz.",
+                              ("4.80", "6.20"), "9", (300, 400)),
+                  b.day(date(year, 12, 1), date(year, 12, 12)), activity="V3")
+
+        b.add(lead, "MEMBERSHIP", b.day(date(year, 1, 12), date(year, 1, 30)),
+              "International Federation of Library Associations and Institutions (IFLA)",
+              b.number("IFLA", "IFLA INV-{d:%Y}-{n:05d}"), b.money("1290", "1380"), "0",
+              f"IFLA nario mokestis {year} m.", activity="V4")
+        b.add(lead, "MEMBERSHIP", b.day(date(year, 2, 2), date(year, 2, 27)),
+              "European Bureau of Library, Information and Documentation Associations (EBLIDA)",
+              b.number("EBLIDA", "EBLIDA/{d:%Y}/{n:04d}"), b.money("600", "700"), "0",
+              f"EBLIDA nario mokestis {year} m.", activity="V4")
+        congress = {
+            2024: ("IFLA pasaulinis bibliotekų ir informacijos kongresas, Dubajus", date(2024, 6, 10),
+                   "Turkish Airlines", "Vilnius–Stambulas–Dubajus–Stambulas–Vilnius"),
+            2025: ("IFLA pasaulinis bibliotekų ir informacijos kongresas, Astana", date(2025, 6, 9),
+                   "Turkish Airlines", "Vilnius–Stambulas–Astana–Stambulas–Vilnius"),
+            2026: ("EBLIDA metinė konferencija", date(2026, 4, 13), 'AS "Air Baltic Corporation"',
+                   "per Rygą į konferenciją ir atgal"),
+        }[year]
+        title, booked, airline, route = congress
+        b.add(lead, "MEMBERSHIP", booked, "IFLA" if "IFLA" in title else "EBLIDA",
+              b.number(f"registracija {year}", "REG-{d:%Y}-{n:05d}"), b.money("380", "520"), "0",
+              f"Registracijos mokestis: {title} (1 delegatas)", activity="V4")
+        b.add(lead, "MEMBERSHIP", booked + timedelta(days=3), airline,
+              b.number(airline, "Bilietas Nr. {n:010d}"), b.money("420", "780"), "0",
+              f"Lėktuvo bilietai {route}: {title}", activity="V4")
+
+        for q, end in enumerate((date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)), 1):
+            if end <= b.last_day:
+                b.add(lead, "ADMIN", end, "MB „Apskaitos taškas“", b.number("apskaita", "SF AT Nr. {n:04d}"),
+                      b.money("360", "420"), "0", f"Buhalterinės apskaitos paslaugos {year} m. {ROMAN[q - 1]} ketv.",
+                      activity="V5")
+        b.buy(lead, _Item("ADMIN", "UAB „Interneto vizija“", "PVM SF IV Nr. {n:07d}",
+                          f"Svetainės lbd.lt prieglobos ir domeno paslaugos {year} m.", ("60", "90"), "21"),
+              b.day(date(year, 1, 5), date(year, 1, 20)), activity="V5")
+    b.buy(lead, _Item("EQUIPMENT", "UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+                      "Nešiojamasis kompiuteris Lenovo IdeaPad Slim 5 draugijos sekretoriatui", ("600", "720"), "21"),
+          b.day(date(2024, 2, 5), date(2024, 2, 23)), activity="V5")
+    b.buy(lead, _Item("EQUIPMENT", "UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+                      "Daugiafunkcis spausdintuvas Brother MFC-L3760CDW", ("250", "320"), "21"),
+          b.day(date(2026, 2, 2), date(2026, 2, 20)), activity="V5")
+    return b.done()
+
+
+_GENERATORS: dict[str, Callable[[ProjectDefinition], list[Row]]] = {
+    "LLI-537": _interreg,
+    "KA204-077512": _erasmus,
+    "LKT-2024-0815": _culture_council,
+    "BRF-2024-LV07": _foundation,
+    "LBD-2024-2026": _association,
+}
