@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+from contextlib import closing
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from decimal import Decimal
@@ -135,11 +136,8 @@ def _database(args: argparse.Namespace) -> Path:
 def _overview(args: argparse.Namespace) -> int:
     from reporter.services.projects import list_projects
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         projects = list_projects(store)
-    finally:
-        store.close()
     _emit(args, {"database": _database(args), "projects": projects}, lambda: "\n".join([
         f"Grant Reporter {__version__}: expenditure by funder, co-financing checks, funder reports.",
         f"Database: {_database(args)}",
@@ -174,11 +172,8 @@ def _init(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from reporter.services.projects import load_project_file
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         result = load_project_file(store, Path(args.file))
-    finally:
-        store.close()
     s = result.summary
     verb = "created" if s.created else ("updated" if s.changed else "unchanged")
     _emit(args, {"project": result.code, "result": verb, "inserted": s.inserted, "updated": s.updated,
@@ -191,11 +186,8 @@ def _load(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from reporter.services.projects import export_project
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         text = export_project(store, args.code)
-    finally:
-        store.close()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Project {args.code} written to {args.output}", file=sys.stderr)
@@ -207,11 +199,8 @@ def _export(args: argparse.Namespace) -> int:
 def _projects(args: argparse.Namespace) -> int:
     from reporter.services.projects import list_projects
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         projects = list_projects(store)
-    finally:
-        store.close()
     _emit(args, projects, lambda: _projects_text(projects) if projects else "No projects.")
     return 0
 
@@ -245,11 +234,8 @@ def _expense_text(e) -> str:
 def _expense_add(args: argparse.Namespace) -> int:
     from reporter.services.expenditures import add_expenditure
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         saved = add_expenditure(store, args.project, _expense_fields(args))
-    finally:
-        store.close()
     _emit(args, saved, lambda: "Saved " + _expense_text(saved))
     return 0
 
@@ -260,11 +246,8 @@ def _expense_edit(args: argparse.Namespace) -> int:
     changes = _expense_fields(args)
     if not changes:
         raise UserError("expense edit: give at least one field to change, e.g. --gross 100.00")
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         saved = edit_expenditure(store, args.project, args.reference, changes)
-    finally:
-        store.close()
     _emit(args, saved, lambda: "Saved " + _expense_text(saved))
     return 0
 
@@ -272,8 +255,7 @@ def _expense_edit(args: argparse.Namespace) -> int:
 def _expense_delete(args: argparse.Namespace) -> int:
     from reporter.services.expenditures import delete_expenditure, get_expenditure
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         if not args.yes and sys.stdin.isatty():
             target = get_expenditure(store, args.project, args.reference)
             answer = input(f"Delete {_expense_text(target)}? [y/N] ")
@@ -281,8 +263,6 @@ def _expense_delete(args: argparse.Namespace) -> int:
                 print("Nothing deleted.")
                 return 0
         deleted = delete_expenditure(store, args.project, args.reference)
-    finally:
-        store.close()
     _emit(args, deleted, lambda: "Deleted " + _expense_text(deleted))
     return 0
 
@@ -296,11 +276,8 @@ def _expense_list(args: argparse.Namespace) -> int:
         date_from=_iso_date(args.date_from, "--from"), date_to=_iso_date(args.date_to, "--to"),
         sort=args.sort, descending=args.desc, limit=args.limit, offset=(args.page - 1) * args.limit,
     )
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         page = list_expenditures(store, args.project, query)
-    finally:
-        store.close()
 
     def text() -> str:
         if not page.rows:
@@ -333,11 +310,8 @@ def _iso_date(text: str | None, option: str) -> date | None:
 def _convert(args: argparse.Namespace) -> int:
     from reporter.services.currency import convert_to_euro
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         c = convert_to_euro(store, args.amount, args.currency, args.month, args.rate)
-    finally:
-        store.close()
     _emit(args, c, lambda: f"{_money(c.amount)} {c.currency} = {_money(c.euro)} EUR "
                            f"(rate {c.rate} per euro, {c.rate_source}{', ' + c.month if c.month else ''})")
     return 0
@@ -346,11 +320,8 @@ def _convert(args: argparse.Namespace) -> int:
 def _rate_set(args: argparse.Namespace) -> int:
     from reporter.services.currency import set_rate
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         rate = set_rate(store, args.currency, args.month, args.rate, args.source or "")
-    finally:
-        store.close()
     _emit(args, rate, lambda: f"Stored 1 EUR = {rate.rate} {rate.currency} for {rate.month}")
     return 0
 
@@ -358,11 +329,8 @@ def _rate_set(args: argparse.Namespace) -> int:
 def _rate_list(args: argparse.Namespace) -> int:
     from reporter.services.currency import list_rates
 
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         rates = list_rates(store, args.currency)
-    finally:
-        store.close()
     _emit(args, rates, lambda: _table(["currency", "month", "per euro", "source"],
                                       [[r.currency, r.month, str(r.rate), r.source] for r in rates], right=(2,))
           if rates else "No rates stored.")
@@ -376,11 +344,8 @@ def _backup(args: argparse.Namespace) -> int:
         found = list_backups(_database(args))
         _emit(args, found, lambda: "\n".join(str(p) for p in found) or "No backups.")
         return 0
-    store = _open(args)
-    try:
+    with closing(_open(args)) as store:
         path = backup_now(store, keep=args.keep)
-    finally:
-        store.close()
     _emit(args, {"backup": path}, lambda: f"Backup written: {path}")
     return 0
 
@@ -399,11 +364,8 @@ def _demo(args: argparse.Namespace) -> int:
     from reporter.store import Store
 
     path = Path(args.db) if args.db else demo_database()
-    store = Store.open(path)
-    try:
+    with closing(Store.open(path)) as store:
         summary = create_demo(store)
-    finally:
-        store.close()
     _emit(args, {"database": path, **_to_json(summary)},
           lambda: f"Demo database written: {path}\nProjects: {', '.join(summary.projects)}; "
                   f"{summary.expenditures} expenditures.\nOpen it with: grant-reporter --db {path}")
