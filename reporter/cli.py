@@ -86,8 +86,8 @@ def _configure_logging() -> None:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return plain(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    if isinstance(value, Decimal):  # amounts keep two decimals; shares and rates keep theirs
+        return plain(value) if value.as_tuple().exponent == -2 else str(value)
     if isinstance(value, (date, Path)):
         return str(value) if isinstance(value, Path) else value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
@@ -147,7 +147,8 @@ def _overview(args: argparse.Namespace) -> int:
         "or try the demo: 'grant-reporter demo' (writes a separate demo database).",
         "",
         "Commands: init, load, export-project, projects, expense add|edit|delete|list,",
-        "          convert, rate set|list, templates, backup, restore, demo.",
+        "          financing, check, submit, reopen, convert, rate set|list, templates,",
+        "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
     ]))
     return 0
@@ -337,6 +338,82 @@ def _rate_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _financing(args: argparse.Namespace) -> int:
+    from reporter.services.checks import financing_view
+
+    with closing(_open(args)) as store:
+        view = financing_view(store, args.project, args.partner, args.period)
+
+    def text() -> str:
+        blocks = [f"Financing of {view.project} ({view.currency}), period {view.period} and cumulative"]
+        for p in view.partners:
+            flat = "".join(f"; flat rate {line} {_money(amount)}" for line, amount in p.flat_rates_this_period.items())
+            rows = []
+            for f in p.funders:
+                excluded = f.excluded
+                why = ", ".join(f"{label} {_money(amount)}" for label, amount in (
+                    ("lines not paid", excluded.lines_not_paid), ("VAT", excluded.ineligible_vat),
+                    ("ineligible", excluded.ineligible_expenditure)) if amount)
+                rows.append([("  " if f.part_of else "") + f.funder,
+                             f"{f.rule}{' residual' if f.residual else ''}", f"{f.share_percent} %",
+                             _money(f.this_period), _money(f.cumulative),
+                             _money(f.cap) if f.cap is not None else "–",
+                             _money(f.remaining) if f.remaining is not None else "–", why or "–"])
+            blocks.append("\n".join([
+                "",
+                f"{p.partner} {p.name}",
+                f"eligible this period {_money(p.eligible_this_period)}, cumulative {_money(p.eligible_cumulative)}"
+                + flat + (f"; NOT ALLOCATED {_money(p.unallocated_cumulative)}" if p.unallocated_cumulative else ""),
+                _table(["funder", "rule", "share", "this period", "cumulative", "cap", "remaining", "excluded"],
+                       rows, right=(2, 3, 4, 5, 6)),
+            ]))
+        return "\n".join(blocks)
+
+    _emit(args, view, text)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from reporter.services.checks import check_project
+
+    with closing(_open(args)) as store:
+        result = check_project(store, args.project, args.partner, args.period)
+
+    def text() -> str:
+        if not result.findings:
+            return "No findings: every contract rule holds."
+        lines = []
+        for f in result.findings:
+            numbers = f.record_numbers
+            records = f" [records {', '.join(f'#{n}' for n in numbers[:12])}{' …' if len(numbers) > 12 else ''}]" \
+                if numbers else ""
+            lines.append(f"{f.severity.upper():7s} {f.rule}: {f.message}{records}")
+        errors = sum(f.severity == "error" for f in result.findings)
+        lines.append(f"{len(result.findings)} finding(s), {errors} error(s)")
+        return "\n".join(lines)
+
+    _emit(args, {"ok": result.ok, "findings": result.findings}, text)
+    return 0 if result.ok else 1
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from reporter.services.periods import submit_period
+
+    with closing(_open(args)) as store:
+        period = submit_period(store, args.project, args.period)
+    _emit(args, period, lambda: f"Period {period.number} of {args.project} is submitted and locked")
+    return 0
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    from reporter.services.periods import reopen_period
+
+    with closing(_open(args)) as store:
+        period = reopen_period(store, args.project, args.period, args.reason)
+    _emit(args, period, lambda: f"Period {period.number} of {args.project} is open again (logged: {args.reason})")
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from reporter.services.maintenance import backup_now, list_backups
 
@@ -449,6 +526,22 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--source", help="where the rate comes from, e.g. 'EC accounting rate'")
     sub = command("list", _rate_list, "list stored rates", rate_commands)
     sub.add_argument("currency", nargs="?", help="only this currency")
+
+    sub = command("financing", _financing, "how each partner's eligible costs split among the funders")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", help="only this partner")
+    sub.add_argument("--period", type=int, help="this period (default: the current one) and cumulative through it")
+    sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", help="only this partner")
+    sub.add_argument("--period", type=int, help="judge shares in this period and sums through it")
+    sub = command("submit", _submit, "submit a reporting period: lock it against changes")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, required=True, help="period number")
+    sub = command("reopen", _reopen, "reopen a submitted period (logged with the reason)")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, required=True, help="period number")
+    sub.add_argument("--reason", required=True, help="why it is reopened")
 
     sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
     sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")

@@ -28,12 +28,15 @@ from reporter.domain.model import (
     ProjectDefinition,
     ReportingPeriod,
 )
-from reporter.domain.money import parse_amount, parse_percent, plain
+from reporter.domain.money import parse_amount, parse_percent, plain, tidy_percent
+from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
 from reporter.domain.validation import validate_definition
 
-TemplateLines = Callable[[str], tuple[BudgetLine, ...]]
+TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
+"""Gives a template's budget lines and rules by its id."""
 
-_SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities"}
+_SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
+             "rules", "flat_rates", "unit_costs"}
 
 
 class _Section:
@@ -64,6 +67,9 @@ class _Section:
 
     def optional_text(self, key: str) -> str | None:
         return self.text(key) or None if key in self.data else None
+
+    def optional_day(self, key: str) -> date | None:
+        return self.day(key) if key in self.data else None
 
     def day(self, key: str) -> date:
         value = self.data.get(key)
@@ -114,8 +120,8 @@ class _Section:
             return None
         return value
 
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.data.get(key, default)
         if not isinstance(value, bool):
             self._fail(key, f"must be true or false, not {value!r}")
             return False
@@ -136,10 +142,12 @@ class _Section:
         return value
 
 
-def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefinition:
+def parse_project_file(text: str, template_defaults: TemplateDefaults) -> ProjectDefinition:
     """Read a project file; raise `ValidationError` listing every problem if it is not valid.
 
-    Without `[[budget_lines]]` the project takes the budget lines of its template.
+    Without `[[budget_lines]]` the project takes the budget lines of its template;
+    `[rules]` keys override the template's rules one by one, and `[[flat_rates]]`
+    or `[[unit_costs]]` replace the template's lists.
     """
     try:
         data = tomllib.loads(text, parse_float=Decimal)
@@ -176,13 +184,21 @@ def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefin
     funding = []
     for i, item in enumerate(root.tables("funding"), 1):
         s = _Section(item, f"funding[{i}]", problems, {"partner", "funder", "share", "rule", "rounding", "residual",
-                                                         "cap", "budget_lines", "contract_number"})
+                                                         "cap", "budget_lines", "contract_number", "eligible_from",
+                                                         "eligible_to", "vat_eligible", "part_of"})
         funding.append(FundingAgreement(
             funder=s.text("funder"), share_percent=s.percent("share"), partner=s.optional_text("partner"),
             rule=s.text("rule", "exact"), rounding=s.text("rounding", "half-up"), residual=s.flag("residual"),
             cap=s.amount("cap", required=False), budget_lines=s.codes("budget_lines"),
-            contract_number=s.text("contract_number", ""),
+            contract_number=s.text("contract_number", ""), eligible_from=s.optional_day("eligible_from"),
+            eligible_to=s.optional_day("eligible_to"), vat_eligible=s.flag("vat_eligible", True),
+            part_of=s.optional_text("part_of"),
         ))
+    try:
+        template_lines, template_rules = template_defaults(project.template)
+    except UserError as error:
+        problems.append(Problem("project.template", str(error).removeprefix("template: ")))
+        template_lines, template_rules = (), ContractRules()
     if "budget_lines" in data:
         lines = []
         for i, item in enumerate(root.tables("budget_lines"), 1):
@@ -190,11 +206,8 @@ def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefin
             lines.append(BudgetLine(s.text("code"), s.text("name")))
         budget_lines = tuple(lines)
     else:
-        try:
-            budget_lines = template_lines(project.template)
-        except UserError as error:
-            problems.append(Problem("project.template", str(error).removeprefix("template: ")))
-            budget_lines = ()
+        budget_lines = template_lines
+    rules = rules_from_mapping(data, "", problems, base=template_rules)
     budget = []
     for i, item in enumerate(root.tables("budget"), 1):
         s = _Section(item, f"budget[{i}]", problems, {"partner", "line", "amount", "year", "activity"})
@@ -217,6 +230,7 @@ def parse_project_file(text: str, template_lines: TemplateLines) -> ProjectDefin
     definition = ProjectDefinition(
         project=project, partners=tuple(partners), funders=tuple(funders), funding=tuple(funding),
         budget_lines=budget_lines, budget=tuple(budget), periods=tuple(periods), activities=tuple(activities),
+        rules=rules,
     )
     problems += _beyond(problems, validate_definition(definition))
     if problems:
@@ -252,6 +266,11 @@ def render_project_file(definition: ProjectDefinition) -> str:
     sections += [("[[budget]]", _drop_empty({"partner": b.partner, "line": b.line, "amount": _number(b.amount),
                                              "year": b.year, "activity": b.activity})) for b in definition.budget]
     sections += [("[[periods]]", {"number": x.number, "start": x.start, "end": x.end}) for x in definition.periods]
+    rules = rules_to_mapping(definition.rules)
+    if rules["rules"]:
+        sections.append(("[rules]", rules["rules"]))
+    sections += [("[[flat_rates]]", flat) for flat in rules.get("flat_rates", [])]
+    sections += [("[[unit_costs]]", unit) for unit in rules.get("unit_costs", [])]
     for activity in definition.activities:
         sections.append(("[[activities]]", {"code": activity.code, "title": activity.title}))
         sections += [("[[activities.planned]]", _drop_empty({"year": x.year, "amount": _number(x.amount),
@@ -266,7 +285,7 @@ def _funding_table(agreement: FundingAgreement) -> dict[str, Any]:
     table: dict[str, Any] = {}
     if agreement.partner:
         table["partner"] = agreement.partner
-    table.update(funder=agreement.funder, share=_percent(agreement.share_percent), rule=agreement.rule,
+    table.update(funder=agreement.funder, share=tidy_percent(agreement.share_percent), rule=agreement.rule,
                  rounding=agreement.rounding, residual=agreement.residual)
     if agreement.cap is not None:
         table["cap"] = _number(agreement.cap)
@@ -274,17 +293,20 @@ def _funding_table(agreement: FundingAgreement) -> dict[str, Any]:
         table["budget_lines"] = list(agreement.budget_lines)
     if agreement.contract_number:
         table["contract_number"] = agreement.contract_number
+    if agreement.eligible_from:
+        table["eligible_from"] = agreement.eligible_from
+    if agreement.eligible_to:
+        table["eligible_to"] = agreement.eligible_to
+    if not agreement.vat_eligible:
+        table["vat_eligible"] = False
+    if agreement.part_of:
+        table["part_of"] = agreement.part_of
     return table
 
 
 def _number(amount: Decimal) -> Decimal:
     """Amounts are written as exact TOML numbers with two decimals (read back as Decimal)."""
     return Decimal(plain(amount))
-
-
-def _percent(share: Decimal) -> int | Decimal:
-    """85 rather than 85.0: whole percentages are written as whole numbers."""
-    return int(share) if share == share.to_integral_value() else share
 
 
 def _drop_empty(table: dict[str, Any]) -> dict[str, Any]:

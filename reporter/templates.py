@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from reporter.domain.errors import NotFound, UserError
+from reporter.domain.errors import NotFound, Problem, UserError
 from reporter.domain.model import BudgetLine
+from reporter.domain.rules import ContractRules, rule_problems, rules_from_mapping
 from reporter.paths import templates_dir
 
 LANGUAGES = ("en", "lt", "lv")
@@ -35,6 +36,7 @@ class Template:
     languages: tuple[str, ...]
     currency: str
     budget_lines: tuple[TemplateLine, ...]
+    rules: ContractRules = ContractRules()
 
     def project_budget_lines(self) -> tuple[BudgetLine, ...]:
         return tuple(BudgetLine(line.code, line.name("en")) for line in self.budget_lines)
@@ -59,15 +61,20 @@ def _read(path: Path) -> Template:
             TemplateLine(str(line["code"]), {str(k): str(v) for k, v in line["name"].items()})
             for line in data.get("budget_lines", [])
         )
+        problems: list[Problem] = []
         template = Template(
             id=str(data["id"]),
             name=str(data["name"]),
             languages=tuple(data.get("languages", LANGUAGES)),
             currency=str(data.get("currency", "EUR")),
             budget_lines=lines,
+            rules=rules_from_mapping(data, "", problems),
         )
+        problems += rule_problems(template.rules, {line.code for line in lines})
     except (tomllib.TOMLDecodeError, KeyError, AttributeError, TypeError) as error:
         raise UserError(f"template {path.name}: not a valid funder template ({error})") from None
+    if problems:
+        raise UserError(f"template {path.name}: " + "; ".join(str(p) for p in problems))
     if template.id != path.stem:
         raise UserError(f"template {path.name}: its id {template.id!r} must match the file name")
     return template

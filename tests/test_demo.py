@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from reporter.domain.errors import UserError
 from reporter.domain.model import Partner, Project, ProjectDefinition, ReportingPeriod
-from reporter.domain.money import round_half_up
+from reporter.domain.money import ZERO, round_down, round_half_up
+from reporter.domain.rules import flat_rate_amounts
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.demo import USD_RATES, create_demo
 from reporter.services.expenditures import fields_of, list_expenditures
@@ -19,10 +20,10 @@ from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery
 
 EXPENDITURES = {
-    "LLI-537": 158,
-    "KA204-077512": 90,
+    "LLI-537": 159,
+    "KA204-077512": 91,
     "LKT-2024-0815": 33,
-    "BRF-2024-LV07": 47,
+    "BRF-2024-LV07": 51,
     "LBD-2024-2026": 69,
 }
 PARTNERS = {
@@ -54,7 +55,7 @@ def test_the_demo_creates_five_projects_with_their_partners_and_a_few_hundred_ex
     summary = create_demo(store)
 
     assert summary.projects == tuple(EXPENDITURES)
-    assert summary.expenditures == sum(EXPENDITURES.values()) == 397
+    assert summary.expenditures == sum(EXPENDITURES.values()) == 403
     assert summary.exchange_rates == len(USD_RATES) == 12
     projects = {p.code: p for p in list_projects(store)}
     assert {code: p.expenditures for code, p in projects.items()} == EXPENDITURES
@@ -67,15 +68,105 @@ def test_the_demo_creates_five_projects_with_their_partners_and_a_few_hundred_ex
 
 
 def test_every_demo_expenditure_lies_inside_its_project_and_its_reporting_period(demo: Store) -> None:
+    late = []
     for code in EXPENDITURES:
         definition = project_definition(demo, code)
         project = definition.project
+        last_payment = project.end + timedelta(days=definition.rules.payment_grace_days)
         for expenditure in list_expenditures(demo, code, ALL).rows:
             period = definition.period(expenditure.period)
             assert project.start <= expenditure.document_date <= project.end, (code, expenditure.number)
             assert period is not None and period.contains(expenditure.document_date), (code, expenditure.number)
+            if definition.rules.unit_cost(expenditure.budget_line):
+                assert expenditure.payment_date is None, (code, expenditure.number)  # nothing is paid for units
+                continue
             assert expenditure.payment_date is not None
-            assert expenditure.document_date <= expenditure.payment_date <= project.end, (code, expenditure.number)
+            assert expenditure.document_date <= expenditure.payment_date, (code, expenditure.number)
+            if expenditure.payment_date > last_payment:
+                late.append((code, expenditure.partner, expenditure.document_no, expenditure.payment_date))
+    # The one payment made after the end and the grace days, on purpose.
+    assert len(late) == 1
+    assert late[0][:2] == ("LLI-537", "LP") and late[0][3] == date(2026, 3, 16)
+    assert late[0][2].startswith("PVM SF VN Nr.")
+
+
+def test_demo_unit_costs_are_declared_as_units_and_the_program_works_out_the_amount(demo: Store) -> None:
+    definition = project_definition(demo, "KA204-077512")
+    rows = list_expenditures(demo, "KA204-077512", ALL).rows
+    meeting = next(e for e in rows if e.budget_line == "TPM" and e.partner == "P1" and e.document_no.endswith("TPM3"))
+    assert meeting.document_no == "Dalībnieku saraksts Nr. TPM3"
+    assert meeting.supplier == "Latvijas Bibliotekāru biedrība"
+    assert meeting.units == 4
+    assert meeting.eligible == meeting.gross == meeting.units * Decimal("575.00") == Decimal("2300.00")
+    assert meeting.vat == 0
+
+    for e in rows:
+        unit_cost = definition.rules.unit_cost(e.budget_line)
+        if unit_cost is None:
+            assert e.units is None, e.number
+            continue
+        assert e.units is not None and e.units > 0, e.number
+        assert e.eligible == e.gross == round_down(e.units * unit_cost.rate), e.number
+        assert e.vat == 0, e.number
+    units: dict[str, Decimal] = defaultdict(Decimal)
+    for e in rows:
+        units[e.budget_line] += e.units or 0
+    assert dict(units) == {"PMI": 72, "IO": 377, "TPM": 15, "ME": 121, "LTT": 0, "EXC": 0}
+
+
+def _actuals(store: Store, code: str) -> dict[tuple[str, str], Decimal]:
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for e in list_expenditures(store, code, ALL).rows:
+        totals[(e.partner, e.budget_line)] += e.eligible_project_currency
+    return totals
+
+
+def _budgets(store: Store, code: str) -> dict[tuple[str, str], Decimal]:
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for b in project_definition(store, code).budget:
+        totals[(b.partner, b.line)] += b.amount
+    return totals
+
+
+def test_the_demo_mostly_keeps_its_contract_rules_and_breaks_them_only_on_purpose(demo: Store) -> None:
+    # Interreg: nothing is entered on the OFFICE flat rate; every line but PP3's external
+    # services stays within the 20 % flexibility, and that one is over it while PP3's total
+    # (with the flat rate the program adds) holds.
+    definition = project_definition(demo, "LLI-537")
+    actual, budget = _actuals(demo, "LLI-537"), _budgets(demo, "LLI-537")
+    assert not any(line == "OFFICE" for _, line in actual)
+    over = {key: actual[key] / budget[key] for key in actual if actual[key] > budget[key] * Decimal("1.2")}
+    assert list(over) == [("PP3", "EXTERNAL")] and Decimal("1.25") < over[("PP3", "EXTERNAL")] < Decimal("1.35")
+    for partner in PARTNERS["LLI-537"]:
+        lines = {line: amount for (p, line), amount in actual.items() if p == partner}
+        spent = sum(lines.values()) + sum(flat_rate_amounts(definition.rules, lines).values())
+        assert spent <= sum(amount for (p, _), amount in budget.items() if p == partner), partner
+
+    # Erasmus+: unit-cost categories close to the budget, TPM a little over and IO a little under,
+    # within the 20 % transfers; nothing moved into PMI.
+    actual, budget = _actuals(demo, "KA204-077512"), _budgets(demo, "KA204-077512")
+    by_category: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for (_, line), amount in budget.items():
+        by_category[line][0] += amount
+    for (_, line), amount in actual.items():
+        by_category[line][1] += amount
+    change = {line: (spent - planned) / planned * 100 for line, (planned, spent) in by_category.items()}
+    assert all(abs(percent) < 20 for percent in change.values()), change
+    for key, planned in budget.items():  # the same holds for each partner's categories
+        assert abs(actual[key] - planned) <= planned / 5 and (key[1] != "PMI" or actual[key] <= planned), key
+    assert change["PMI"] == 0 and 0 < change["TPM"] < 10 and -5 < change["IO"] < 0
+    total_budget, total_actual = sum(budget.values()), sum(actual.values())
+    assert total_budget * Decimal("0.97") < total_actual < total_budget
+
+    # Culture council: administration within 10 % of the other lines except goods.
+    actual = _actuals(demo, "LKT-2024-0815")
+    base = sum(amount for (_, line), amount in actual.items() if line not in ("ADMIN", "GOODS"))
+    assert actual[("MRSVB", "ADMIN")] <= base / 10
+
+    # Foundation: indirect costs slightly above 10 % of the direct costs except equipment.
+    actual = _actuals(demo, "BRF-2024-LV07")
+    base = sum(amount for (_, line), amount in actual.items() if line not in ("INDIRECT", "EQUIPMENT"))
+    assert base / 10 < actual[("LCZB", "INDIRECT")] < base * Decimal("0.11")
 
 
 def test_every_demo_expenditure_has_an_approved_budget_for_its_partner_line_year_and_activity(demo: Store) -> None:

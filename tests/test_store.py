@@ -29,35 +29,40 @@ def test_open__creates_a_fresh_database_with_the_whole_schema(tmp_path):
             "audit_log"} <= names
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules"]
     store.close()
 
 
-def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_first(tmp_path, project_file):
+def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_first(tmp_path):
     path = tmp_path / "db.sqlite3"
+    first_version = Migrations(schema.MIGRATION_SET)
+    first_version(name="0001_core_schema")(schema.core_schema)
+    old = Store.open(path, migration_set=first_version)
+    old.db.execute("INSERT INTO projects VALUES ('p', 'OLD-1', 'Senas projektas', '2014-01-01', '2014-12-31', "
+                   "'EUR', 'generic', '', 'x', 'x')")
+    old.db.execute("INSERT INTO partners VALUES ('lp', 'p', 'LP', 'Biblioteka', 'LT', 'lead', 0, 0)")
+    old.db.execute("INSERT INTO budget_lines VALUES ('bl', 'p', 'OTHER', 'Kitos', 0)")
+    old.db.execute("INSERT INTO reporting_periods VALUES ('rp', 'p', 1, '2014-01-01', '2014-12-31', 'open', NULL)")
+    old.db.execute("INSERT INTO expenditures (id, project_id, number, partner_id, budget_line_id, period_id, "
+                   "document_date, document_no, supplier, currency, gross_cents, vat_cents, eligible_cents, "
+                   "exchange_rate, eligible_project_currency_cents, created_at, updated_at) VALUES "
+                   "('e', 'p', 1, 'lp', 'bl', 'rp', '2014-05-05', 'SF-0117', 'UAB „Knyga“', 'LTL', 12100, 2100, "
+                   "12100, '3.45280', 3504, 'x', 'x')")
+    old.close()
+
     store = Store.open(path)
-    load_project_file(store, project_file)
-    add_expenditure(store, "LLI-501", expense())
-    store.close()
 
-    upgraded = Migrations(schema.MIGRATION_SET)
-    upgraded(name="0001_core_schema")(schema.core_schema)
-
-    @upgraded(name="0002_expenditure_tags")
-    def add_tags(db):
-        db.execute("ALTER TABLE expenditures ADD COLUMN tags TEXT NOT NULL DEFAULT ''")
-
-    store = Store.open(path, migration_set=upgraded)
-    assert "tags" in store.db["expenditures"].columns_dict
-    assert store.db["expenditures"].count == 1
-    assert [m.name for m in upgraded.applied(store.db)] == ["0001_core_schema", "0002_expenditure_tags"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules"]
+    row = next(store.db.query("SELECT document_key, eligible_vat_project_currency_cents FROM expenditures"))
+    assert row == {"document_key": "uabknyga|sf0117", "eligible_vat_project_currency_cents": 608}
+    assert store.projects.definition("OLD-1").rules.flat_rates == ()
     store.close()
     backups = list((tmp_path / "backups").glob("db-before-migration-*.sqlite3"))
     assert len(backups) == 1
-    old = sqlite3.connect(backups[0])
-    assert "tags" not in [row[1] for row in old.execute("PRAGMA table_info(expenditures)")]
-    assert old.execute("SELECT count(*) FROM expenditures").fetchone()[0] == 1
-    old.close()
+    before = sqlite3.connect(backups[0])
+    assert "document_key" not in [row[1] for row in before.execute("PRAGMA table_info(expenditures)")]
+    assert before.execute("SELECT count(*) FROM expenditures").fetchone()[0] == 1
+    before.close()
 
 
 def test_open__refuses_a_database_from_a_newer_version_and_changes_nothing(tmp_path):

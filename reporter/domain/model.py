@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from reporter.domain.rules import ContractRules
+
 ROLES = ("lead", "partner")
 FUNDER_KINDS = ("eu", "state", "municipality", "foundation", "own", "sponsor", "other")
 SHARE_RULES = ("exact", "max", "min")
@@ -59,6 +61,10 @@ class FundingAgreement:
     cap: Decimal | None = None
     budget_lines: tuple[str, ...] = ()  # empty: every line of the project
     contract_number: str = ""
+    eligible_from: date | None = None  # None: the project's start
+    eligible_to: date | None = None  # None: the project's end
+    vat_eligible: bool = True  # False: VAT within eligible amounts is no base for this funder
+    part_of: str | None = None  # a source within another funder's part (e.g. the partner contribution)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,7 @@ class ProjectDefinition:
     budget: tuple[BudgetAmount, ...] = ()
     periods: tuple[ReportingPeriod, ...] = ()
     activities: tuple[Activity, ...] = ()
+    rules: ContractRules = ContractRules()
 
     def partner(self, code: str) -> Partner | None:
         return next((p for p in self.partners if p.code == code), None)
@@ -128,6 +135,12 @@ class ProjectDefinition:
 
     def period_of(self, day: date) -> ReportingPeriod | None:
         return next((p for p in self.periods if p.contains(day)), None)
+
+    def agreements_for(self, partner: str) -> tuple[FundingAgreement, ...]:
+        """A partner's own agreements, plus the project-wide ones of funders it has none with."""
+        own = tuple(a for a in self.funding if a.partner == partner)
+        covered = {a.funder for a in own}
+        return own + tuple(a for a in self.funding if a.partner is None and a.funder not in covered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,7 @@ class ExpenditureDraft:
     currency: str | None = None  # None: the project's currency
     rate: Decimal | None = None  # None: the stored rate for the document's month
     period: int | None = None  # None: the period that contains the document date
+    units: Decimal | None = None  # for unit-cost lines: eligible = units × the template's rate
     activity: str | None = None
     description: str = ""
     payment_date: date | None = None
@@ -168,6 +182,8 @@ class Expenditure:
     eligible: Decimal
     rate: Decimal | None  # units of the document currency per euro; None in project currency
     eligible_project_currency: Decimal
+    eligible_vat_project_currency: Decimal = Decimal("0.00")  # VAT included in the eligible amount
+    units: Decimal | None = None
     activity: str | None = None
     description: str = ""
     payment_date: date | None = None

@@ -121,6 +121,11 @@ def plain(amount: Decimal) -> str:
     return str(amount.quantize(CENT))
 
 
+def tidy_percent(value: Decimal) -> int | Decimal:
+    """A percentage as people write it: 85 rather than 85.0, 7.5 rather than 7.50."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def round_half_up(value: Decimal) -> Decimal:
     """Round to the cent, halves away from zero (the accounting convention)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

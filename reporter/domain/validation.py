@@ -6,6 +6,7 @@ whole input at once, so a user sees every mistake in one go.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -22,12 +23,13 @@ from reporter.domain.model import (
     ExpenditureDraft,
     ProjectDefinition,
 )
-from reporter.domain.money import ZERO, parse_amount
+from reporter.domain.money import ZERO, parse_amount, parse_decimal
+from reporter.domain.rules import flat_rate_conflicts, rule_problems
 
 # The expenditure fields a form, a command line or an import row may give, as text.
 EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible",
-    "currency", "rate", "period", "activity", "description", "paid", "attachments", "notes",
+    "currency", "rate", "period", "units", "activity", "description", "paid", "attachments", "notes",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date", "document", "supplier", "gross")
 
@@ -71,7 +73,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
                 Problem(f"funders[{i}].kind", f"{funder.kind!r} is not one of {', '.join(FUNDER_KINDS)}")
             )
 
-    residuals: Counter[str | None] = Counter()
+    residuals: Counter[tuple[str | None, str | None]] = Counter()
     for i, agreement in enumerate(definition.funding, 1):
         where = f"funding[{i}]"
         if agreement.funder not in funders:
@@ -91,12 +93,22 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
         for line in agreement.budget_lines:
             if line not in lines:
                 problems.append(Problem(f"{where}.budget_lines", f"unknown budget line {line!r}"))
+        if agreement.part_of is not None:
+            parent = next((a for a in definition.funding
+                           if a.funder == agreement.part_of and a.partner in (agreement.partner, None)), None)
+            if parent is None or parent.part_of is not None or agreement.part_of == agreement.funder:
+                problems.append(Problem(f"{where}.part_of", f"{agreement.part_of!r} is not a top-level funder of "
+                                                            "the same agreement scope"))
+        if agreement.eligible_from and agreement.eligible_to and agreement.eligible_to < agreement.eligible_from:
+            problems.append(Problem(f"{where}.eligible_to", "the eligible period ends before it starts"))
         if agreement.residual:
-            residuals[agreement.partner] += 1
-    for partner_code, count in residuals.items():
+            residuals[(agreement.partner, agreement.part_of)] += 1
+    for (partner_code, parent), count in residuals.items():
         if count > 1:
             scope = f"partner {partner_code}" if partner_code else "the project"
-            problems.append(Problem("funding", f"{scope} has {count} residual sources; at most one takes the remainder"))
+            within = f" within {parent}" if parent else ""
+            problems.append(Problem("funding", f"{scope} has {count} residual sources{within}; "
+                                               "at most one takes the remainder"))
     problems += _duplicates(
         "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], key="partner/funder"
     )
@@ -132,6 +144,12 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     for earlier, later in zip(ordered, ordered[1:]):
         if later.start <= earlier.end:
             problems.append(Problem("periods", f"periods {earlier.number} and {later.number} overlap"))
+
+    problems += rule_problems(definition.rules, lines)
+    budgeted = {b.line for b in definition.budget}
+    for first, second in flat_rate_conflicts(definition.rules, budgeted):
+        problems.append(Problem("flat_rates", f"the flat rates {first.line} and {second.line} exclude each other; "
+                                              "budget only one of them"))
 
     for i, activity in enumerate(definition.activities, 1):
         for j, planned in enumerate(activity.plan, 1):
@@ -184,6 +202,7 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     currency = read("currency", currency_code)
     rate = read("rate", parse_rate)
     period = read("period", _parse_period_number)
+    units = read("units", _parse_units)
     if problems:
         return None, problems
     assert isinstance(document_date, date) and isinstance(gross, Decimal)
@@ -203,6 +222,7 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         currency=currency,  # type: ignore[arg-type]
         rate=rate,  # type: ignore[arg-type]
         period=period,  # type: ignore[arg-type]
+        units=units,  # type: ignore[arg-type]
         activity=text["activity"] or None,
         description=text["description"],
         payment_date=payment_date,  # type: ignore[arg-type]
@@ -223,6 +243,13 @@ def _parse_period_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ValueError(f"{text!r} is not a period number (1, 2, 3…)")
     return int(text)
+
+
+def _parse_units(text: str) -> Decimal:
+    units = parse_decimal(text, "units", max_places=4)
+    if units < 0:
+        raise ValueError(f"{text!r}: units cannot be negative")
+    return units
 
 
 def _check_amounts(gross: Decimal, vat: Decimal, eligible: Decimal | None, problems: list[Problem]) -> None:
@@ -266,13 +293,30 @@ def complete_expenditure(
     rate, rate_problem = _conversion_rate(draft, currency, project.currency, rate_for_month)
     if rate_problem:
         problems.append(rate_problem)
+    flat = definition.rules.flat_rate(draft.budget_line)
+    if flat is not None:
+        problems.append(Problem("line", f"{flat.line} is a flat rate ({flat.percent} % of {', '.join(flat.of_lines)}) "
+                                        "that the program computes; it is never entered by hand"))
+    unit_cost = definition.rules.unit_cost(draft.budget_line)
+    if unit_cost is not None and draft.units is None:
+        problems.append(Problem("units", f"{unit_cost.line} is paid per {unit_cost.unit} ({unit_cost.rate} each): "
+                                         "give the number of units"))
+    elif unit_cost is None and draft.units is not None:
+        problems.append(Problem("units", f"{draft.budget_line} is not a unit-cost line; units are not used"))
     if problems:
         return None, problems
 
     eligible = draft.eligible
-    if eligible is None:
+    if eligible is None and unit_cost is not None:
+        eligible = unit_cost.amount(draft.units)  # type: ignore[arg-type]
+    elif eligible is None:
         eligible = default_eligible(draft.gross, draft.vat, bool(partner and partner.vat_recoverable))
-    converted = convert(eligible, currency, project.currency, lambda _code: rate)  # type: ignore[arg-type,return-value]
+
+    def in_project_currency(amount: Decimal) -> Decimal:
+        return convert(amount, currency, project.currency, lambda _code: rate)  # type: ignore[arg-type,return-value]
+
+    converted = in_project_currency(eligible)
+    vat_in_eligible = in_project_currency(vat_within_eligible(draft.gross, draft.vat, eligible))
     return (
         Expenditure(
             partner=draft.partner,
@@ -287,6 +331,8 @@ def complete_expenditure(
             eligible=eligible,
             rate=rate,
             eligible_project_currency=converted,
+            eligible_vat_project_currency=vat_in_eligible,
+            units=draft.units,
             activity=draft.activity,
             description=draft.description,
             payment_date=draft.payment_date,
@@ -310,6 +356,23 @@ def reference_problems(fields: Mapping[str, str], definition: ProjectDefinition)
         if value and value not in known:
             problems.append(Problem(name, f"unknown {what} {value!r} in {code} (known: {', '.join(known) or 'none'})"))
     return problems
+
+
+def vat_within_eligible(gross: Decimal, vat: Decimal, eligible: Decimal) -> Decimal:
+    """The VAT an eligible amount contains: whatever it has above the net (gross − VAT) amount."""
+    net = gross - vat
+    if gross >= 0:
+        return max(ZERO, min(vat, eligible - net))
+    return min(ZERO, max(vat, eligible - net))
+
+
+def document_key(supplier: str, number: str) -> str:
+    """The same document however it was typed: 'UAB „Knyga“ / SF-0117' = 'uab knyga / sf 0117'."""
+    def norm(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+    return f"{norm(supplier)}|{norm(number)}"
 
 
 def default_eligible(gross: Decimal, vat: Decimal, vat_recoverable: bool) -> Decimal:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reporter.domain.errors import UserError, ValidationError
 from reporter.domain.model import BudgetLine, ProjectDefinition
+from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
 from reporter.project_file import parse_project_file, render_project_file
 from reporter.store import Store
@@ -20,8 +21,10 @@ class LoadResult:
     summary: SaveSummary
 
 
-def template_budget_lines(template_id: str) -> tuple[BudgetLine, ...]:
-    return load_template(template_id).project_budget_lines()
+def template_defaults(template_id: str) -> tuple[tuple[BudgetLine, ...], ContractRules]:
+    """What a project takes from its template unless its file says otherwise."""
+    template = load_template(template_id)
+    return template.project_budget_lines(), template.rules
 
 
 def read_project_file(path: Path) -> ProjectDefinition:
@@ -32,7 +35,7 @@ def read_project_file(path: Path) -> ProjectDefinition:
     except UnicodeDecodeError:
         raise UserError(f"{path}: not a text file in UTF-8 (is it a project file?)") from None
     try:
-        return parse_project_file(text, template_budget_lines)
+        return parse_project_file(text, template_defaults)
     except ValidationError as error:
         raise ValidationError(error.problems, f"{path}: {error.heading}") from None
 

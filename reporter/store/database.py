@@ -58,6 +58,7 @@ class Store:
         self.path = path
         self.user_name = current_user()
         db.conn.create_function("fold", 1, fold, deterministic=True)
+        from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
@@ -65,6 +66,7 @@ class Store:
         self.projects = ProjectStore(self)
         self.expenditures = ExpenditureStore(self)
         self.rates = RateStore(self)
+        self.analysis = ContractQueries(self)
 
     @classmethod
     def open(cls, path: Path | str, migration_set: Migrations = schema_migrations) -> "Store":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reporter.domain.errors import NotFound, UserError
 from reporter.domain.model import Expenditure
 from reporter.domain.money import from_cents, to_cents
+from reporter.domain.validation import document_key
 from reporter.store.database import fold
 
 if TYPE_CHECKING:
@@ -183,6 +184,9 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "eligible_cents": to_cents(e.eligible),
         "exchange_rate": None if e.rate is None else str(e.rate),
         "eligible_project_currency_cents": to_cents(e.eligible_project_currency),
+        "eligible_vat_project_currency_cents": to_cents(e.eligible_vat_project_currency),
+        "units": None if e.units is None else str(e.units),
+        "document_key": document_key(e.supplier, e.document_no),
         "payment_date": e.payment_date.isoformat() if e.payment_date else None,
         "attachments": json.dumps(list(e.attachments), ensure_ascii=False),
         "notes": e.notes,
@@ -207,6 +211,8 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
         eligible=from_cents(row["eligible_cents"]),
         rate=None if row["exchange_rate"] is None else Decimal(row["exchange_rate"]),
         eligible_project_currency=from_cents(row["eligible_project_currency_cents"]),
+        eligible_vat_project_currency=from_cents(row["eligible_vat_project_currency_cents"]),
+        units=None if row["units"] is None else Decimal(row["units"]),
         payment_date=date.fromisoformat(row["payment_date"]) if row["payment_date"] else None,
         attachments=tuple(json.loads(row["attachments"])),
         notes=row["notes"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,7 @@ from reporter.domain.model import (
     ReportingPeriod,
 )
 from reporter.domain.money import from_cents, to_cents
+from reporter.domain.rules import rules_from_mapping, rules_to_mapping
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -140,9 +142,13 @@ class ProjectStore:
                     rule=r["rule"], rounding=r["rounding"], residual=bool(r["is_residual"]),
                     cap=None if r["cap_cents"] is None else from_cents(r["cap_cents"]),
                     budget_lines=tuple(lines_by_agreement.get(r["id"], ())), contract_number=r["contract_number"],
+                    eligible_from=_day(r["eligible_from"]), eligible_to=_day(r["eligible_to"]),
+                    vat_eligible=bool(r["vat_eligible"]), part_of=r["part_of"],
                 )
-                for r in q("""SELECT fa.*, f.code AS funder, p.code AS partner FROM funding_agreements fa
+                for r in q("""SELECT fa.*, f.code AS funder, p.code AS partner, parent.code AS part_of
+                              FROM funding_agreements fa
                               JOIN funders f ON f.id = fa.funder_id LEFT JOIN partners p ON p.id = fa.partner_id
+                              LEFT JOIN funders parent ON parent.id = fa.part_of_funder_id
                               WHERE fa.project_id = ? ORDER BY fa.position""", [pid])
             ),
             budget_lines=tuple(BudgetLine(r["code"], r["name"])
@@ -161,6 +167,7 @@ class ProjectStore:
             ),
             activities=tuple(Activity(r["code"], r["title"], tuple(plans.get(r["id"], ())))
                              for r in q("SELECT * FROM activities WHERE project_id = ? ORDER BY position", [pid])),
+            rules=rules_from_mapping(json.loads(row["rules"]), "", []),
         )
 
     def _project_row(self, code: str) -> dict[str, Any] | None:
@@ -180,7 +187,8 @@ class ProjectStore:
         summary = SaveSummary()
         p = definition.project
         values = {"code": p.code, "title": p.title, "start_date": p.start.isoformat(), "end_date": p.end.isoformat(),
-                  "currency": p.currency, "template": p.template, "contract_number": p.contract_number}
+                  "currency": p.currency, "template": p.template, "contract_number": p.contract_number,
+                  "rules": json.dumps(rules_to_mapping(definition.rules), default=str, sort_keys=True)}
         existing = self._project_row(p.code)
         if existing is None:
             pid = new_id()
@@ -212,7 +220,10 @@ class ProjectStore:
             {"partner_id": partners[a.partner] if a.partner else None, "funder_id": funders[a.funder],
              "share_percent": str(a.share_percent), "rule": a.rule, "rounding": a.rounding,
              "is_residual": int(a.residual), "cap_cents": None if a.cap is None else to_cents(a.cap),
-             "contract_number": a.contract_number, "position": i}
+             "contract_number": a.contract_number, "position": i,
+             "eligible_from": a.eligible_from.isoformat() if a.eligible_from else None,
+             "eligible_to": a.eligible_to.isoformat() if a.eligible_to else None,
+             "vat_eligible": int(a.vat_eligible), "part_of_funder_id": funders[a.part_of] if a.part_of else None}
             for i, a in enumerate(definition.funding)])
         sync.agreement_lines({
             agreements[(partners[a.partner] if a.partner else None, funders[a.funder])]:
@@ -231,12 +242,18 @@ class ProjectStore:
         sync.delete_stale()
         return summary
 
-    def set_period_status(self, project_id: str, number: int, status: str, submitted_at: str | None) -> None:
+    def set_period_status(self, project_id: str, number: int, status: str, submitted_at: str | None,
+                          note: str = "") -> None:
         row = next(self.db.query("SELECT * FROM reporting_periods WHERE project_id = ? AND number = ?",
                                  [project_id, number]), None)
         if row is None:
             raise NotFound(f"period: no reporting period {number}")
-        self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at})
+        self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at,
+                                                     "status_note": note})
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _project(row: dict[str, Any]) -> Project:

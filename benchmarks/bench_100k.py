@@ -1,6 +1,10 @@
-"""How fast the expenditure list pages, filters and sorts with 100 000 rows (prints numbers; not a test).
+"""How fast the program stays with 100 000 expenditures (prints numbers; not a test).
 
-    .venv/bin/python benchmarks/bench_expenditure_list.py [ROWS]
+Measures the expenditure list (paging, filtering, sorting in SQL) and the
+contract checks with the co-financing split, which the window re-runs after
+every edit.
+
+    .venv/bin/python benchmarks/bench_100k.py [ROWS]
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 
 from reporter.domain.money import from_cents
 from reporter.domain.model import Expenditure
+from reporter.services.checks import check_project, financing_view
 from reporter.services.expenditures import list_expenditures
 from reporter.services.projects import load_project_file
 from reporter.store import Store
@@ -39,7 +44,8 @@ def main(rows: int) -> None:
                 partner=rng.choice(["LP", "PP2"]), budget_line=rng.choice(["STAFF", "TRAVEL", "EQUIPMENT"]),
                 period=period.number, document_date=day, document_no=f"SF-{i:06d}", supplier=rng.choice(suppliers),
                 currency="EUR", gross=from_cents(cents), vat=from_cents(0), eligible=from_cents(cents), rate=None,
-                eligible_project_currency=from_cents(cents), description=f"Prekės ir paslaugos {i}"))
+                eligible_project_currency=from_cents(cents), description=f"Prekės ir paslaugos {i}",
+                payment_date=day + timedelta(days=rng.randrange(40))))
     print(f"insert {rows} rows (one transaction, with audit log): {time.perf_counter() - started:.1f} s")
     store.db.execute("ANALYZE")
     store.close()
@@ -63,6 +69,19 @@ def main(rows: int) -> None:
         print(f"{label:40s} best {min(timings) * 1000:7.1f} ms   median {sorted(timings)[2] * 1000:7.1f} ms"
               f"   ({page.total} matching)")
 
+    store = Store.open(folder / "bench.sqlite3")
+    for label, run in (("all checks (whole project)", lambda: check_project(store, code)),
+                       ("all checks, one partner and period", lambda: check_project(store, code, "LP", 2)),
+                       ("financing view (split)", lambda: financing_view(store, code))):
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            result = run()
+            timings.append(time.perf_counter() - started)
+        print(f"{label:40s} best {min(timings) * 1000:7.1f} ms   median {sorted(timings)[2] * 1000:7.1f} ms"
+              + (f"   ({len(result.findings)} findings)" if hasattr(result, "findings") else ""))
+    store.close()
+
 
 def _load(store: Store, folder: Path) -> str:
     path = folder / "bench.toml"
@@ -80,6 +99,27 @@ role = "lead"
 [[partners]]
 code = "PP2"
 name = "Partner"
+[[funders]]
+code = "ERDF"
+name = "ERDF"
+kind = "eu"
+[[funders]]
+code = "OWN"
+name = "Own"
+kind = "own"
+[[funding]]
+funder = "ERDF"
+share = 85
+rounding = "down"
+cap = 40000000.00
+[[funding]]
+funder = "OWN"
+share = 15
+residual = true
+[[budget]]
+partner = "LP"
+line = "STAFF"
+amount = 10000000.00
 [[periods]]
 number = 1
 start = 2024-01-01

@@ -1,0 +1,429 @@
+"""Contract checks: each a plain function that returns findings as values.
+
+A finding names the rule, its severity, the numbers (expected and actual) and
+the exact expenditures involved. The command line, the window and the reports
+show the same findings. Every limit comes from a funding agreement or from
+the project's rules (its template's defaults): nothing is written for one funder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+from reporter.domain.financing import DatedExpenditure, PartnerFinancing, window_of
+from reporter.domain.model import FundingAgreement, ProjectDefinition
+from reporter.domain.money import CENT, ZERO
+from reporter.domain.rules import flat_rate_conflicts
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    project: str
+    partner: str | None = None
+    funder: str | None = None
+    budget_line: str | None = None
+    period: int | None = None
+    expected: Decimal | str | None = None
+    actual: Decimal | str | None = None
+    records: tuple[str, ...] = ()  # expenditure ids
+    record_numbers: tuple[int, ...] = field(default=(), compare=False)  # the same, as users see them
+    scope: "RecordScope | None" = field(default=None, compare=False)
+    """For a finding about a sum: its records are every expenditure in this scope, fetched on demand."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordScope:
+    partner: str | None  # None: every partner
+    budget_lines: tuple[str, ...]  # empty: every line
+    through_period: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRef:
+    id: str
+    number: int
+
+
+@dataclass(frozen=True)
+class CheckData:
+    """Everything the checks read, gathered by the store (mostly as sums)."""
+
+    definition: ProjectDefinition
+    financing: dict[str, PartnerFinancing]
+    near_edges: tuple[DatedExpenditure, ...] = ()  # outside some funder's window (or unpaid)
+    outside_reporting_period: tuple[DatedExpenditure, ...] = ()
+    hand_entered_flat_rates: Mapping[tuple[str, str], tuple[RecordRef, ...]] = field(default_factory=dict)
+    unit_cost_rows: tuple[tuple[RecordRef, str, str, Decimal | None, Decimal], ...] = ()  # ref, partner, line, units, eligible
+    double_claims: tuple[tuple[str, Decimal, Decimal, tuple[RecordRef, ...]], ...] = ()  # document, claimed, gross, refs
+    missing_rates: tuple[tuple[RecordRef, str, str], ...] = ()  # ref, partner, currency
+    changed_rates: tuple[tuple[RecordRef, str, Decimal, Decimal], ...] = ()  # ref, partner, used, stored
+    changed_after_submission: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
+
+
+def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Every check; with `period`, shares are judged for that period and sums through it."""
+    findings: list[Finding] = []
+    for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
+                  check_unit_costs, check_indirect_cap, check_eligibility, check_double_funding, check_currency,
+                  check_period_lock):
+        findings += check(data, period)
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
+
+
+def _finding(data: CheckData, rule: str, severity: str, message: str, refs: Iterable[RecordRef] = (),
+             **fields: object) -> Finding:
+    refs = tuple(sorted(refs, key=lambda r: r.number))
+    return Finding(rule, severity, message, data.definition.project.code, records=tuple(r.id for r in refs),
+                   record_numbers=tuple(r.number for r in refs), **fields)  # type: ignore[arg-type]
+
+
+def with_records(finding: Finding, refs: Iterable[RecordRef]) -> Finding:
+    refs = tuple(refs)
+    return replace(finding, records=tuple(r.id for r in refs), record_numbers=tuple(r.number for r in refs))
+
+
+def _periods(financing: PartnerFinancing, period: int | None) -> list[int]:
+    return [period] if period is not None else sorted(financing.periods)
+
+
+# 1. Shares of eligible costs and the financing plan
+
+
+def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
+    findings = []
+    for partner, financing in data.financing.items():
+        top = [a for a in financing.agreements if a.part_of is None]
+        if top:
+            planned = sum((a.share_percent for a in top), Decimal(0))
+            if planned != 100:
+                findings.append(_finding(
+                    data, "share", ERROR, f"The financing plan of {partner} adds up to {planned} %, not 100 %",
+                    partner=partner, expected="100", actual=str(planned)))
+        for parent in top:
+            parts = [a for a in financing.agreements if a.part_of == parent.funder]
+            if parts and sum((a.share_percent for a in parts), Decimal(0)) != parent.share_percent:
+                findings.append(_finding(
+                    data, "share", WARNING,
+                    f"The sources within {parent.funder} of {partner} add up to "
+                    f"{sum((a.share_percent for a in parts), Decimal(0))} %, not its {parent.share_percent} %",
+                    partner=partner, funder=parent.funder))
+        numbers = _periods(financing, period)
+        periods = [financing.periods[n] for n in numbers if n in financing.periods]
+        if not periods:
+            continue
+        tolerance = CENT * len(periods)
+        for agreement in financing.agreements:
+            actual = sum((p.split.amount_of(agreement.funder) for p in periods), ZERO)
+            base = sum((next(part.base for part in p.split.parts if part.funder == agreement.funder)
+                        for p in periods), ZERO)
+            expected = base * agreement.share_percent / 100
+            broken = {
+                "exact": abs(actual - expected) > tolerance,
+                "max": actual > expected + tolerance,
+                "min": actual < expected - tolerance,
+            }[agreement.rule]
+            if broken and base:
+                kind = "own-contribution" if agreement.rule == "min" and _is_own(data, agreement) else "share"
+                word = {"exact": "exactly", "max": "at most", "min": "at least"}[agreement.rule]
+                scope = f"period {period}" if period is not None else "all periods"
+                findings.append(_finding(
+                    data, kind, ERROR,
+                    f"{agreement.funder} pays {actual / base * 100:.2f} % of {partner}'s eligible costs in {scope}; "
+                    f"the agreement says {word} {agreement.share_percent} %",
+                    scope=RecordScope(partner, (), period), partner=partner, funder=agreement.funder, period=period,
+                    expected=expected.quantize(CENT), actual=actual))
+        unallocated = sum((p.split.unallocated for p in periods), ZERO)
+        if unallocated:
+            findings.append(_finding(
+                data, "share", WARNING,
+                f"{unallocated} of {partner}'s eligible costs is paid by no funder (no residual source takes it)",
+                partner=partner, period=period, expected=ZERO, actual=unallocated))
+    return findings
+
+
+def _is_own(data: CheckData, agreement: FundingAgreement) -> bool:
+    return any(f.code == agreement.funder and f.kind == "own" for f in data.definition.funders)
+
+
+# 2. Caps
+
+
+def check_caps(data: CheckData, period: int | None = None) -> list[Finding]:
+    findings = []
+    capped: dict[tuple[str | None, str], tuple[FundingAgreement, Decimal]] = {}
+    for partner, financing in data.financing.items():
+        for agreement in financing.agreements:
+            if agreement.cap is None:
+                continue
+            key = (agreement.partner, agreement.funder)  # a project-wide cap covers every partner together
+            _, so_far = capped.get(key, (agreement, ZERO))
+            capped[key] = (agreement, so_far + financing.cumulative(agreement.funder, period))
+    for (partner, funder), (agreement, amount) in capped.items():
+        if amount > agreement.cap:  # type: ignore[operator]
+            scope = f"for {partner}" if partner else "for the project"
+            findings.append(_finding(
+                data, "cap", ERROR, f"{funder} would pay {amount} {scope}, above its cap of {agreement.cap}",
+                scope=RecordScope(partner, (), period), partner=partner, funder=funder, period=period,
+                expected=agreement.cap, actual=amount))
+    return findings
+
+
+# 3. Budget lines: flexibility and transfers
+
+
+def _approved(data: CheckData, partner: str) -> dict[str, Decimal]:
+    approved: dict[str, Decimal] = {}
+    for b in data.definition.budget:
+        if b.partner == partner:
+            approved[b.line] = approved.get(b.line, ZERO) + b.amount
+    return approved
+
+
+def check_budget_lines(data: CheckData, period: int | None = None) -> list[Finding]:
+    rules = data.definition.rules
+    findings = []
+    for partner, financing in data.financing.items():
+        approved = _approved(data, partner)
+        actual = financing.line_totals(period)
+        for line in sorted(set(approved) | set(actual)):
+            budget, spent = approved.get(line, ZERO), actual.get(line, ZERO)
+            if spent <= budget:
+                continue
+            allowance = max(budget * (rules.line_flexibility_percent or 0) / 100,
+                            rules.line_flexibility_amount or ZERO).quantize(CENT)
+            if rules.transfer_in_percent is not None and not rules.line_flexibility_percent:
+                continue  # categories move by transfers, judged by check_transfers
+            over = spent - budget
+            if over > allowance:
+                findings.append(_finding(
+                    data, "budget-line", ERROR,
+                    f"{partner} {line}: {spent} spent against a budget of {budget}, {over} over "
+                    f"(the flexibility allows {allowance})",
+                    scope=RecordScope(partner, (line,), period), partner=partner, budget_line=line, period=period,
+                    expected=budget + allowance, actual=spent))
+            else:
+                findings.append(_finding(
+                    data, "budget-line", INFO,
+                    f"{partner} {line}: {over} over its budget of {budget}, within the flexibility of {allowance}",
+                    partner=partner, budget_line=line, period=period, expected=budget, actual=spent))
+        total_budget, total_spent = sum(approved.values(), ZERO), sum(actual.values(), ZERO)
+        if total_spent > total_budget:
+            findings.append(_finding(
+                data, "budget-total", ERROR,
+                f"{partner} has spent {total_spent} against a total budget of {total_budget}",
+                scope=RecordScope(partner, (), period), partner=partner, period=period,
+                expected=total_budget, actual=total_spent))
+    return findings
+
+
+def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]:
+    rules = data.definition.rules
+    if rules.transfer_in_percent is None and rules.transfer_out_percent is None and not rules.closed_lines:
+        return []
+    findings = []
+    for partner, financing in data.financing.items():
+        approved = _approved(data, partner)
+        actual = financing.line_totals(period)
+        lines = sorted(set(approved) | set(actual))
+        over = {line: actual.get(line, ZERO) - approved.get(line, ZERO) for line in lines
+                if actual.get(line, ZERO) > approved.get(line, ZERO)}
+        under = {line: approved.get(line, ZERO) - actual.get(line, ZERO) for line in lines
+                 if actual.get(line, ZERO) < approved.get(line, ZERO)}
+        for line, amount in over.items():
+            budget = approved.get(line, ZERO)
+            limit = ZERO if line in rules.closed_lines else (
+                (budget * rules.transfer_in_percent / 100).quantize(CENT) if rules.transfer_in_percent is not None
+                else None)
+            if limit is not None and amount > limit:
+                why = "nothing may be moved into it" if line in rules.closed_lines else \
+                    f"at most {rules.transfer_in_percent} % of its budget ({limit}) may be moved into it"
+                findings.append(_finding(
+                    data, "transfer", ERROR, f"{partner} {line} received {amount} from other categories; {why}",
+                    scope=RecordScope(partner, (line,), period), partner=partner, budget_line=line, period=period,
+                    expected=limit, actual=amount))
+        moved, available = sum(over.values(), ZERO), sum(under.values(), ZERO)
+        if moved and available and rules.transfer_out_percent is not None:
+            for line, spare in under.items():
+                out = (moved * spare / available).quantize(CENT) if moved < available else spare
+                limit = (approved[line] * rules.transfer_out_percent / 100).quantize(CENT)
+                if out > limit:
+                    findings.append(_finding(
+                        data, "transfer", ERROR,
+                        f"{partner} {line} gave {out} to other categories; at most {rules.transfer_out_percent} % "
+                        f"of its budget ({limit}) may be moved out",
+                        partner=partner, budget_line=line, period=period, expected=limit, actual=out))
+    return findings
+
+
+# 4. Flat rates
+
+
+def check_flat_rates(data: CheckData, period: int | None = None) -> list[Finding]:
+    rules = data.definition.rules
+    findings = []
+    for (partner, line), refs in sorted(data.hand_entered_flat_rates.items()):
+        flat = rules.flat_rate(line)
+        findings.append(_finding(
+            data, "flat-rate", ERROR,
+            f"{partner} {line} is a flat rate ({flat.percent if flat else '?'} % of "
+            f"{', '.join(flat.of_lines) if flat else '?'}) computed by the program, but {len(refs)} expenditure(s) "
+            "were entered on it by hand", refs, partner=partner, budget_line=line))
+    for partner in data.financing:
+        used = {b.line for b in data.definition.budget if b.partner == partner}
+        for first, second in flat_rate_conflicts(rules, used):
+            findings.append(_finding(
+                data, "flat-rate", ERROR, f"{partner} uses the flat rates {first.line} and {second.line}, "
+                                          "which exclude each other", partner=partner))
+    return findings
+
+
+# 5. Unit costs
+
+
+def check_unit_costs(data: CheckData, period: int | None = None) -> list[Finding]:
+    rules = data.definition.rules
+    findings = []
+    for ref, partner, line, units, eligible in data.unit_cost_rows:
+        unit_cost = rules.unit_cost(line)
+        if unit_cost is None:
+            continue
+        if units is None:
+            findings.append(_finding(
+                data, "unit-cost", ERROR, f"#{ref.number} on {line} has no number of {unit_cost.unit}s",
+                [ref], partner=partner, budget_line=line))
+        elif eligible != unit_cost.amount(units):
+            findings.append(_finding(
+                data, "unit-cost", ERROR,
+                f"#{ref.number} on {line}: {units} × {unit_cost.rate} = {unit_cost.amount(units)}, "
+                f"but {eligible} is declared", [ref], partner=partner, budget_line=line,
+                expected=unit_cost.amount(units), actual=eligible))
+    return findings
+
+
+# 6. Indirect cost cap
+
+
+def check_indirect_cap(data: CheckData, period: int | None = None) -> list[Finding]:
+    rules = data.definition.rules
+    if rules.indirect_cap_percent is None or not rules.indirect_lines:
+        return []
+    findings = []
+    for partner, financing in data.financing.items():
+        lines = financing.line_totals(period)
+        indirect = sum((a for line, a in lines.items() if line in rules.indirect_lines), ZERO)
+        base = sum((a for line, a in lines.items()
+                    if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
+        cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
+        if indirect > cap:
+            findings.append(_finding(
+                data, "indirect-cap", ERROR,
+                f"{partner}'s indirect costs are {indirect}, above {rules.indirect_cap_percent} % of the direct "
+                f"costs counted as their base ({base} → at most {cap})",
+                scope=RecordScope(partner, rules.indirect_lines, period),
+                partner=partner, period=period, expected=cap, actual=indirect))
+    return findings
+
+
+# 7. Eligibility of dates
+
+
+def check_eligibility(data: CheckData, period: int | None = None) -> list[Finding]:
+    definition = data.definition
+    grouped: dict[tuple[str, str], list[tuple[DatedExpenditure, list[str]]]] = {}
+    unpaid: dict[str, list[DatedExpenditure]] = {}
+    for e in data.near_edges:
+        if period is not None and e.period != period:
+            continue
+        if e.payment_date is None and not definition.rules.unit_cost(e.line):
+            unpaid.setdefault(e.partner, []).append(e)  # unit costs are declared, not paid against an invoice
+        reasons: dict[str, list[str]] = {}
+        for agreement in definition.agreements_for(e.partner):
+            paid = agreement.budget_lines or tuple(b.code for b in definition.budget_lines)
+            if e.line in paid and (reason := window_of(definition, agreement).excludes(e)):
+                reasons.setdefault(reason, []).append(agreement.funder)
+        for reason, funders in reasons.items():
+            grouped.setdefault((e.partner, ", ".join(funders)), []).append((e, [reason]))
+    findings = []
+    for (partner, funders), items in sorted(grouped.items()):
+        details = "; ".join(f"#{e.number}: {reasons[0]}" for e, reasons in items[:5])
+        more = f" and {len(items) - 5} more" if len(items) > 5 else ""
+        findings.append(_finding(
+            data, "eligibility", ERROR,
+            f"{len(items)} expenditure(s) of {partner} are outside the eligible period of {funders}: {details}{more}",
+            [RecordRef(e.id, e.number) for e, _ in items], partner=partner, funder=funders, period=period))
+    for partner, items in sorted(unpaid.items()):
+        findings.append(_finding(
+            data, "eligibility", WARNING, f"{len(items)} expenditure(s) of {partner} have no payment date yet",
+            [RecordRef(e.id, e.number) for e in items], partner=partner, period=period))
+    for e in data.outside_reporting_period:
+        if period is not None and e.period != period:
+            continue
+        bounds = definition.period(e.period)
+        findings.append(_finding(
+            data, "reporting-period", WARNING,
+            f"#{e.number} of {e.partner} is dated {e.document_date}, outside its reporting period {e.period}"
+            + (f" ({bounds.start} – {bounds.end})" if bounds else ""),
+            [RecordRef(e.id, e.number)], partner=e.partner, period=e.period))
+    return findings
+
+
+# 8. Double funding
+
+
+def check_double_funding(data: CheckData, period: int | None = None) -> list[Finding]:
+    return [
+        _finding(data, "double-funding", ERROR,
+                 f"Document {document} is claimed {len(refs)} times for {claimed} in all, more than its gross "
+                 f"amount {gross}", refs, expected=gross, actual=claimed)
+        for document, claimed, gross, refs in data.double_claims
+    ]
+
+
+# 9. Currency
+
+
+def check_currency(data: CheckData, period: int | None = None) -> list[Finding]:
+    findings = [
+        _finding(data, "currency", ERROR, f"#{ref.number} is in {currency} but has no exchange rate",
+                 [ref], partner=partner)
+        for ref, partner, currency in data.missing_rates
+    ]
+    findings += [
+        _finding(data, "currency", WARNING,
+                 f"#{ref.number} was converted at {used}, but the stored rate of its month is now {stored}; "
+                 "edit it to use the new rate, or keep the rate it was paid at",
+                 [ref], partner=partner, expected=str(stored), actual=str(used))
+        for ref, partner, used, stored in data.changed_rates
+    ]
+    return findings
+
+
+# 10. Period lock
+
+
+def check_period_lock(data: CheckData, period: int | None = None) -> list[Finding]:
+    return [
+        _finding(data, "period-lock", ERROR,
+                 f"#{ref.number} of {partner} belongs to submitted period {number} but was changed after the "
+                 "submission", [ref], partner=partner, period=number)
+        for ref, partner, number in data.changed_after_submission
+        if period is None or number == period
+    ]
+
+
+def latest_open_or_last(definition: ProjectDefinition, today: date) -> int | None:
+    """The period a coordinator is working on: the one containing today, else the last open one."""
+    current = definition.period_of(today)
+    if current is not None:
+        return current.number
+    open_periods = [p.number for p in definition.periods if not p.submitted]
+    return max(open_periods) if open_periods else (max((p.number for p in definition.periods), default=None))

@@ -1,0 +1,36 @@
+"""Locking and reopening reporting periods."""
+
+from __future__ import annotations
+
+from reporter.domain.errors import Conflict, NotFound, UserError
+from reporter.domain.model import PERIOD_OPEN, PERIOD_SUBMITTED, ReportingPeriod
+from reporter.store import Store
+from reporter.store.database import now
+
+
+def _period(store: Store, code: str, number: int) -> ReportingPeriod:
+    period = store.projects.definition(code).period(number)
+    if period is None:
+        raise NotFound(f"period: {code} has no reporting period {number}")
+    return period
+
+
+def submit_period(store: Store, code: str, number: int) -> ReportingPeriod:
+    """Lock a period: its expenditure can no longer be added, changed or deleted."""
+    if _period(store, code, number).submitted:
+        raise Conflict(f"period {number} of {code} is already submitted")
+    with store.transaction():
+        store.projects.set_period_status(store.projects.ids(code).project, number, PERIOD_SUBMITTED, now())
+    return _period(store, code, number)
+
+
+def reopen_period(store: Store, code: str, number: int, reason: str) -> ReportingPeriod:
+    """Unlock a submitted period, on purpose and with a reason that the audit log keeps."""
+    if not reason.strip():
+        raise UserError("reason: say why the period is reopened; the audit log keeps it")
+    if not _period(store, code, number).submitted:
+        raise Conflict(f"period {number} of {code} is not submitted")
+    with store.transaction():
+        store.projects.set_period_status(store.projects.ids(code).project, number, PERIOD_OPEN, None,
+                                         note=f"reopened: {reason.strip()}")
+    return _period(store, code, number)

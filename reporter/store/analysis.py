@@ -1,0 +1,171 @@
+"""The queries behind the financing view and the contract checks.
+
+The aggregation runs in SQL so that the checks stay fast with 100 000
+expenditures: sums per partner × period × line, and only the few rows that
+break a rule come back one by one. Row queries carry no ORDER BY: sorting by
+number would lead SQLite to walk the whole table in that order instead of
+using the narrow index; the checks sort what little comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from reporter.domain.checks import RecordRef
+from reporter.domain.financing import DatedExpenditure, LineAmount
+from reporter.domain.money import from_cents
+
+if TYPE_CHECKING:
+    from reporter.store.database import Store
+
+_CODES = """
+JOIN partners p ON p.id = e.partner_id
+JOIN budget_lines bl ON bl.id = e.budget_line_id
+JOIN reporting_periods rp ON rp.id = e.period_id
+"""
+_DATED = f"""
+SELECT e.id, e.number, p.code AS partner, rp.number AS period, bl.code AS line, e.document_date, e.payment_date,
+       e.eligible_project_currency_cents AS eligible, e.eligible_vat_project_currency_cents AS vat
+FROM expenditures e {_CODES}
+"""
+
+
+class ContractQueries:
+    def __init__(self, store: "Store") -> None:
+        self.db = store.db
+
+    def line_amounts(self, project_id: str) -> list[LineAmount]:
+        """Sums per partner × period × line; a covering index answers it without reading rows."""
+        partners = self._codes("partners", project_id)
+        lines = self._codes("budget_lines", project_id)
+        periods = {r[0]: r[1] for r in self.db.execute(
+            "SELECT id, number FROM reporting_periods WHERE project_id = ?", [project_id])}
+        return [
+            LineAmount(partners[partner], periods[period], lines[line], n, from_cents(eligible), from_cents(vat))
+            for partner, period, line, n, eligible, vat in self.db.execute("""
+                SELECT partner_id, period_id, budget_line_id, count(*), sum(eligible_project_currency_cents),
+                       sum(eligible_vat_project_currency_cents)
+                FROM expenditures WHERE project_id = ?
+                GROUP BY partner_id, period_id, budget_line_id""", [project_id])
+        ]
+
+    def _codes(self, table: str, project_id: str) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.db.execute(f"SELECT id, code FROM {table} WHERE project_id = ?",
+                                                     [project_id])}
+
+    def near_edges(self, project_id: str, latest_start: date, earliest_end: date,
+                   earliest_paid_by: date) -> list[DatedExpenditure]:
+        """Rows outside the narrowest eligible window of any funder, or not paid yet.
+
+        One indexed range query per edge, so that only the rows near an edge are read.
+        """
+        start, end, paid_by = latest_start.isoformat(), earliest_end.isoformat(), earliest_paid_by.isoformat()
+        return [_dated(r) for r in self.db.query(f"""{_DATED} WHERE e.id IN (
+                SELECT id FROM expenditures WHERE project_id = ? AND document_date < ?
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND document_date > ?
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date IS NULL
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date < ?
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date > ?)""",
+            [project_id, start, project_id, end, project_id, project_id, start, project_id, paid_by])]
+
+    def outside_reporting_period(self, project_id: str) -> list[DatedExpenditure]:
+        found = []
+        for period_id, start, end in self.db.execute(
+                "SELECT id, start_date, end_date FROM reporting_periods WHERE project_id = ?", [project_id]).fetchall():
+            found += [_dated(r) for r in self.db.query(
+                f"{_DATED} WHERE e.period_id = ? AND (e.document_date < ? OR e.document_date > ?)",
+                [period_id, start, end])]
+        return sorted(found, key=lambda e: e.number)
+
+    def records_of(self, project_id: str, partner: str | None, lines: tuple[str, ...],
+                   through_period: int | None) -> tuple[RecordRef, ...]:
+        where, args = ["e.project_id = ?"], [project_id]
+        if partner:
+            where.append("p.code = ?")
+            args.append(partner)
+        if lines:
+            where.append(f"bl.code IN ({', '.join('?' for _ in lines)})")
+            args += list(lines)
+        if through_period is not None:
+            where.append("rp.number <= ?")
+            args.append(through_period)
+        rows = self.db.execute(
+            f"SELECT e.id, e.number FROM expenditures e {_CODES} WHERE {' AND '.join(where)} ORDER BY e.number", args)
+        return tuple(RecordRef(*row) for row in rows)
+
+    def on_lines(self, project_id: str, lines: list[str]) -> list[tuple[RecordRef, str, str, Decimal | None, Decimal]]:
+        if not lines:
+            return []
+        marks = ", ".join("?" for _ in lines)
+        return [
+            (RecordRef(r["id"], r["number"]), r["partner"], r["line"],
+             None if r["units"] is None else Decimal(r["units"]), from_cents(r["eligible"]))
+            for r in self.db.query(
+                f"""SELECT e.id, e.number, p.code AS partner, bl.code AS line, e.units,
+                           e.eligible_project_currency_cents AS eligible
+                    FROM expenditures e {_CODES} WHERE e.project_id = ? AND e.budget_line_id IN
+                        (SELECT id FROM budget_lines WHERE project_id = ? AND code IN ({marks}))""",
+                [project_id, project_id, *lines])
+        ]
+
+    def double_claims(self, project_id: str) -> list[tuple[str, Decimal, Decimal, tuple[RecordRef, ...]]]:
+        """Documents (supplier + number) of this project claimed, in any project, above their gross amount."""
+        repeated = [r[0] for r in self.db.execute(
+            "SELECT document_key FROM expenditures GROUP BY document_key HAVING count(*) > 1")]
+        found = []
+        for key in repeated:
+            rows = self.db.execute(
+                "SELECT id, number, project_id, currency, eligible_cents, gross_cents, supplier, document_no "
+                "FROM expenditures WHERE document_key = ? ORDER BY number", [key]).fetchall()
+            if not any(row[2] == project_id for row in rows):
+                continue
+            for currency in sorted({row[3] for row in rows}):
+                same = [row for row in rows if row[3] == currency]
+                claimed, gross = sum(row[4] for row in same), max(row[5] for row in same)
+                if len(same) > 1 and abs(claimed) > abs(gross):
+                    found.append((f"{same[0][6]} {same[0][7]} ({currency})", from_cents(claimed), from_cents(gross),
+                                  tuple(RecordRef(row[0], row[1]) for row in same)))
+        return found
+
+    def missing_rates(self, project_id: str, project_currency: str) -> list[tuple[RecordRef, str, str]]:
+        return [(RecordRef(r["id"], r["number"]), r["partner"], r["currency"]) for r in self.db.query(
+            f"""SELECT e.id, e.number, p.code AS partner, e.currency FROM expenditures e {_CODES}
+                WHERE e.project_id = ? AND (e.currency < ? OR e.currency > ?) AND e.exchange_rate IS NULL""",
+            [project_id, project_currency, project_currency])]
+
+    def changed_rates(self, project_id: str, project_currency: str) -> list[tuple[RecordRef, str, Decimal, Decimal]]:
+        """Open-period rows converted at a rate other than the one now stored for their month.
+
+        A row in a submitted period keeps the rate it was reported with: that rate is frozen.
+        """
+        return [
+            (RecordRef(r["id"], r["number"]), r["partner"], Decimal(r["used"]), Decimal(r["stored"]))
+            for r in self.db.query(f"""
+                SELECT e.id, e.number, p.code AS partner, e.exchange_rate AS used, x.rate AS stored
+                FROM expenditures e {_CODES}
+                JOIN exchange_rates x ON x.currency = CASE WHEN e.currency = 'EUR' THEN ? ELSE e.currency END
+                     AND x.month = substr(e.document_date, 1, 7)
+                WHERE e.project_id = ? AND (e.currency < ? OR e.currency > ?) AND rp.status = 'open'
+                  AND e.exchange_rate IS NOT NULL""", [project_currency, project_id, project_currency, project_currency])
+            if Decimal(r["used"]) != Decimal(r["stored"])
+        ]
+
+    def changed_after_submission(self, project_id: str) -> list[tuple[RecordRef, str, int]]:
+        """Rows of submitted periods changed (or added) after the submission; `updated_at` covers both."""
+        found = []
+        for period_id, submitted_at in self.db.execute(
+                "SELECT id, submitted_at FROM reporting_periods WHERE project_id = ? AND status = 'submitted' "
+                "AND submitted_at IS NOT NULL", [project_id]).fetchall():
+            found += [(RecordRef(r["id"], r["number"]), r["partner"], r["period"]) for r in self.db.query(
+                f"""SELECT e.id, e.number, p.code AS partner, rp.number AS period FROM expenditures e {_CODES}
+                    WHERE e.period_id = ? AND e.updated_at > ?""", [period_id, submitted_at])]
+        return found
+
+
+def _dated(r: dict) -> DatedExpenditure:
+    return DatedExpenditure(r["id"], r["number"], r["partner"], r["period"], r["line"],
+                            date.fromisoformat(r["document_date"]),
+                            date.fromisoformat(r["payment_date"]) if r["payment_date"] else None,
+                            from_cents(r["eligible"]), from_cents(r["vat"]))
