@@ -6,7 +6,6 @@ whole input at once, so a user sees every mistake in one go.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -364,15 +363,6 @@ def vat_within_eligible(gross: Decimal, vat: Decimal, eligible: Decimal) -> Deci
     if gross >= 0:
         return max(ZERO, min(vat, eligible - net))
     return min(ZERO, max(vat, eligible - net))
-
-
-def document_key(supplier: str, number: str) -> str:
-    """The same document however it was typed: 'UAB „Knyga“ / SF-0117' = 'uab knyga / sf 0117'."""
-    def norm(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
-
-    return f"{norm(supplier)}|{norm(number)}"
 
 
 def default_eligible(gross: Decimal, vat: Decimal, vat_recoverable: bool) -> Decimal:

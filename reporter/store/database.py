@@ -8,7 +8,6 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
-import unicodedata
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -35,14 +34,6 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def fold(text: str | None) -> str | None:
-    """Text for searching: SQLite's LIKE folds ASCII only, but "siauliu" must find "Šiaulių"."""
-    if not text:
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -57,7 +48,6 @@ class Store:
         self.db = db
         self.path = path
         self.user_name = current_user()
-        db.conn.create_function("fold", 1, fold, deterministic=True)
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore

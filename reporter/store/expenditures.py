@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reporter.domain.errors import NotFound, UserError
 from reporter.domain.model import Expenditure
 from reporter.domain.money import from_cents, to_cents
-from reporter.domain.validation import document_key
-from reporter.store.database import fold
+from reporter.domain.text import document_key, fold, search_text
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 SORT_COLUMNS = {
     "number": "e.number",
     "date": "e.document_date",
-    "supplier": "e.supplier COLLATE NOCASE",
+    "supplier": "e.supplier COLLATE NOCASE",  # indexed with the number, like amount and date
     "document": "e.document_no COLLATE NOCASE",
     "amount": "e.eligible_project_currency_cents",
     "partner": "p.code",
@@ -132,9 +131,8 @@ class ExpenditureStore:
                 where.append(f"{column} = ?")
                 args.append(known[value])
         if query.text:
-            where.append("(fold(e.supplier) LIKE ? ESCAPE '\\' OR fold(e.document_no) LIKE ? ESCAPE '\\'"
-                         " OR fold(e.description) LIKE ? ESCAPE '\\')")
-            args += ["%" + _escape_like(fold(query.text)) + "%"] * 3
+            where.append("e.search_text LIKE ? ESCAPE '\\'")
+            args.append("%" + _escape_like(fold(query.text.strip())) + "%")
         if query.date_from:
             where.append("e.document_date >= ?")
             args.append(query.date_from.isoformat())
@@ -156,12 +154,12 @@ class ExpenditureStore:
         return Page([_expenditure(r) for r in rows], total, from_cents(total_cents), query.offset, query.limit)
 
     def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
-        """Earlier suppliers starting with `prefix`, most used first (for autocompletion)."""
-        pattern = _escape_like(fold(prefix)) + "%"
-        return [r["supplier"] for r in self.db.query(
-            """SELECT supplier, count(*) AS uses FROM expenditures
-               WHERE project_id = ? AND fold(supplier) LIKE ? ESCAPE '\\'
-               GROUP BY supplier ORDER BY uses DESC, supplier LIMIT ?""", [project_id, pattern, limit])]
+        """Earlier suppliers starting with `prefix` (any case, any diacritics), most used first."""
+        wanted = fold(prefix)
+        used = self.db.execute("SELECT supplier, count(*) FROM expenditures WHERE project_id = ? GROUP BY supplier",
+                               [project_id]).fetchall()
+        matching = sorted(((-uses, supplier) for supplier, uses in used if fold(supplier).startswith(wanted)))
+        return [supplier for _, supplier in matching[:limit]]
 
 
 def _escape_like(text: str) -> str:
@@ -187,6 +185,7 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "eligible_vat_project_currency_cents": to_cents(e.eligible_vat_project_currency),
         "units": None if e.units is None else str(e.units),
         "document_key": document_key(e.supplier, e.document_no),
+        "search_text": search_text(e.supplier, e.document_no, e.description),
         "payment_date": e.payment_date.isoformat() if e.payment_date else None,
         "attachments": json.dumps(list(e.attachments), ensure_ascii=False),
         "notes": e.notes,

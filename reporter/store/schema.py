@@ -180,7 +180,8 @@ def contract_rules(db: Database) -> None:
     from decimal import Decimal
 
     from reporter.domain.money import from_cents, round_half_up, to_cents
-    from reporter.domain.validation import document_key, vat_within_eligible
+    from reporter.domain.text import document_key, search_text
+    from reporter.domain.validation import vat_within_eligible
 
     _run(db, """
 ALTER TABLE projects ADD COLUMN rules TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(rules));
@@ -191,18 +192,20 @@ ALTER TABLE funding_agreements ADD COLUMN part_of_funder_id TEXT REFERENCES fund
 ALTER TABLE reporting_periods ADD COLUMN status_note TEXT NOT NULL DEFAULT '';
 ALTER TABLE expenditures ADD COLUMN units TEXT;
 ALTER TABLE expenditures ADD COLUMN eligible_vat_project_currency_cents INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE expenditures ADD COLUMN document_key TEXT NOT NULL DEFAULT ''
+ALTER TABLE expenditures ADD COLUMN document_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN search_text TEXT NOT NULL DEFAULT ''
 """)
-    rows = db.execute("SELECT id, supplier, document_no, gross_cents, vat_cents, eligible_cents, "
+    rows = db.execute("SELECT id, supplier, document_no, description, gross_cents, vat_cents, eligible_cents, "
                       "eligible_project_currency_cents FROM expenditures").fetchall()
-    for expenditure_id, supplier, number, gross, vat, eligible, eligible_project in rows:
+    for expenditure_id, supplier, number, description, gross, vat, eligible, eligible_project in rows:
         vat_part = vat_within_eligible(from_cents(gross), from_cents(vat), from_cents(eligible))
         # Scale the VAT by the conversion the row already made, to the cent.
         vat_project = vat_part if eligible == eligible_project or eligible == 0 else (
             round_half_up(vat_part * Decimal(eligible_project) / Decimal(eligible)))
-        db.execute("UPDATE expenditures SET eligible_vat_project_currency_cents = ?, document_key = ? WHERE id = ?",
-                   [to_cents(vat_project), document_key(supplier, number), expenditure_id])
-    # Indexes that keep the contract checks fast with 100 000 expenditures.
+        db.execute("UPDATE expenditures SET eligible_vat_project_currency_cents = ?, document_key = ?, search_text = ? "
+                   "WHERE id = ?", [to_cents(vat_project), document_key(supplier, number),
+                                    search_text(supplier, number, description), expenditure_id])
+    # Indexes that keep the contract checks and the sorted list fast with 100 000 expenditures.
     _run(db, """
 CREATE INDEX expenditures_by_document_key ON expenditures (document_key);
 DROP INDEX expenditures_by_period;
@@ -210,6 +213,10 @@ CREATE INDEX expenditures_by_period ON expenditures (period_id, document_date);
 CREATE INDEX expenditures_by_change ON expenditures (period_id, updated_at);
 CREATE INDEX expenditures_by_payment ON expenditures (project_id, payment_date);
 CREATE INDEX expenditures_by_currency ON expenditures (project_id, currency);
+CREATE INDEX expenditures_by_amount ON expenditures (project_id, eligible_project_currency_cents, number);
+CREATE INDEX expenditures_by_supplier ON expenditures (project_id, supplier COLLATE NOCASE, number);
+DROP INDEX expenditures_by_date;
+CREATE INDEX expenditures_by_date ON expenditures (project_id, document_date, number);
 CREATE INDEX expenditures_for_sums ON expenditures (project_id, partner_id, period_id, budget_line_id,
     eligible_project_currency_cents, eligible_vat_project_currency_cents)
 """)
