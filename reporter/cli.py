@@ -42,6 +42,7 @@ _EXPENSE_OPTIONS = {
     "currency": "document currency (default: the project's)",
     "rate": "units of the document currency per euro (default: the stored rate of the month)",
     "period": "reporting period number (default: the period containing the date)",
+    "units": "number of units on a unit-cost line (participants, days…); eligible = units × rate",
     "activity": "activity code",
     "description": "what was bought or paid",
     "paid": "payment date, YYYY-MM-DD",

@@ -575,3 +575,66 @@ def test_check_command__exits_1_on_errors_and_0_when_rules_hold(tmp_path, capsys
     capsys.readouterr()
     assert cli.main(["--db", str(db), "check", "--project", "CHK-1"]) == 0
     assert capsys.readouterr().out.strip() == "No findings: every contract rule holds."
+
+
+def test_own_contribution__at_or_above_its_minimum_holds(store, tmp_path):
+    load(store, tmp_path, """
+[[funding]]
+funder = "EU"
+share = 85
+rounding = "down"
+
+[[funding]]
+funder = "OWN"
+share = 15
+residual = true
+rule = "min"
+""", BUDGET)
+    spend(store, gross="99.99")
+    assert findings(store, "own-contribution") == [] and findings(store, "share") == []
+
+
+def test_financing__partner_contribution_sources_as_the_interreg_monitoring_system_shows_them(store, tmp_path):
+    load(store, tmp_path, """
+[[funders]]
+code = "AUTO"
+name = "Automatic public contribution"
+kind = "state"
+
+[[funders]]
+code = "PUB"
+name = "Public contribution"
+kind = "municipality"
+
+[[funding]]
+funder = "EU"
+share = 85
+rounding = "down"
+
+[[funding]]
+funder = "OWN"
+share = 15
+residual = true
+
+[[funding]]
+funder = "AUTO"
+share = 5
+part_of = "OWN"
+
+[[funding]]
+funder = "PUB"
+share = 10
+part_of = "OWN"
+""", BUDGET.replace("amount = 1000.00", "amount = 20000.00"))
+    spend(store, gross="10000.01")
+    lp = financing_view(store, "CHK-1", partner="LP", period=1).partners[0]
+    assert [(f.funder, f.part_of, f.this_period) for f in lp.funders] == [
+        ("EU", None, D("8500.00")), ("OWN", None, D("1500.01")), ("AUTO", "OWN", D("500.00")),
+        ("PUB", "OWN", D("1000.00"))]
+    assert findings(store, "share") == []
+
+
+def test_funding__part_of_an_unknown_source_is_refused(store, tmp_path):
+    with pytest.raises(ValidationError, match="part_of"):
+        load(store, tmp_path, SPLIT_85_15 + '\n[[funding]]\nfunder = "OWN"\npartner = "LP"\nshare = 5\npart_of = "XX"\n',
+             BUDGET)

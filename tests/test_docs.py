@@ -18,6 +18,8 @@ def test_project_file_doc__full_example_loads_and_exports_unchanged(store, tmp_p
     definition = project_definition(store, "LLI-501")
     assert [a.funder for a in definition.funding if a.partner == "PP2"] == ["ERDF", "MUN"]
     assert definition.funding[1].share_percent == 7.5
+    assert (definition.rules.line_flexibility_percent, definition.rules.payment_grace_days) == (15, 45)
+    assert [f.line for f in definition.rules.flat_rates] == ["OFFICE"]  # kept from the template
 
 
 def test_readme__documents_every_command():
