@@ -148,7 +148,7 @@ def _overview(args: argparse.Namespace) -> int:
         "or try the demo: 'grant-reporter demo' (writes a separate demo database).",
         "",
         "Commands: init, load, export-project, projects, expense add|edit|delete|list,",
-        "          financing, check, submit, reopen, convert, rate set|list, templates,",
+        "          financing, check, report, submit, reopen, convert, rate set|list, templates,",
         "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
     ]))
@@ -397,12 +397,28 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _report(args: argparse.Namespace) -> int:
+    from reporter.services.reports import write_report
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    with closing(_open(args)) as store:
+        files = write_report(store, args.project, args.period, Path(args.out), args.partner, args.template,
+                             args.lang, formats, args.funder)
+    _emit(args, files, lambda: "\n".join(
+        f"{f.path}  sha256 {f.sha256}" + ("  (from the submitted snapshot)" if f.from_snapshot else "")
+        for f in files))
+    return 0
+
+
 def _submit(args: argparse.Namespace) -> int:
-    from reporter.services.periods import submit_period
+    from reporter.services.reports import submit_period
 
     with closing(_open(args)) as store:
-        period = submit_period(store, args.project, args.period)
-    _emit(args, period, lambda: f"Period {period.number} of {args.project} is submitted and locked")
+        submission = submit_period(store, args.project, args.period)
+    _emit(args, submission, lambda: "\n".join([
+        f"Period {submission.period} of {args.project} is submitted and locked; {submission.snapshots} report "
+        "snapshot(s) kept, with the SHA-256 of their files:",
+        *(f"  {partner or 'project'} {lang} {fmt} {digest}" for partner, lang, fmt, digest in submission.files)]))
     return 0
 
 
@@ -536,7 +552,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--partner", help="only this partner")
     sub.add_argument("--period", type=int, help="judge shares in this period and sums through it")
-    sub = command("submit", _submit, "submit a reporting period: lock it against changes")
+    sub = command("report", _report, "write a funder report as PDF and/or Excel")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, required=True, help="reporting period number")
+    sub.add_argument("--partner", help="partner code (default: the consolidated project report)")
+    sub.add_argument("--template", help="funder template id (default: the project's)")
+    sub.add_argument("--lang", choices=("en", "lt", "lv"), help="report language (default: the template's first)")
+    sub.add_argument("--format", default="pdf,xlsx", help="pdf, xlsx or both, comma-separated (default: pdf,xlsx)")
+    sub.add_argument("--funder", help="the funder the report is for (default: the largest share)")
+    sub.add_argument("--out", required=True, metavar="DIR", help="folder to write the files into")
+    sub = command("submit", _submit, "submit a reporting period: keep its reports' data and lock it")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")
     sub = command("reopen", _reopen, "reopen a submitted period (logged with the reason)")

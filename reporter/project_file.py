@@ -185,14 +185,14 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
     for i, item in enumerate(root.tables("funding"), 1):
         s = _Section(item, f"funding[{i}]", problems, {"partner", "funder", "share", "rule", "rounding", "residual",
                                                          "cap", "budget_lines", "contract_number", "eligible_from",
-                                                         "eligible_to", "vat_eligible", "part_of"})
+                                                         "eligible_to", "vat_eligible", "part_of", "prefinancing"})
         funding.append(FundingAgreement(
             funder=s.text("funder"), share_percent=s.percent("share"), partner=s.optional_text("partner"),
             rule=s.text("rule", "exact"), rounding=s.text("rounding", "half-up"), residual=s.flag("residual"),
             cap=s.amount("cap", required=False), budget_lines=s.codes("budget_lines"),
             contract_number=s.text("contract_number", ""), eligible_from=s.optional_day("eligible_from"),
             eligible_to=s.optional_day("eligible_to"), vat_eligible=s.flag("vat_eligible", True),
-            part_of=s.optional_text("part_of"),
+            part_of=s.optional_text("part_of"), prefinancing=s.amount("prefinancing", required=False),
         ))
     try:
         template_lines, template_rules = template_defaults(project.template)
@@ -301,6 +301,8 @@ def _funding_table(agreement: FundingAgreement) -> dict[str, Any]:
         table["vat_eligible"] = False
     if agreement.part_of:
         table["part_of"] = agreement.part_of
+    if agreement.prefinancing is not None:
+        table["prefinancing"] = _number(agreement.prefinancing)
     return table
 
 

@@ -8,9 +8,10 @@ a copy of those lines, so later template edits never change an old project.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from reporter.domain.errors import NotFound, Problem, UserError
 from reporter.domain.model import BudgetLine
@@ -18,6 +19,31 @@ from reporter.domain.rules import ContractRules, rule_problems, rules_from_mappi
 from reporter.paths import templates_dir
 
 LANGUAGES = ("en", "lt", "lv")
+
+# The report parts a template can put together; `reporter.reports.build` knows how to make each.
+SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overview", "category_overview",
+            "transfers", "payment_position", "estimate_execution", "documents", "budget_vs_actual",
+            "exchange_rates", "activity_plan")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    """Recognises the type of a supporting document from its number ('PVM SF' → VAT invoice)."""
+
+    match: str  # found anywhere in the document number, ignoring case; "" matches everything
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    titles: dict[str, str]
+    sections: tuple[str, ...]
+    orientation: str = "landscape"
+    consolidated_titles: dict[str, str] = field(default_factory=dict)
+    consolidated_sections: tuple[str, ...] = ()
+    final_titles: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # per language: words that differ
+    document_types: tuple[DocumentType, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +63,11 @@ class Template:
     currency: str
     budget_lines: tuple[TemplateLine, ...]
     rules: ContractRules = ContractRules()
+    report: ReportLayout = ReportLayout({"en": "Financial report"}, ("line_overview",))
+
+    def line_name(self, code: str, lang: str) -> str | None:
+        line = next((line for line in self.budget_lines if line.code == code), None)
+        return line.name(lang) if line else None
 
     def project_budget_lines(self) -> tuple[BudgetLine, ...]:
         return tuple(BudgetLine(line.code, line.name("en")) for line in self.budget_lines)
@@ -69,6 +100,7 @@ def _read(path: Path) -> Template:
             currency=str(data.get("currency", "EUR")),
             budget_lines=lines,
             rules=rules_from_mapping(data, "", problems),
+            report=_layout(data.get("report", {}), problems),
         )
         problems += rule_problems(template.rules, {line.code for line in lines})
     except (tomllib.TOMLDecodeError, KeyError, AttributeError, TypeError) as error:
@@ -78,3 +110,26 @@ def _read(path: Path) -> Template:
     if template.id != path.stem:
         raise UserError(f"template {path.name}: its id {template.id!r} must match the file name")
     return template
+
+
+def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
+    if not data:
+        return ReportLayout({"en": "Financial report"}, ("line_overview", "cofinancing", "expenditure_list"))
+    sections = tuple(data.get("sections", ()))
+    consolidated = tuple(data.get("consolidated_sections", ()))
+    for name in sections + consolidated:
+        if name not in SECTIONS:
+            problems.append(Problem("report.sections", f"unknown section {name!r} (known: {', '.join(SECTIONS)})"))
+    if data.get("orientation", "landscape") not in ("landscape", "portrait"):
+        problems.append(Problem("report.orientation", "must be landscape or portrait"))
+    return ReportLayout(
+        titles=dict(data.get("title", {})),
+        sections=sections,
+        orientation=data.get("orientation", "landscape"),
+        consolidated_titles=dict(data.get("consolidated_title", {})),
+        consolidated_sections=consolidated,
+        final_titles=dict(data.get("final_title", {})),
+        labels={lang: dict(words) for lang, words in data.get("labels", {}).items()},
+        document_types=tuple(DocumentType(str(t.get("match", "")), dict(t["name"]))
+                             for t in data.get("document_types", ())),
+    )

@@ -12,7 +12,8 @@ from reporter.domain.money import D
 from reporter.services.checks import check_project, financing_view
 from reporter.services.currency import set_rate
 from reporter.services.expenditures import add_expenditure, edit_expenditure
-from reporter.services.periods import reopen_period, submit_period
+from reporter.services.periods import reopen_period
+from reporter.services.reports import submit_period
 from reporter.services.projects import load_project_file
 
 HEAD = """\

@@ -29,7 +29,8 @@ def test_open__creates_a_fresh_database_with_the_whole_schema(tmp_path):
             "audit_log"} <= names
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
+                                                                     "0003_reports"]
     store.close()
 
 
@@ -52,7 +53,8 @@ def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_fir
 
     store = Store.open(path)
 
-    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
+                                                                     "0003_reports"]
     row = next(store.db.query("SELECT document_key, eligible_vat_project_currency_cents FROM expenditures"))
     assert row == {"document_key": "uabknyga|sf0117", "eligible_vat_project_currency_cents": 608}
     assert store.projects.definition("OLD-1").rules.flat_rates == ()

@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 from reporter.domain.financing import DatedExpenditure, PartnerFinancing, window_of
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.money import CENT, ZERO
-from reporter.domain.rules import flat_rate_conflicts
+from reporter.domain.rules import ContractRules, flat_rate_conflicts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -225,42 +225,76 @@ def check_budget_lines(data: CheckData, period: int | None = None) -> list[Findi
     return findings
 
 
+@dataclass(frozen=True, slots=True)
+class TransferPosition:
+    """One budget category after the money moved: what came in or went out, against its limit."""
+
+    line: str
+    approved: Decimal
+    actual: Decimal
+    moved_in: Decimal
+    moved_out: Decimal
+    limit: Decimal | None  # for the direction the money moved; None: no limit
+    closed: bool
+
+    @property
+    def within(self) -> bool:
+        moved = self.moved_in or self.moved_out
+        return self.limit is None or moved <= self.limit
+
+
+def transfer_positions(approved: Mapping[str, Decimal], actual: Mapping[str, Decimal],
+                       rules: ContractRules) -> list[TransferPosition]:
+    """Money moved between categories, inferred from overspending and underspending.
+
+    An overspent category received the difference; the underspent ones gave it,
+    each in proportion to what it left unspent.
+    """
+    lines = sorted(set(approved) | set(actual))
+    over = {line: actual.get(line, ZERO) - approved.get(line, ZERO) for line in lines
+            if actual.get(line, ZERO) > approved.get(line, ZERO)}
+    under = {line: approved.get(line, ZERO) - actual.get(line, ZERO) for line in lines
+             if actual.get(line, ZERO) < approved.get(line, ZERO)}
+    moved, available = sum(over.values(), ZERO), sum(under.values(), ZERO)
+    positions = []
+    for line in lines:
+        budget, closed = approved.get(line, ZERO), line in rules.closed_lines
+        moved_in = over.get(line, ZERO)
+        moved_out = ZERO
+        if line in under and moved:
+            moved_out = (moved * under[line] / available).quantize(CENT) if moved < available else under[line]
+        if moved_in:
+            limit = ZERO if closed else (None if rules.transfer_in_percent is None
+                                         else (budget * rules.transfer_in_percent / 100).quantize(CENT))
+        else:
+            limit = None if rules.transfer_out_percent is None else (
+                budget * rules.transfer_out_percent / 100).quantize(CENT)
+        positions.append(TransferPosition(line, budget, actual.get(line, ZERO), moved_in, moved_out, limit, closed))
+    return positions
+
+
 def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]:
     rules = data.definition.rules
     if rules.transfer_in_percent is None and rules.transfer_out_percent is None and not rules.closed_lines:
         return []
     findings = []
     for partner, financing in data.financing.items():
-        approved = _approved(data, partner)
-        actual = financing.line_totals(period)
-        lines = sorted(set(approved) | set(actual))
-        over = {line: actual.get(line, ZERO) - approved.get(line, ZERO) for line in lines
-                if actual.get(line, ZERO) > approved.get(line, ZERO)}
-        under = {line: approved.get(line, ZERO) - actual.get(line, ZERO) for line in lines
-                 if actual.get(line, ZERO) < approved.get(line, ZERO)}
-        for line, amount in over.items():
-            budget = approved.get(line, ZERO)
-            limit = ZERO if line in rules.closed_lines else (
-                (budget * rules.transfer_in_percent / 100).quantize(CENT) if rules.transfer_in_percent is not None
-                else None)
-            if limit is not None and amount > limit:
-                why = "nothing may be moved into it" if line in rules.closed_lines else \
-                    f"at most {rules.transfer_in_percent} % of its budget ({limit}) may be moved into it"
+        positions = transfer_positions(_approved(data, partner), financing.line_totals(period), rules)
+        for p in positions:
+            if p.moved_in and not p.within:
+                why = "nothing may be moved into it" if p.closed else \
+                    f"at most {rules.transfer_in_percent} % of its budget ({p.limit}) may be moved into it"
                 findings.append(_finding(
-                    data, "transfer", ERROR, f"{partner} {line} received {amount} from other categories; {why}",
-                    scope=RecordScope(partner, (line,), period), partner=partner, budget_line=line, period=period,
-                    expected=limit, actual=amount))
-        moved, available = sum(over.values(), ZERO), sum(under.values(), ZERO)
-        if moved and available and rules.transfer_out_percent is not None:
-            for line, spare in under.items():
-                out = (moved * spare / available).quantize(CENT) if moved < available else spare
-                limit = (approved[line] * rules.transfer_out_percent / 100).quantize(CENT)
-                if out > limit:
-                    findings.append(_finding(
-                        data, "transfer", ERROR,
-                        f"{partner} {line} gave {out} to other categories; at most {rules.transfer_out_percent} % "
-                        f"of its budget ({limit}) may be moved out",
-                        partner=partner, budget_line=line, period=period, expected=limit, actual=out))
+                    data, "transfer", ERROR, f"{partner} {p.line} received {p.moved_in} from other categories; {why}",
+                    scope=RecordScope(partner, (p.line,), period), partner=partner, budget_line=p.line,
+                    period=period, expected=p.limit, actual=p.moved_in))
+        for p in positions:
+            if p.moved_out and not p.within:
+                findings.append(_finding(
+                    data, "transfer", ERROR,
+                    f"{partner} {p.line} gave {p.moved_out} to other categories; at most "
+                    f"{rules.transfer_out_percent} % of its budget ({p.limit}) may be moved out",
+                    partner=partner, budget_line=p.line, period=period, expected=p.limit, actual=p.moved_out))
     return findings
 
 

@@ -65,6 +65,7 @@ class FundingAgreement:
     eligible_to: date | None = None  # None: the project's end
     vat_eligible: bool = True  # False: VAT within eligible amounts is no base for this funder
     part_of: str | None = None  # a source within another funder's part (e.g. the partner contribution)
+    prefinancing: Decimal | None = None  # paid in advance by the funder (for the payment position)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,11 @@ def _require_filters(definition: ProjectDefinition, partner: str | None, period:
         raise NotFound(f"period: {definition.project.code} has no reporting period {period}")
 
 
+def gather_financing(store: Store, code: str) -> dict[str, PartnerFinancing]:
+    """Each partner's eligible amounts per period, split among its funders."""
+    return _gather(store, code).financing
+
+
 def check_project(store: Store, code: str, partner: str | None = None, period: int | None = None,
                   with_records: bool = True) -> CheckResult:
     """All contract checks of a project (optionally one partner, one period); errors make it not ok.

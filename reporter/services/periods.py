@@ -1,11 +1,10 @@
-"""Locking and reopening reporting periods."""
+"""Reopening a submitted reporting period (submitting one is `services.reports.submit_period`)."""
 
 from __future__ import annotations
 
 from reporter.domain.errors import Conflict, NotFound, UserError
-from reporter.domain.model import PERIOD_OPEN, PERIOD_SUBMITTED, ReportingPeriod
+from reporter.domain.model import PERIOD_OPEN, ReportingPeriod
 from reporter.store import Store
-from reporter.store.database import now
 
 
 def _period(store: Store, code: str, number: int) -> ReportingPeriod:
@@ -13,15 +12,6 @@ def _period(store: Store, code: str, number: int) -> ReportingPeriod:
     if period is None:
         raise NotFound(f"period: {code} has no reporting period {number}")
     return period
-
-
-def submit_period(store: Store, code: str, number: int) -> ReportingPeriod:
-    """Lock a period: its expenditure can no longer be added, changed or deleted."""
-    if _period(store, code, number).submitted:
-        raise Conflict(f"period {number} of {code} is already submitted")
-    with store.transaction():
-        store.projects.set_period_status(store.projects.ids(code).project, number, PERIOD_SUBMITTED, now())
-    return _period(store, code, number)
 
 
 def reopen_period(store: Store, code: str, number: int, reason: str) -> ReportingPeriod:

@@ -51,6 +51,15 @@ class ContractQueries:
                 GROUP BY partner_id, period_id, budget_line_id""", [project_id])
         ]
 
+    def activity_years(self, project_id: str, through_period: int) -> list[tuple[str, str | None, int, Decimal]]:
+        """Eligible amounts per partner, activity and calendar year, through a period."""
+        return [(r[0], r[1], int(r[2]), from_cents(r[3])) for r in self.db.execute("""
+            SELECT p.code, a.code, substr(e.document_date, 1, 4), sum(e.eligible_project_currency_cents)
+            FROM expenditures e JOIN partners p ON p.id = e.partner_id
+            JOIN reporting_periods rp ON rp.id = e.period_id LEFT JOIN activities a ON a.id = e.activity_id
+            WHERE e.project_id = ? AND rp.number <= ?
+            GROUP BY p.code, a.code, substr(e.document_date, 1, 4)""", [project_id, through_period])]
+
     def _codes(self, table: str, project_id: str) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, code FROM {table} WHERE project_id = ?",
                                                      [project_id])}

@@ -52,11 +52,13 @@ class Store:
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
+        from reporter.store.reports import ReportStore
 
         self.projects = ProjectStore(self)
         self.expenditures = ExpenditureStore(self)
         self.rates = RateStore(self)
         self.analysis = ContractQueries(self)
+        self.reports = ReportStore(self)
 
     @classmethod
     def open(cls, path: Path | str, migration_set: Migrations = schema_migrations) -> "Store":

@@ -153,6 +153,14 @@ class ExpenditureStore:
             " LIMIT ? OFFSET ?", [*args, query.limit, query.offset])
         return Page([_expenditure(r) for r in rows], total, from_cents(total_cents), query.offset, query.limit)
 
+    def of_period(self, project_id: str, period: int, partner: str | None = None) -> list[Expenditure]:
+        """A period's expenditure as a report lists it: by budget line, then date and number."""
+        where, args = "e.project_id = ? AND rp.number = ?", [project_id, period]
+        if partner is not None:
+            where, args = where + " AND p.code = ?", [*args, partner]
+        return [_expenditure(r) for r in self.db.query(
+            f"{_SELECT} WHERE {where} ORDER BY bl.position, e.document_date, e.number", args)]
+
     def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
         """Earlier suppliers starting with `prefix` (any case, any diacritics), most used first."""
         wanted = fold(prefix)

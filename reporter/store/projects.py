@@ -144,6 +144,7 @@ class ProjectStore:
                     budget_lines=tuple(lines_by_agreement.get(r["id"], ())), contract_number=r["contract_number"],
                     eligible_from=_day(r["eligible_from"]), eligible_to=_day(r["eligible_to"]),
                     vat_eligible=bool(r["vat_eligible"]), part_of=r["part_of"],
+                    prefinancing=None if r["prefinancing_cents"] is None else from_cents(r["prefinancing_cents"]),
                 )
                 for r in q("""SELECT fa.*, f.code AS funder, p.code AS partner, parent.code AS part_of
                               FROM funding_agreements fa
@@ -223,7 +224,8 @@ class ProjectStore:
              "contract_number": a.contract_number, "position": i,
              "eligible_from": a.eligible_from.isoformat() if a.eligible_from else None,
              "eligible_to": a.eligible_to.isoformat() if a.eligible_to else None,
-             "vat_eligible": int(a.vat_eligible), "part_of_funder_id": funders[a.part_of] if a.part_of else None}
+             "vat_eligible": int(a.vat_eligible), "part_of_funder_id": funders[a.part_of] if a.part_of else None,
+             "prefinancing_cents": None if a.prefinancing is None else to_cents(a.prefinancing)}
             for i, a in enumerate(definition.funding)])
         sync.agreement_lines({
             agreements[(partners[a.partner] if a.partner else None, funders[a.funder])]:

@@ -220,3 +220,28 @@ CREATE INDEX expenditures_by_date ON expenditures (project_id, document_date, nu
 CREATE INDEX expenditures_for_sums ON expenditures (project_id, partner_id, period_id, budget_line_id,
     eligible_project_currency_cents, eligible_vat_project_currency_cents)
 """)
+
+
+@migrations(name="0003_reports")
+def reports(db: Database) -> None:
+    """Pre-financing for the payment position, and the snapshots that submitted reports are rebuilt from."""
+    _run(db, """
+ALTER TABLE funding_agreements ADD COLUMN prefinancing_cents INTEGER CHECK (prefinancing_cents IS NULL OR prefinancing_cents >= 0);
+CREATE TABLE report_snapshots (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT REFERENCES partners(id),
+    template TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX report_snapshots_key ON report_snapshots (period_id, coalesce(partner_id, ''), template, lang);
+CREATE TABLE report_files (
+    snapshot_id TEXT NOT NULL REFERENCES report_snapshots(id),
+    format TEXT NOT NULL CHECK (format IN ('pdf', 'xlsx')),
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, format)
+)
+""")

@@ -1,0 +1,1 @@
+"""Funder reports: the data set built from a template, and its PDF and XLSX renderers."""

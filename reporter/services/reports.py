@@ -1,0 +1,175 @@
+"""Funder reports: build the data set, write the PDF and the workbook, submit a period.
+
+A submitted period keeps a snapshot of each of its reports' data sets and the
+SHA-256 of the files made from it; the same report is later rendered from the
+snapshot, so it stays identical however the data of later periods changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from reporter.domain.errors import Conflict, NotFound, UserError
+from reporter.domain.model import FundingAgreement, ProjectDefinition
+from reporter.reports.build import ReportInput, build_report
+from reporter.reports.model import ReportData, from_json, to_json
+from reporter.services.checks import check_project, gather_financing
+from reporter.store import Store
+from reporter.store.database import now
+from reporter.templates import load_template
+
+FORMATS = ("pdf", "xlsx")
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    format: str
+    sha256: str
+    from_snapshot: bool  # rendered from the data stored when the period was submitted
+
+
+@dataclass(frozen=True)
+class Submission:
+    period: int
+    snapshots: int
+    files: list[tuple[str, str, str, str]]  # partner (or ""), lang, format, sha256
+
+
+def report_data(store: Store, code: str, period: int, partner: str | None = None, template_id: str | None = None,
+                lang: str | None = None, funder: str | None = None, today: date | None = None) -> tuple[ReportData, bool]:
+    """The report's data set, and whether it comes from the snapshot of a submitted period."""
+    definition = store.projects.definition(code)
+    template = load_template(template_id or definition.project.template)
+    lang = _language(template.languages, lang)
+    _require(definition, period, partner)
+    submitted = definition.period(period).submitted  # type: ignore[union-attr]
+    stored = store.reports.snapshot(store.projects.ids(code).project, period, partner, template.id, lang)
+    if submitted and stored is not None and funder is None:
+        return from_json(stored), True
+    return _build(store, definition, template.id, lang, period, partner, funder, today or date.today()), False
+
+
+def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: str, period: int,
+           partner: str | None, funder: str | None, today: date) -> ReportData:
+    code = definition.project.code
+    project_id = store.projects.ids(code).project
+    financing = gather_financing(store, code)
+    return build_report(ReportInput(
+        definition=definition,
+        template=load_template(template_id),
+        lang=lang,
+        period=period,
+        partner=partner,
+        funder=_funder(definition, partner, funder),
+        financing=financing,
+        expenditures=store.expenditures.of_period(project_id, period, partner),
+        findings=check_project(store, code, partner, period).findings,
+        activity_years=store.analysis.activity_years(project_id, period),
+        generated=today,
+    ))
+
+
+def write_report(store: Store, code: str, period: int, out_dir: Path, partner: str | None = None,
+                 template_id: str | None = None, lang: str | None = None, formats: Sequence[str] = FORMATS,
+                 funder: str | None = None, today: date | None = None) -> list[WrittenFile]:
+    """Write the report's files into `out_dir`; their names say project, period, partner, template and language."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"format: {', '.join(unknown) or 'none given'}; choose from {', '.join(FORMATS)}")
+    data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{code}-P{period}-{partner or 'project'}-{data.template}-{data.lang}".replace("/", "_")
+    written = []
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        render(data, fmt, path)
+        written.append(WrittenFile(path, fmt, sha256(path), from_snapshot))
+    return written
+
+
+def render(data: ReportData, fmt: str, path: Path) -> None:
+    """Draw a data set as PDF or XLSX (the renderers load reportlab/openpyxl only when needed)."""
+    if fmt == "pdf":
+        from reporter.reports.pdf import render_pdf
+
+        render_pdf(data, path)
+    else:
+        from reporter.reports.xlsx import render_xlsx
+
+        render_xlsx(data, path)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def submit_period(store: Store, code: str, period: int, today: date | None = None) -> Submission:
+    """Lock a period and keep, for each of its reports, the data set and the hashes of its files.
+
+    The reports kept are the project template's partner reports and the
+    consolidated one, in each language of the template. Everything is written
+    in one transaction, the lock included.
+    """
+    definition = store.projects.definition(code)
+    _require(definition, period, None)
+    if definition.period(period).submitted:  # type: ignore[union-attr]
+        raise Conflict(f"period {period} of {code} is already submitted")
+    template = load_template(definition.project.template)
+    today = today or date.today()
+    ids = store.projects.ids(code)
+    prepared = []
+    with tempfile.TemporaryDirectory() as folder:
+        for partner in [None, *(p.code for p in definition.partners)]:
+            for lang in template.languages:
+                data = _build(store, definition, template.id, lang, period, partner, None, today)
+                hashes = {}
+                for fmt in FORMATS:
+                    path = Path(folder) / f"report.{fmt}"
+                    render(data, fmt, path)
+                    hashes[fmt] = sha256(path)
+                prepared.append((partner, lang, to_json(data), hashes))
+    with store.transaction():
+        for partner, lang, data_json, hashes in prepared:
+            store.reports.save_snapshot(ids, period, partner, template.id, lang, data_json, hashes)
+        store.projects.set_period_status(ids.project, period, "submitted", now())
+    return Submission(period, len(prepared), [(partner or "", lang, fmt, digest)
+                                              for partner, lang, _, hashes in prepared
+                                              for fmt, digest in hashes.items()])
+
+
+def stored_hashes(store: Store, code: str, period: int) -> list[tuple[str, str, str, str]]:
+    """(partner, lang, format, sha256) of every report file kept when the period was submitted."""
+    return store.reports.hashes(store.projects.ids(code).project, period)
+
+
+def _language(languages: Sequence[str], lang: str | None) -> str:
+    if lang is None:
+        return languages[0]
+    if lang not in ("en", "lt", "lv"):
+        raise UserError(f"lang: {lang!r} is not one of en, lt, lv")
+    return lang
+
+
+def _require(definition: ProjectDefinition, period: int, partner: str | None) -> None:
+    if definition.period(period) is None:
+        raise NotFound(f"period: {definition.project.code} has no reporting period {period}")
+    if partner is not None and definition.partner(partner) is None:
+        raise NotFound(f"partner: {definition.project.code} has no partner {partner!r}")
+
+
+def _funder(definition: ProjectDefinition, partner: str | None, funder: str | None) -> FundingAgreement | None:
+    """The funder a report is addressed to: the one named, else the largest share."""
+    agreements = definition.agreements_for(partner) if partner else [a for a in definition.funding]
+    if funder is not None:
+        found = next((a for a in agreements if a.funder == funder), None)
+        if found is None:
+            raise NotFound(f"funder: {definition.project.code} has no funding agreement with {funder!r}")
+        return found
+    top = [a for a in agreements if a.part_of is None]
+    return max(top, key=lambda a: a.share_percent, default=None)

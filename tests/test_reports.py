@@ -1,0 +1,138 @@
+"""Funder reports end to end: from a small project to PDF and XLSX files, read back as a user sees them."""
+
+import hashlib
+import re
+from datetime import date
+
+import openpyxl
+import pdfplumber
+import pytest
+
+from conftest import SMALL_PROJECT
+from reporter import cli
+from reporter.domain.errors import NotFound, UserError
+from reporter.services.expenditures import add_expenditure
+from reporter.services.projects import load_project_file
+from reporter.services.reports import report_data, stored_hashes, submit_period, write_report
+from reporter.templates import list_templates
+
+DAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def reported(store, tmp_path):
+    """The small project with a few expenditures in period 1 and one in period 2."""
+    path = tmp_path / "project.toml"
+    path.write_text(SMALL_PROJECT, encoding="utf-8")
+    load_project_file(store, path)
+    rows = [("LP", "STAFF", "2024-01-31", "DU žiniaraštis 2024-01", "Rūta Jankauskienė", "1170.36", "0"),
+            ("LP", "STAFF", "2024-02-29", "DU žiniaraštis 2024-02", "Rūta Jankauskienė", "1170.36", "0"),
+            ("LP", "TRAVEL", "2024-03-05", "PVM SF AAA Nr. 0117", '=HYPERLINK("http://x","y")', "121.00", "21.00"),
+            ("PP2", "TRAVEL", "2024-04-10", "Rēķins Nr. 2024/0042", "SIA „Rīgas viesnīca“", "263449.92", "0"),
+            ("PP2", "TRAVEL", "2024-08-10", "Rēķins Nr. 2024/0099", "+370 600 00000", "50.00", "0")]
+    for partner, line, day, document, supplier, gross, vat in rows:
+        add_expenditure(store, "LLI-501", {"partner": partner, "line": line, "date": day, "document": document,
+                                           "supplier": supplier, "gross": gross, "vat": vat, "paid": day})
+    return "LLI-501"
+
+
+def pdf_text(path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages).replace("\u00a0", " ")
+
+
+def test_report__partner_pdf_shows_header_overview_split_list_findings_and_signatures(store, reported, tmp_path):
+    [pdf] = write_report(store, reported, 1, tmp_path, partner="LP", lang="lt", formats=["pdf"], today=DAY)
+    text = pdf_text(pdf.path)
+    for expected in ("Partnerio pažangos ataskaita", "Šiaulių apskrities Povilo Višinskio viešoji biblioteka",
+                     "European Regional Development Fund", "LLI-501/2023", "1: 2024-01-01 – 2024-06-30", "Personalo išlaidos",
+                     "Kelionių ir apgyvendinimo išlaidos", "Bendrasis finansavimas pagal fondus",
+                     "Rūta Jankauskienė", '=HYPERLINK(', "Parašai", "Vardas, pavardė",
+                     "Puslapis 1 iš"):
+        assert expected in text, expected
+    assert "2 461,72" in text  # 1 170,36 + 1 170,36 + 121,00: the partner's total this period
+    assert "2 092,46" in text  # the ERDF's 85 %, truncated to the cent
+
+
+def test_report__numbers_follow_the_report_language(store, reported, tmp_path):
+    [lt] = write_report(store, reported, 1, tmp_path / "lt", partner="PP2", lang="lt", formats=["pdf"], today=DAY)
+    [en] = write_report(store, reported, 1, tmp_path / "en", partner="PP2", lang="en", formats=["pdf"], today=DAY)
+    [lv] = write_report(store, reported, 1, tmp_path / "lv", partner="PP2", lang="lv", formats=["pdf"], today=DAY)
+    assert "263 449,92" in pdf_text(lt.path) and "263 449,92" in pdf_text(lv.path)
+    assert "263,449.92" in pdf_text(en.path) and "Partner progress report" in pdf_text(en.path)
+    assert "Partnera progresa ziņojums" in pdf_text(lv.path) and "Jelgavas pilsētas bibliotēka" in pdf_text(lv.path)
+
+
+def test_report__workbook_holds_values_formulas_and_text_never_formulas(store, reported, tmp_path):
+    [xlsx] = write_report(store, reported, 1, tmp_path, partner="LP", lang="en", formats=["xlsx"], today=DAY)
+    book = openpyxl.load_workbook(xlsx.path)
+    assert book.sheetnames[0] == "Report"
+    lines = book[book.sheetnames[1]]
+    cells = {(r, c): lines.cell(r, c).value for r in range(1, lines.max_row + 1) for c in range(1, 8)}
+    staff_row = next(r for (r, c), v in cells.items() if c == 1 and v == "Staff costs")
+    assert cells[(staff_row, 4)] == pytest.approx(2340.72)  # this period
+    total_row = lines.max_row
+    assert cells[(total_row, 1)] == "Total"
+    assert re.fullmatch(r"=SUM\(D\d+:D\d+\)", cells[(total_row, 4)])
+    listing = book[book.sheetnames[-1]]
+    texts = [c for row in listing.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
+    assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_report__every_template_writes_both_files_in_each_of_its_languages(store, reported, tmp_path):
+    for template in list_templates():
+        for lang in template.languages:
+            files = write_report(store, reported, 1, tmp_path / template.id / lang, template_id=template.id,
+                                 lang=lang, today=DAY)
+            assert [f.format for f in files] == ["pdf", "xlsx"]
+            title = report_data(store, reported, 1, template_id=template.id, lang=lang, today=DAY)[0].title
+            assert title in pdf_text(files[0].path)
+
+
+def test_submit__keeps_hashes_and_regenerates_the_same_report_after_later_changes(store, reported, tmp_path):
+    before = write_report(store, reported, 1, tmp_path / "before", partner="LP", lang="lt", today=DAY)
+    submission = submit_period(store, reported, 1, today=DAY)
+    assert submission.snapshots == 3 * 3  # consolidated + two partners, in three languages
+    kept = {(p, lang, fmt): digest for p, lang, fmt, digest in stored_hashes(store, reported, 1)}
+    assert {f.format: f.sha256 for f in before} == {"pdf": kept[("LP", "lt", "pdf")],
+                                                    "xlsx": kept[("LP", "lt", "xlsx")]}
+    add_expenditure(store, reported, {"partner": "LP", "line": "STAFF", "date": "2024-07-31", "document": "DU 07",
+                                      "supplier": "Rūta Jankauskienė", "gross": "1170.36", "paid": "2024-08-05"})
+    again = write_report(store, reported, 1, tmp_path / "again", partner="LP", lang="lt")
+    assert all(f.from_snapshot for f in again)
+    assert [f.sha256 for f in again] == [f.sha256 for f in before]
+    assert [hashlib.sha256(f.path.read_bytes()).hexdigest() for f in again] == [f.sha256 for f in before]
+
+
+def test_submit__locks_the_period(store, reported):
+    submit_period(store, reported, 1, today=DAY)
+    with pytest.raises(Exception, match="submitted"):
+        add_expenditure(store, reported, {"partner": "LP", "line": "STAFF", "date": "2024-05-31", "document": "X",
+                                          "supplier": "Y", "gross": "1.00"})
+    with pytest.raises(Exception, match="already submitted"):
+        submit_period(store, reported, 1, today=DAY)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"template_id": "nope"}, NotFound, "no funder template 'nope'"),
+    ({"formats": ["docx"]}, UserError, "docx"),
+    ({"partner": "PP9"}, NotFound, "no partner 'PP9'"),
+    ({"funder": "BANK"}, NotFound, "no funding agreement with 'BANK'"),
+])
+def test_report__refuses_what_it_cannot_make(store, reported, tmp_path, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        write_report(store, reported, 1, tmp_path, **kwargs)
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_report_command__prints_paths_and_hashes(tmp_path, capsys, project_file):
+    db = str(tmp_path / "cli.sqlite3")
+    cli.main(["--db", db, "load", str(project_file)])
+    capsys.readouterr()
+    assert cli.main(["--db", db, "report", "--project", "LLI-501", "--period", "1", "--lang", "lv", "--format",
+                     "pdf,xlsx", "--out", str(tmp_path / "out")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        path, _, digest = line.partition("  sha256 ")
+        assert hashlib.sha256(open(path, "rb").read()).hexdigest() == digest
