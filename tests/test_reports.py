@@ -1,6 +1,7 @@
 """Funder reports end to end: from a small project to PDF and XLSX files, read back as a user sees them."""
 
 import hashlib
+from decimal import Decimal
 import re
 from datetime import date
 
@@ -9,6 +10,7 @@ import pdfplumber
 import pytest
 
 from conftest import SMALL_PROJECT
+from libreoffice import recalculate_with_libreoffice
 from reporter import cli
 from reporter.domain.errors import NotFound, UserError
 from reporter.services.expenditures import add_expenditure
@@ -136,3 +138,24 @@ def test_report_command__prints_paths_and_hashes(tmp_path, capsys, project_file)
     for line in lines:
         path, _, digest = line.partition("  sha256 ")
         assert hashlib.sha256(open(path, "rb").read()).hexdigest() == digest
+
+
+def test_report__libreoffice_recalculates_the_workbook_to_the_programs_totals(store, reported, tmp_path):
+    """An independent spreadsheet recomputes every total formula and gets the program's figures."""
+    [xlsx] = write_report(store, reported, 1, tmp_path, lang="lv", formats=["xlsx"], today=DAY)
+    data = report_data(store, reported, 1, lang="lv", today=DAY)[0]
+    book = openpyxl.load_workbook(recalculate_with_libreoffice(xlsx.path, tmp_path), data_only=True)
+    checked = 0
+    for table, name in zip(data.tables, book.sheetnames[1:]):
+        if table.total_label is None:
+            continue
+        sheet = book[name]
+        total_row = next(r for r in range(sheet.max_row, 0, -1) if sheet.cell(r, 1).value == table.total_label)
+        for index, column in enumerate(table.columns):
+            if column.total:
+                expected = sum(row.cells[index] or 0 for row in table.rows if row.kind == "data")
+                assert Decimal(str(sheet.cell(total_row, index + 1).value)).quantize(Decimal("0.01")) == expected
+                checked += 1
+    assert checked >= 10
+    lines = book[book.sheetnames[2]]
+    assert lines.cell(lines.max_row, 1).value == "Kopā"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 
 from reporter.reports.model import DATA, GROUP, MONEY, NUMBER, PERCENT, SUBTOTAL, TEXT, Column, Row, Table
 from reporter.reports.xlsx import render_xlsx
+from libreoffice import recalculate_with_libreoffice
 from report_samples import sample_report
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -373,43 +373,9 @@ def test_render_xlsx__replaces_an_existing_file_and_leaves_no_temporary_file(tmp
 
 # --- LibreOffice recalculates the totals ------------------------------------------------------------------------
 
-# A LibreOffice profile that recalculates every formula of an .xlsx on load (its default keeps cached values).
-_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def _soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail("LibreOffice (soffice) is not on PATH, but CI is set: the CI image must install LibreOffice "
-                    "to recalculate the report workbook")
-    pytest.skip("LibreOffice (soffice) is not installed; CI runs this test")
-
-
-def _recalculate_with_libreoffice(source: Path, work: Path) -> Path:
-    soffice = _soffice()
-    profile = work / "lo-profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
-    out = work / "recalculated"
-    command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "xlsx", "--outdir", str(out), str(source)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    converted = out / source.name
-    assert result.returncode == 0 and converted.exists(), (result.stdout, result.stderr)
-    return converted
-
-
 def test_render_xlsx__libreoffice_recalculates_the_totals_to_the_python_sums(tmp_path):
     data = sample_report("lv", 400)
-    recalculated = _recalculate_with_libreoffice(_render(data, tmp_path / "report.xlsx"), tmp_path)
+    recalculated = recalculate_with_libreoffice(_render(data, tmp_path / "report.xlsx"), tmp_path)
     book = openpyxl.load_workbook(recalculated, data_only=True)
 
     overview_table, expenditure_table = data.tables
