@@ -1,9 +1,9 @@
 """Funder reports end to end: from a small project to PDF and XLSX files, read back as a user sees them."""
 
 import hashlib
-from decimal import Decimal
 import re
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 import pdfplumber
