@@ -18,11 +18,12 @@ from reporter.domain.allocation import ShareTerms, split
 from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.financing import PartnerFinancing
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
-from reporter.domain.money import CENT, ZERO
+from reporter.domain.money import CENT, ZERO, format_amount, tidy_percent
 from reporter.paths import resources_dir
 from reporter.reports.model import (
     DATE,
     GROUP,
+    INTEGER,
     MONEY,
     NUMBER,
     PERCENT,
@@ -142,6 +143,9 @@ class _Builder:
         return builders[name]()
 
     # Figures shared by the sections
+
+    def money(self, amount: Decimal) -> str:
+        return format_amount(amount, self.given.lang)
 
     def line_name(self, code: str) -> str:
         name = self.given.template.line_name(code, self.given.lang)
@@ -302,7 +306,8 @@ class _Builder:
                    Column("moved", w["transfers"], MONEY, 1.3), Column("limit", w["transfer_limit"], MONEY, 1.2),
                    Column("within", w["within_limit"], TEXT, 0.9))
         closed = ", ".join(self.line_name(line) for line in rules.closed_lines) or "–"
-        note = w["transfer_note"].format(out=rules.transfer_out_percent or "–", into=rules.transfer_in_percent or "–",
+        note = w["transfer_note"].format(out=tidy_percent(rules.transfer_out_percent or ZERO),
+                                         into=tidy_percent(rules.transfer_in_percent or ZERO),
                                          closed=closed)
         return [Table("transfers", w["transfers"], columns, rows, w["total"], note)]
 
@@ -370,15 +375,16 @@ class _Builder:
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
         rows = tuple(Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
                           approved.get(line, ZERO) - actual.get(line, ZERO),
-                          _percent_of(actual.get(line, ZERO) - approved.get(line, ZERO), approved.get(line, ZERO)),
+                          _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
                           "")) for line in self.used_lines())
         note = ""
         if rules.indirect_cap_percent is not None and rules.indirect_lines:
             indirect = sum((a for line, a in actual.items() if line in rules.indirect_lines), ZERO)
             base = sum((a for line, a in actual.items()
                         if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
-            note = w["indirect_note"].format(indirect=indirect, cap=(base * rules.indirect_cap_percent / 100).quantize(CENT),
-                                             percent=rules.indirect_cap_percent, base=base)
+            cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
+            note = w["indirect_note"].format(indirect=self.money(indirect), cap=self.money(cap),
+                                             percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base))
         columns = (Column("line", w["budget_line"], TEXT, 2.6), Column("budget", w["budget"], MONEY, 1.3, True),
                    Column("actual", w["actual"], MONEY, 1.3, True), Column("variance", w["variance"], MONEY, 1.3, True),
                    Column("variance_percent", w["variance_percent"], PERCENT, 1),
@@ -391,54 +397,66 @@ class _Builder:
         for e in self.given.expenditures:
             if e.rate is not None:
                 groups.setdefault((e.document_date.isoformat()[:7], e.currency, e.rate), []).append(e)
-        rows = tuple(Row((month, currency, rate, str(len(items)), sum((e.eligible for e in items), ZERO),
+        rows = tuple(Row((month, currency, rate, len(items), sum((e.eligible for e in items), ZERO),
                           sum((e.eligible_project_currency for e in items), ZERO)))
                      for (month, currency, rate), items in sorted(groups.items()))
         currency = self.definition.project.currency
         columns = (Column("month", w["month"], TEXT, 1), Column("currency", w["currency"], TEXT, 0.8),
-                   Column("rate", w["rate"], NUMBER, 1), Column("documents", w["documents_count"], TEXT, 0.9),
+                   Column("rate", w["rate"], NUMBER, 1), Column("documents", w["documents_count"], INTEGER, 0.9),
                    Column("document_amount", w["in_document_currency"], MONEY, 1.4),
                    Column("converted", w["converted"].format(currency=currency), MONEY, 1.4, True))
         return [Table("rates", w["exchange_rates"], columns, rows, w["total"])]
 
+    def activity_sources(self, partner: str, plan: tuple, year: int) -> list[ShareTerms]:
+        """How an activity's actual costs of a year divide among the sources: as its plan for that
+        year divides them, or, without a plan by source, as the funding agreements do."""
+        planned = [p for p in plan if p.year == year and p.funder is not None and p.amount]
+        total = sum((p.amount for p in planned), ZERO)
+        if total:
+            return [ShareTerms(p.funder, p.amount / total * 100, "half-up", residual=(i == len(planned) - 1))
+                    for i, p in enumerate(planned)]
+        return [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual, part_of=a.part_of)
+                for a in self.definition.agreements_for(partner)]
+
     def activity_plan(self) -> list[Table]:
-        """Per year and activity: planned and actual, in all and by funding source."""
+        """One table a year: per activity and funding source, planned against actual; the year's total last."""
         w, definition = self.words, self.definition
-        funders = [f for f in definition.funders]
-        actual: dict[tuple[str | None, int], Decimal] = {}
-        by_funder: dict[tuple[str | None, int, str], Decimal] = {}
+        names = {f.code: f.name for f in definition.funders}
+        actual: dict[tuple[str | None, int, str | None], Decimal] = {}  # activity, year, funder (None: all)
+        plans = {a.code: a.plan for a in definition.activities}
         for partner, activity, year, amount in self.given.activity_years:
             if partner not in self.partners:
                 continue
-            actual[(activity, year)] = actual.get((activity, year), ZERO) + amount
-            terms = [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual, part_of=a.part_of)
-                     for a in definition.agreements_for(partner)]
-            for part in split(amount, terms).parts:
-                key = (activity, year, part.funder)
-                by_funder[key] = by_funder.get(key, ZERO) + part.amount
-        years = sorted({year for _, year in actual} | {p.year for a in definition.activities for p in a.plan})
-        columns = [Column("activity", w["activity"], TEXT, 3), Column("planned", w["planned_total"], MONEY, 1.2, True),
-                   Column("actual", w["actual_total"], MONEY, 1.2, True),
-                   Column("deviation", w["deviation"], MONEY, 1.2, True)]
-        for funder in funders:
-            columns += [Column(f"planned_{funder.code}", f"{funder.code}: {w['planned_total']}", MONEY, 1.1, True),
-                        Column(f"actual_{funder.code}", f"{funder.code}: {w['actual_total']}", MONEY, 1.1, True)]
-        rows: list[Row] = []
-        blank = (None,) * (len(columns) - 1)
+            for part in split(amount, self.activity_sources(partner, plans.get(activity, ()), year)).parts:
+                if part.part_of is None:
+                    key = (activity, year, part.funder)
+                    actual[key] = actual.get(key, ZERO) + part.amount
+            actual[(activity, year, None)] = actual.get((activity, year, None), ZERO) + amount
+        years = sorted({year for _, year, _ in actual} | {p.year for a in definition.activities for p in a.plan})
         activities = [(a.code, f"{a.code} {a.title}", a.plan) for a in definition.activities]
-        if any(activity is None for activity, _ in actual):
+        if any(activity is None for activity, _, _ in actual):
             activities.append((None, w["no_activity"], ()))
+        columns = (Column("source", w["activity"], TEXT, 3), Column("planned", w["planned_total"], MONEY, 1.3, True),
+                   Column("actual", w["actual_total"], MONEY, 1.3, True),
+                   Column("deviation", w["deviation"], MONEY, 1.3, True))
+        tables = []
         for year in years:
-            rows.append(Row((f"{w['year']} {year}",) + blank, GROUP))
+            rows: list[Row] = []
             for code, title, plan in activities:
-                planned = sum((p.amount for p in plan if p.year == year), ZERO)
-                spent = actual.get((code, year), ZERO)
-                if not planned and not spent:
+                planned = [p for p in plan if p.year == year]
+                if not planned and (code, year, None) not in actual:
                     continue
-                cells: list[Any] = [title, planned, spent, planned - spent]
-                for funder in funders:
-                    cells += [sum((p.amount for p in plan if p.year == year and p.funder == funder.code), ZERO),
-                              by_funder.get((code, year, funder.code), ZERO)]
-                rows.append(Row(tuple(cells)))
-            rows.append(Row((f"{w['subtotal']} {year}",) + blank, SUBTOTAL))
-        return [Table("activities", w["activity_plan"], tuple(columns), tuple(rows), w["total"])]
+                rows.append(Row((title, None, None, None), GROUP))
+                sources = [f.code for f in definition.funders
+                           if any(p.funder == f.code for p in planned) or (code, year, f.code) in actual]
+                for source in sources:
+                    plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
+                    spent = actual.get((code, year, source), ZERO)
+                    rows.append(Row((names.get(source, source), plan_amount, spent, plan_amount - spent)))
+                unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
+                if unassigned:
+                    rows.append(Row((w["other_sources"], unassigned, ZERO, unassigned)))
+                rows.append(Row((w["subtotal"], None, None, None), SUBTOTAL))
+            tables.append(Table(f"plan_{year}", f"{w['activity_plan']}: {year}", columns, tuple(rows),
+                                f"{w['total']} {year}"))
+        return tables

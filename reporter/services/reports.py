@@ -48,6 +48,7 @@ def report_data(store: Store, code: str, period: int, partner: str | None = None
     template = load_template(template_id or definition.project.template)
     lang = _language(template.languages, lang)
     _require(definition, period, partner)
+    partner = partner or _only_partner(definition)
     submitted = definition.period(period).submitted  # type: ignore[union-attr]
     stored = store.reports.snapshot(store.projects.ids(code).project, period, partner, template.id, lang)
     if submitted and stored is not None and funder is None:
@@ -82,6 +83,7 @@ def write_report(store: Store, code: str, period: int, out_dir: Path, partner: s
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserError(f"format: {', '.join(unknown) or 'none given'}; choose from {', '.join(FORMATS)}")
+    partner = partner or _only_partner(store.projects.definition(code))
     data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{code}-P{period}-{partner or 'project'}-{data.template}-{data.lang}".replace("/", "_")
@@ -125,7 +127,9 @@ def submit_period(store: Store, code: str, period: int, today: date | None = Non
     ids = store.projects.ids(code)
     prepared = []
     with tempfile.TemporaryDirectory() as folder:
-        for partner in [None, *(p.code for p in definition.partners)]:
+        reports = [p.code for p in definition.partners] if _only_partner(definition) else \
+            [None, *(p.code for p in definition.partners)]
+        for partner in reports:
             for lang in template.languages:
                 data = _build(store, definition, template.id, lang, period, partner, None, today)
                 hashes = {}
@@ -146,6 +150,11 @@ def submit_period(store: Store, code: str, period: int, today: date | None = Non
 def stored_hashes(store: Store, code: str, period: int) -> list[tuple[str, str, str, str]]:
     """(partner, lang, format, sha256) of every report file kept when the period was submitted."""
     return store.reports.hashes(store.projects.ids(code).project, period)
+
+
+def _only_partner(definition: ProjectDefinition) -> str | None:
+    """A project of one partner has no consolidated report: its report is that partner's."""
+    return definition.partners[0].code if len(definition.partners) == 1 else None
 
 
 def _language(languages: Sequence[str], lang: str | None) -> str:
