@@ -244,15 +244,17 @@ class _Builder:
         w, currency = self.words, self.definition.project.currency
         consolidated = self.given.partner is None
         same_currency = all(e.currency == currency for e in self.given.expenditures)
-        columns = [Column("no", w["row_no"], TEXT, 0.6), Column("ref", w["reference"], TEXT, 0.9)]
+        columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8)]
         if consolidated:
-            columns.append(Column("partner", w["partner"], TEXT, 0.8))
-        columns += [Column("document", w["document"], TEXT, 1.5), Column("document_date", w["document_date"], DATE, 1),
-                    Column("supplier", w["supplier"], TEXT, 2), Column("description", w["description"], TEXT, 2.6),
-                    Column("paid", w["payment_date"], DATE, 1), Column("gross", w["gross"], MONEY, 1.1, same_currency),
-                    Column("vat", w["vat"], MONEY, 1, same_currency),
-                    Column("declared", w["declared"], MONEY, 1.1, same_currency),
-                    Column("currency", w["currency"], TEXT, 0.6), Column("rate", w["rate"], NUMBER, 0.8),
+            columns.append(Column("partner", w["partner"], TEXT, 0.9))
+        columns += [Column("document", w["document"], TEXT, 1.4),
+                    Column("document_date", w["document_date"], DATE, 1.2),
+                    Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
+                    Column("paid", w["payment_date"], DATE, 1.2),
+                    Column("gross", w["gross"], MONEY, 1.1, same_currency),
+                    Column("vat", w["vat"], MONEY, 0.9, same_currency),
+                    Column("declared", w["declared"], MONEY, 1.25, same_currency),
+                    Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8),
                     Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True)]
         rows: list[Row] = []
         blank = (None,) * (len(columns) - 1)

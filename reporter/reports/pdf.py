@@ -52,9 +52,7 @@ from reporter.domain.money import format_amount
 from reporter.paths import resources_dir
 from reporter.reports.model import (
     DATA,
-    DATE,
     GROUP,
-    INTEGER,
     MONEY,
     NUMBER,
     NUMERIC_KINDS,
@@ -339,6 +337,19 @@ def _split_tall(cells: list[list[str]], max_lines: int) -> list[list[list[str]]]
     return [[c[i:i + max_lines] for c in cells] for i in range(0, tallest, max_lines)]
 
 
+def _widen_for_header_words(widths: list[float], labels: list[str]) -> list[float]:
+    """Give each column at least the width of its longest header word, taken from columns with room
+    to spare, so that no header breaks inside a word ("Dokument-o data")."""
+    needed = [max((pdfmetrics.stringWidth(word, CONDENSED_BOLD, CELL_FONT_SIZE) for word in label.split()),
+                  default=0) + 2 * CELL_PAD_X + 0.5 for label in labels]
+    deficit = sum(max(0.0, n - w) for n, w in zip(needed, widths))
+    spare = [max(0.0, w - n) for n, w in zip(needed, widths)]
+    if not deficit or sum(spare) < deficit:
+        return widths
+    ratio = deficit / sum(spare)
+    return [max(n, w) if w < n else w - s * ratio for n, w, s in zip(needed, widths, spare)]
+
+
 class _TableLayout:
     """Lays out one report table: formats and sums values, wraps text, builds the per-page style."""
 
@@ -346,7 +357,8 @@ class _TableLayout:
         self.table, self.lang = table, lang
         self.columns = table.columns
         weight = sum(max(c.width, 0.01) for c in self.columns) or 1
-        self.widths = [frame_width * max(c.width, 0.01) / weight for c in self.columns]
+        self.widths = _widen_for_header_words(
+            [frame_width * max(c.width, 0.01) / weight for c in self.columns], [c.label for c in self.columns])
         self.numeric = [c.kind in NUMERIC_KINDS for c in self.columns]
         self.frame_height = frame_height
 
