@@ -1,6 +1,7 @@
 """The PDF renderer, read back with pdfplumber and pypdf as a reader (or an archive) sees it."""
 
 from dataclasses import replace
+
 import pdfplumber
 import pytest
 from pypdf import PdfReader
