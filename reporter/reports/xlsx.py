@@ -15,6 +15,8 @@ the funder's portal. So:
 
 from __future__ import annotations
 
+import math
+
 import os
 import re
 from datetime import date, datetime
@@ -260,6 +262,10 @@ def _write_table(sheet: Worksheet, table: Table, data: ReportData) -> None:
                 if cell.data_type == "s":
                     cell.alignment = _WRAP_TOP
 
+    # Wrapped headers need a taller row: Excel and LibreOffice do not grow it on their own.
+    header_lines = max((math.ceil(len(column.label) / max(sheet.column_dimensions[get_column_letter(i + 1)].width - 1, 1))
+                        for i, column in enumerate(columns)), default=1)
+    sheet.row_dimensions[HEADER_ROW].height = 15 * max(header_lines, 1)
     last_letter = get_column_letter(width) if width else "A"
     sheet.freeze_panes = sheet.cell(FIRST_BODY_ROW, 1).coordinate
     if width:
