@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging()
     try:
         if args.command is None:
-            return _overview(args)
+            return _window(args)
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -134,6 +134,26 @@ def _database(args: argparse.Namespace) -> Path:
 # Commands
 
 
+def _window(args: argparse.Namespace) -> int:
+    """The window on the database; without a screen (a server, CI) the text overview instead."""
+    import os
+    import tkinter
+
+    try:
+        from reporter.gui.app import run
+    except ImportError as error:  # a Python built without Tk
+        log.warning("no window: %s", error)
+        return _overview(args)
+    lang = next((code for code in ("lt", "lv") if os.environ.get("LANG", "").startswith(code)), "en")
+    try:
+        return run(_database(args), lang)
+    except tkinter.TclError as error:
+        if "display" not in str(error).lower():
+            raise
+        print(f"No screen to open the window on ({error}); here is the overview instead.\n", file=sys.stderr)
+        return _overview(args)
+
+
 def _overview(args: argparse.Namespace) -> int:
     from reporter.services.projects import list_projects
 
@@ -147,7 +167,7 @@ def _overview(args: argparse.Namespace) -> int:
         "No projects yet. Load a project file with 'grant-reporter load FILE',\n"
         "or try the demo: 'grant-reporter demo' (writes a separate demo database).",
         "",
-        "Commands: init, load, export-project, projects, expense add|edit|delete|list,",
+        "Commands: overview, init, load, export-project, projects, expense add|edit|delete|list,",
         "          financing, check, report, submit, reopen, convert, rate set|list, templates,",
         "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
@@ -473,7 +493,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grant-reporter",
         description="Expenditure by funder, co-financing checks and funder-format reports. "
-                    "Without a command: an overview of the database.")
+                    "Without a command: the window (or, without a screen, an overview of the database).")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="PATH", help=f"database file (default: {default_database()})")
     parser.add_argument("--json", action="store_true", help="print data as JSON")
@@ -490,6 +510,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler, command=name)
         return sub
 
+    command("overview", _overview, "the database, its projects and the commands, as text")
     command("init", _init, "create the database, or bring it up to date")
     sub = command("load", _load, "create or update a project from a project file (TOML)")
     sub.add_argument("file", help="project file")

@@ -23,8 +23,8 @@ def run(tmp_path, capsys):
     return run
 
 
-def test_no_command__shows_an_overview_of_the_default_database(capsys):
-    assert cli.main([]) == 0
+def test_overview__shows_the_default_database_and_its_projects(capsys):
+    assert cli.main(["overview"]) == 0
     out = capsys.readouterr().out
     assert "No projects yet" in out and str(default_database()) in out
     assert default_database().exists()

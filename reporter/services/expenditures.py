@@ -6,9 +6,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping
 
+from reporter.domain.allocation import ShareTerms, split
 from reporter.domain.errors import Conflict, ValidationError
 from reporter.domain.model import Expenditure, ProjectDefinition
-from reporter.domain.money import plain
+from reporter.domain.money import ZERO, plain
 from reporter.domain.validation import complete_expenditure, default_eligible, parse_expenditure_fields, reference_problems
 from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery, Page
@@ -63,6 +64,20 @@ def get_expenditure(store: Store, project_code: str, reference: str) -> Expendit
 
 def suggest_suppliers(store: Store, project_code: str, prefix: str) -> list[str]:
     return store.expenditures.suppliers(store.projects.ids(project_code).project, prefix)
+
+
+def preview_split(store: Store, project_code: str, fields: Mapping[str, str]) -> list[tuple[str, Decimal]]:
+    """How this one expenditure would split among its partner's funders, before it is saved.
+
+    Raises `ValidationError` while the fields are not yet a valid expenditure.
+    """
+    definition = store.projects.definition(project_code)
+    expenditure = _complete(store, definition, fields)
+    amount = expenditure.eligible_project_currency
+    terms = [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual,
+                        amount if not a.budget_lines or expenditure.budget_line in a.budget_lines else ZERO, a.part_of)
+             for a in definition.agreements_for(expenditure.partner)]
+    return [(part.funder, part.amount) for part in split(amount, terms).parts]
 
 
 def fields_of(expenditure: Expenditure) -> dict[str, str]:

@@ -1,0 +1,143 @@
+"""The main window: a header to switch project and language, and the views in tabs.
+
+The window holds no SQL and no business rule: every view calls the services
+with the one open `Store`. A user error is shown plainly; any other error says
+"internal error" with the log file, and what was typed stays in the form.
+"""
+
+from __future__ import annotations
+
+import logging
+import tkinter as tk
+from pathlib import Path
+from tkinter import filedialog
+
+import ttkbootstrap as ttk
+from ttkbootstrap.dialogs import Messagebox
+from ttkbootstrap.localization import MessageCatalog
+
+from reporter.domain.errors import UserError
+from reporter.i18n import LANGUAGES, Translator
+from reporter.paths import log_file
+from reporter.services.projects import export_project, list_projects, load_project_file
+from reporter.store import Store
+
+log = logging.getLogger("reporter.gui")
+
+
+class ReporterWindow(ttk.Window):
+    def __init__(self, store: Store, lang: str = "en", theme: str = "bootstrap-light") -> None:
+        super().__init__(themename=theme, title="Grant Reporter", size=(1280, 800), minsize=(1000, 640))
+        self.store = store
+        self._ = Translator(lang)
+        self.project = tk.StringVar()
+        self.report_callback_exception = self._callback_error  # type: ignore[assignment]
+        self._set_toolkit_language(lang)
+        self._build()
+        self.reload_projects()
+
+    # Language
+
+    def _set_toolkit_language(self, lang: str) -> None:
+        """ttkbootstrap's own dialogs follow the interface language too."""
+        for source, translated in self._.toolkit_messages().items():
+            MessageCatalog.set(lang, source, translated)
+        MessageCatalog.locale(lang)
+
+    def set_language(self, lang: str) -> None:
+        """Rebuild every view in the new language; the project and what is open stay as they are."""
+        self._ = Translator(lang)
+        self._set_toolkit_language(lang)
+        for child in self.winfo_children():
+            child.destroy()
+        self._build()
+        self.reload_projects(keep=self.project.get())
+
+    # Layout
+
+    def _build(self) -> None:
+        from reporter.gui.checks_view import ChecksView
+        from reporter.gui.expenditure_view import ExpenditureView
+
+        _ = self._
+        self.title(_("app_title"))
+        menu = tk.Menu(self)
+        file_menu = tk.Menu(menu, tearoff=False)
+        file_menu.add_command(label=_("load_project"), command=self.load_project)
+        file_menu.add_command(label=_("export_project"), command=self.export_project)
+        file_menu.add_separator()
+        file_menu.add_command(label=_("quit"), command=self.destroy)
+        menu.add_cascade(label=_("file"), menu=file_menu)
+        language_menu = tk.Menu(menu, tearoff=False)
+        for code, name in LANGUAGES.items():
+            language_menu.add_command(label=name, command=lambda code=code: self.set_language(code))
+        menu.add_cascade(label=_("language"), menu=language_menu)
+        self.configure(menu=menu)
+
+        header = ttk.Frame(self, padding=(12, 8))
+        header.pack(fill="x")
+        ttk.Label(header, text=_("app_title"), font=("-size", 14, "-weight", "bold")).pack(side="left")
+        self.project_box = ttk.Combobox(header, textvariable=self.project, state="readonly", width=60)
+        self.project_box.pack(side="right")
+        self.project_box.bind("<<ComboboxSelected>>", lambda _event: self.project_changed())
+        ttk.Label(header, text=_("project")).pack(side="right", padx=(0, 6))
+        self.hint = ttk.Label(self, text="", bootstyle="secondary", padding=(12, 0))
+        self.hint.pack(fill="x")
+
+        self.tabs = ttk.Notebook(self)
+        self.tabs.pack(fill="both", expand=True, padx=8, pady=8)
+        self.checks = ChecksView(self.tabs, self)
+        self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.checks.refresh)
+        self.tabs.add(self.expenditure, text=_("expenditure"))
+        self.tabs.add(self.checks, text=_("checks"))
+
+    # Projects
+
+    def project_code(self) -> str | None:
+        return self.project.get().split(" ", 1)[0] or None
+
+    def reload_projects(self, keep: str | None = None) -> None:
+        choices = [f"{p.code} {p.title}" for p in list_projects(self.store)]
+        self.project_box.configure(values=choices)
+        self.hint.configure(text="" if choices else self._("no_projects"))
+        if choices:
+            self.project.set(keep if keep in choices else choices[0])
+        self.project_changed()
+
+    def project_changed(self) -> None:
+        self.expenditure.show_project(self.project_code())
+        self.checks.show_project(self.project_code())
+
+    def load_project(self) -> None:
+        name = filedialog.askopenfilename(parent=self, filetypes=[("TOML", "*.toml"), ("*", "*")])
+        if name:
+            result = load_project_file(self.store, Path(name))
+            self.reload_projects(keep=next((c for c in self.project_box.cget("values")
+                                            if c.startswith(result.code + " ")), None))
+
+    def export_project(self) -> None:
+        code = self.project_code()
+        if code:
+            name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
+            if name:
+                Path(name).write_text(export_project(self.store, code), encoding="utf-8")
+
+    # Errors
+
+    def _callback_error(self, kind, error, traceback) -> None:  # noqa: ANN001 - Tk's signature
+        if isinstance(error, UserError):
+            Messagebox.show_error(str(error), title=self._("error"), parent=self)
+            return
+        log.error("internal error in the window", exc_info=(kind, error, traceback))
+        Messagebox.show_error(self._("internal_error", error=f"{type(error).__name__}: {error}", log=log_file()),
+                              title=self._("error"), parent=self)
+
+
+def run(database: Path, lang: str = "en") -> int:
+    store = Store.open(database)
+    try:
+        window = ReporterWindow(store, lang)
+        window.mainloop()
+    finally:
+        store.close()
+    return 0

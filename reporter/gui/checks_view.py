@@ -1,0 +1,99 @@
+"""The findings of the contract checks (errors red, warnings amber), and each funder's share as a bar.
+
+Re-checked after every save; a click on a finding lists the expenditures it concerns.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from typing import TYPE_CHECKING
+
+import ttkbootstrap as ttk
+
+from reporter.domain.money import format_amount
+from reporter.services.checks import check_project, finding_records, financing_view
+
+if TYPE_CHECKING:
+    from reporter.gui.app import ReporterWindow
+
+
+class ChecksView(ttk.Frame):
+    def __init__(self, master: tk.Misc, window: "ReporterWindow") -> None:
+        super().__init__(master, padding=8)
+        self.window = window
+        self.code: str | None = None
+        self.findings = []
+        _ = window._
+        panes = ttk.Panedwindow(self, orient="horizontal")
+        panes.pack(fill="both", expand=True)
+        left = ttk.Labelframe(panes, text=_("findings"), padding=6)
+        self.summary = ttk.Label(left, text="")
+        self.summary.pack(fill="x")
+        self.table = ttk.Treeview(left, columns=("severity", "rule", "message"), show="headings", height=12)
+        for key, width in (("severity", 90), ("rule", 120), ("message", 620)):
+            self.table.heading(key, text=_(key))
+            self.table.column(key, width=width, stretch=key == "message")
+        self.table.tag_configure("error", foreground="#c0392b")
+        self.table.tag_configure("warning", foreground="#b9770e")
+        self.table.tag_configure("info", foreground="#566573")
+        self.table.pack(fill="both", expand=True)
+        self.table.bind("<<TreeviewSelect>>", lambda _e: self.show_records())
+        ttk.Label(left, text=_("records")).pack(anchor="w", pady=(6, 0))
+        self.records = ttk.Label(left, text="", wraplength=700, justify="left")
+        self.records.pack(fill="x")
+        panes.add(left, weight=3)
+        self.bars = ttk.Labelframe(panes, text=_("financing"), padding=6)
+        panes.add(self.bars, weight=2)
+
+    def show_project(self, code: str | None) -> None:
+        self.code = code
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run every check (fast: records of findings about sums are fetched on a click)."""
+        self.table.delete(*self.table.get_children())
+        for child in self.bars.winfo_children():
+            child.destroy()
+        self.records.configure(text="")
+        if not self.code:
+            self.summary.configure(text="")
+            return
+        _ = self.window._
+        result = check_project(self.window.store, self.code, with_records=False)
+        self.findings = result.findings
+        for index, finding in enumerate(self.findings):
+            self.table.insert("", "end", iid=str(index), tags=(finding.severity,),
+                              values=(_(finding.severity), finding.rule, finding.message))
+        errors = sum(f.severity == "error" for f in self.findings)
+        self.summary.configure(text=_("no_findings") if not self.findings else
+                               f"{len(self.findings)} · {_('error')}: {errors}",
+                               bootstyle="success" if not errors else "danger")
+        self._financing_bars()
+
+    def _financing_bars(self) -> None:
+        """Each funder's cumulative share against its contract rate (the bar's marker) and cap."""
+        lang = self.window._.lang
+        view = financing_view(self.window.store, self.code)
+        for partner in view.partners:
+            ttk.Label(self.bars, text=f"{partner.partner} {partner.name}", font=("-weight", "bold"),
+                      wraplength=420).pack(anchor="w", pady=(6, 0))
+            for funder in partner.funders:
+                share = funder.cumulative / partner.eligible_cumulative * 100 if partner.eligible_cumulative else 0
+                row = ttk.Frame(self.bars)
+                row.pack(fill="x")
+                ttk.Label(row, text=funder.funder, width=12).pack(side="left")
+                bar = ttk.Progressbar(row, maximum=100, value=float(share),  # float-ok: a bar's length
+                                      bootstyle="success" if abs(share - funder.share_percent) < 1 else "warning")
+                bar.pack(side="left", fill="x", expand=True, padx=4)
+                cap = f" / {format_amount(funder.cap, lang)}" if funder.cap is not None else ""
+                ttk.Label(row, text=f"{share:.2f} % ({funder.share_percent} %) "
+                                    f"{format_amount(funder.cumulative, lang)}{cap}").pack(side="left")
+
+    def show_records(self) -> None:
+        selected = self.table.selection()
+        if not selected:
+            return
+        finding = finding_records(self.window.store, self.findings[int(selected[0])])
+        numbers = ", ".join(f"#{n}" for n in finding.record_numbers[:200])
+        more = f" … (+{len(finding.record_numbers) - 200})" if len(finding.record_numbers) > 200 else ""
+        self.records.configure(text=numbers + more)

@@ -1,0 +1,81 @@
+"""The window under a virtual screen (pytest-xvfb starts Xvfb): entering expenditure, seeing findings, switching language."""
+
+import pytest
+
+from conftest import SMALL_PROJECT
+from reporter.services.projects import load_project_file
+
+tkinter = pytest.importorskip("tkinter")
+
+
+@pytest.fixture
+def window(store, tmp_path):
+    from reporter.gui.app import ReporterWindow
+
+    path = tmp_path / "p.toml"
+    path.write_text(SMALL_PROJECT, encoding="utf-8")
+    load_project_file(store, path)
+    window = ReporterWindow(store, "en")
+    window.update()
+    yield window
+    window.destroy()
+
+
+def type_into(view, **fields):
+    for name, value in fields.items():
+        view.vars[name].set(value)
+
+
+def test_window__saves_an_expenditure_typed_into_the_form_and_lists_it(window):
+    view = window.expenditure
+    type_into(view, partner="LP", line="STAFF Staff costs", date="2024-03-05", document="SF-0117",
+              supplier="UAB „Žalia knyga“", gross="1 210,00", vat="210,00")
+    view.widgets["supplier"].focus_set()
+    view.save()
+    window.update()
+    rows = [view.table.item(i)["values"] for i in view.table.get_children()]
+    assert [(r[0], r[5], r[6]) for r in rows] == [(1, "UAB „Žalia knyga“", "1,210.00")]
+    assert view.status.cget("text").startswith("Saved #1")
+    assert view.vars["partner"].get() == "LP" and view.vars["gross"].get() == ""  # ready for the next one
+
+
+def test_window__a_refused_entry_keeps_what_was_typed_and_names_the_fields(window):
+    view = window.expenditure
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="SF-1", supplier="UAB Knyga",
+              gross="1,210")
+    view.save()
+    assert "gross: '1,210' is ambiguous" in view.problems.cget("text")
+    assert view.vars["gross"].get() == "1,210" and not view.table.get_children()
+
+
+def test_window__shows_the_split_before_saving(window):
+    view = window.expenditure
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="SF-1", supplier="UAB Knyga",
+              gross="10000.01")
+    view.update_preview()
+    assert view.preview.cget("text") == "Split among funders: ERDF 8,500.00, MUN 1,500.01"
+
+
+def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
+    view, checks = window.expenditure, window.checks
+    assert not any(checks.table.item(i)["values"][1] == "cap" for i in checks.table.get_children())
+    type_into(view, partner="PP2", line="TRAVEL", date="2024-03-05", document="SF-9", supplier="SIA Viesnīca",
+              gross="250 000,00")
+    view.save()
+    window.update()
+    rows = [checks.table.item(i) for i in checks.table.get_children()]
+    cap = [r for r in rows if r["values"][1] == "cap"]
+    assert cap and cap[0]["tags"] == ["error"]
+    checks.table.selection_set(str(rows.index(cap[0])))
+    checks.show_records()
+    assert checks.records.cget("text") == "#1"
+
+
+def test_window__switching_language_translates_the_labels(window):
+    window.set_language("lt")
+    window.update()
+    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros"]
+    assert window.expenditure.table.heading("supplier")["text"] == "Tiekėjas"
+    window.set_language("lv")
+    window.update()
+    assert window.tabs.tab(window.tabs.tabs()[1], "text") == "Pārbaudes"
