@@ -76,7 +76,7 @@ class ChecksView(ttk.Frame):
         view = financing_view(self.window.store, self.code)
         for partner in view.partners:
             ttk.Label(self.bars, text=f"{partner.partner} {partner.name}", font=("-weight", "bold"),
-                      wraplength=420).pack(anchor="w", pady=(6, 0))
+                      wraplength=380).pack(anchor="w", pady=(6, 0))
             for funder in partner.funders:
                 share = funder.cumulative / partner.eligible_cumulative * 100 if partner.eligible_cumulative else 0
                 row = ttk.Frame(self.bars)
@@ -85,9 +85,10 @@ class ChecksView(ttk.Frame):
                 bar = ttk.Progressbar(row, maximum=100, value=float(share),  # float-ok: a bar's length
                                       bootstyle="success" if abs(share - funder.share_percent) < 1 else "warning")
                 bar.pack(side="left", fill="x", expand=True, padx=4)
+                ttk.Label(row, text=f"{share:.2f} % / {funder.share_percent} %", width=16).pack(side="left")
                 cap = f" / {format_amount(funder.cap, lang)}" if funder.cap is not None else ""
-                ttk.Label(row, text=f"{share:.2f} % ({funder.share_percent} %) "
-                                    f"{format_amount(funder.cumulative, lang)}{cap}").pack(side="left")
+                ttk.Label(self.bars, text=f"{format_amount(funder.cumulative, lang)}{cap}", bootstyle="secondary",
+                          font=("-size", 8)).pack(anchor="e")
 
     def show_records(self) -> None:
         selected = self.table.selection()

@@ -37,7 +37,7 @@ PAGE_SIZE = 100
 FORM = (("partner", "pick"), ("line", "pick"), ("date", "date"), ("document", "text"), ("supplier", "supplier"),
         ("gross", "text"), ("vat", "text"), ("eligible", "text"), ("currency", "text"), ("period", "pick"),
         ("activity", "pick"), ("description", "text"), ("paid", "date"))
-LIST_COLUMNS = (("number", "number", 55, "e"), ("date", "date", 100, "w"), ("partner", "partner", 80, "w"),
+LIST_COLUMNS = (("number", "number", 55, "e"), ("date", "date", 120, "w"), ("partner", "partner", 80, "w"),
                 ("line", "line", 110, "w"), ("document", "document", 230, "w"), ("supplier", "supplier", 330, "w"),
                 ("amount", "amount", 130, "e"), ("period", "period", 90, "e"))
 
