@@ -105,8 +105,9 @@ class ReporterWindow(ttk.Window):
         self.project_changed()
 
     def project_changed(self) -> None:
+        """Show the project's first page at once; its checks follow as soon as the window is idle."""
         self.expenditure.show_project(self.project_code())
-        self.checks.show_project(self.project_code())
+        self.after_idle(self.checks.show_project, self.project_code())
 
     def load_project(self) -> None:
         name = filedialog.askopenfilename(parent=self, filetypes=[("TOML", "*.toml"), ("*", "*")])

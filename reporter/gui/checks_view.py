@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import ttkbootstrap as ttk
 
 from reporter.domain.money import format_amount
-from reporter.services.checks import check_project, finding_records, financing_view
+from reporter.services.checks import FinancingView, checks_and_financing, finding_records
 
 if TYPE_CHECKING:
     from reporter.gui.app import ReporterWindow
@@ -59,7 +59,7 @@ class ChecksView(ttk.Frame):
             self.summary.configure(text="")
             return
         _ = self.window._
-        result = check_project(self.window.store, self.code, with_records=False)
+        result, financing = checks_and_financing(self.window.store, self.code)
         self.findings = result.findings
         for index, finding in enumerate(self.findings):
             self.table.insert("", "end", iid=str(index), tags=(finding.severity,),
@@ -68,12 +68,11 @@ class ChecksView(ttk.Frame):
         self.summary.configure(text=_("no_findings") if not self.findings else
                                f"{len(self.findings)} · {_('error')}: {errors}",
                                bootstyle="success" if not errors else "danger")
-        self._financing_bars()
+        self._financing_bars(financing)
 
-    def _financing_bars(self) -> None:
-        """Each funder's cumulative share against its contract rate (the bar's marker) and cap."""
+    def _financing_bars(self, view: FinancingView) -> None:
+        """Each funder's cumulative share against its contract rate, and its amount against its cap."""
         lang = self.window._.lang
-        view = financing_view(self.window.store, self.code)
         for partner in view.partners:
             ttk.Label(self.bars, text=f"{partner.partner} {partner.name}", font=("-weight", "bold"),
                       wraplength=380).pack(anchor="w", pady=(6, 0))

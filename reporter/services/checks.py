@@ -118,12 +118,22 @@ def check_project(store: Store, code: str, partner: str | None = None, period: i
     its scope; `with_records=False` leaves those lists to `finding_records`, so
     the window can re-check after every edit and fetch them on a click.
     """
-    data = _gather(store, code)
+    return _check(store, _gather(store, code), partner, period, with_records)
+
+
+def _check(store: Store, data: CheckData, partner: str | None, period: int | None,
+           with_records: bool) -> CheckResult:
     _require_filters(data.definition, partner, period)
     findings = [f for f in run_all(data, period) if partner is None or f.partner in (partner, None)]
     if with_records:
         findings = [finding_records(store, f) for f in findings]
     return CheckResult(not any(f.severity == ERROR for f in findings), findings)
+
+
+def checks_and_financing(store: Store, code: str) -> tuple[CheckResult, FinancingView]:
+    """Both at once from one reading of the data: what the window refreshes after every save."""
+    data = _gather(store, code)
+    return _check(store, data, None, None, with_records=False), _financing(data, None, None, None)
 
 
 def finding_records(store: Store, finding: Finding) -> Finding:
@@ -139,8 +149,12 @@ def finding_records(store: Store, finding: Finding) -> Finding:
 def financing_view(store: Store, code: str, partner: str | None = None, period: int | None = None,
                    today: date | None = None) -> FinancingView:
     """The split of each partner's eligible costs among its funders, this period and cumulatively."""
-    data = _gather(store, code)
+    return _financing(_gather(store, code), partner, period, today)
+
+
+def _financing(data: CheckData, partner: str | None, period: int | None, today: date | None) -> FinancingView:
     definition = data.definition
+    code = definition.project.code
     _require_filters(definition, partner, period)
     period = period if period is not None else latest_open_or_last(definition, today or date.today())
     names = {f.code: f.name for f in definition.funders}
