@@ -74,8 +74,33 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
 def test_window__switching_language_translates_the_labels(window):
     window.set_language("lt")
     window.update()
-    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros"]
+    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros", "Ataskaitos"]
     assert window.expenditure.table.heading("supplier")["text"] == "Tiekėjas"
     window.set_language("lv")
     window.update()
     assert window.tabs.tab(window.tabs.tabs()[1], "text") == "Pārbaudes"
+
+
+def test_window__generates_a_report_in_a_worker_and_lists_the_files(tmp_path, project_file):
+    from reporter.gui.app import ReporterWindow
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "gui.sqlite3")
+    load_project_file(store, project_file)
+    window = ReporterWindow(store, "lt")
+    try:
+        view = window.reports
+        view.folder.set(str(tmp_path / "out"))
+        view.period.set(view.period.cget("values")[0])
+        view.generate()
+        for _ in range(300):  # the window keeps running while the worker writes
+            window.update()
+            if str(view.generate_button.cget("state")) == "normal" and view.written:
+                break
+            window.after(50)
+        assert sorted(p.suffix for p in view.written) == [".pdf", ".xlsx"]
+        assert all(p.exists() for p in view.written)
+        assert "SHA-256" in view.status.cget("text")
+    finally:
+        window.destroy()
+        store.close()

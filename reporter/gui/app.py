@@ -58,6 +58,7 @@ class ReporterWindow(ttk.Window):
     def _build(self) -> None:
         from reporter.gui.checks_view import ChecksView
         from reporter.gui.expenditure_view import ExpenditureView
+        from reporter.gui.reports_view import ReportsView
 
         _ = self._
         self.title(_("app_title"))
@@ -88,8 +89,10 @@ class ReporterWindow(ttk.Window):
         self.tabs.pack(fill="both", expand=True, padx=8, pady=8)
         self.checks = ChecksView(self.tabs, self)
         self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.checks.refresh)
+        self.reports = ReportsView(self.tabs, self)
         self.tabs.add(self.expenditure, text=_("expenditure"))
         self.tabs.add(self.checks, text=_("checks"))
+        self.tabs.add(self.reports, text=_("reports"))
 
     # Projects
 
@@ -107,6 +110,7 @@ class ReporterWindow(ttk.Window):
     def project_changed(self) -> None:
         """Show the project's first page at once; its checks follow as soon as the window is idle."""
         self.expenditure.show_project(self.project_code())
+        self.reports.show_project(self.project_code())
         self.after_idle(self.checks.show_project, self.project_code())
 
     def load_project(self) -> None:
