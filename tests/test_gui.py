@@ -74,7 +74,8 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
 def test_window__switching_language_translates_the_labels(window):
     window.set_language("lt")
     window.update()
-    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros", "Ataskaitos"]
+    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros", "Ataskaitos",
+                                                                        "Nustatymai"]
     assert window.expenditure.table.heading("supplier")["text"] == "Tiekėjas"
     window.set_language("lv")
     window.update()
@@ -101,6 +102,24 @@ def test_window__generates_a_report_in_a_worker_and_lists_the_files(tmp_path, pr
         assert sorted(p.suffix for p in view.written) == [".pdf", ".xlsx"]
         assert all(p.exists() for p in view.written)
         assert "SHA-256" in view.status.cget("text")
+    finally:
+        window.destroy()
+        store.close()
+
+
+def test_window__settings_back_up_the_database_and_switch_to_the_dark_theme(tmp_path, project_file):
+    from reporter.gui.app import ReporterWindow
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "gui.sqlite3")
+    window = ReporterWindow(store, "en")
+    try:
+        window.settings.backup()
+        assert "Backup written:" in window.settings.status.cget("text")
+        assert list((tmp_path / "backups").glob("gui-manual-*.sqlite3"))
+        window.style.theme_use("bootstrap-dark")
+        window.update()
+        assert "dark" in window.style.theme.name
     finally:
         window.destroy()
         store.close()

@@ -11,6 +11,7 @@ import logging
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog
+from typing import Callable
 
 import ttkbootstrap as ttk
 from ttkbootstrap.dialogs import Messagebox
@@ -59,6 +60,7 @@ class ReporterWindow(ttk.Window):
         from reporter.gui.checks_view import ChecksView
         from reporter.gui.expenditure_view import ExpenditureView
         from reporter.gui.reports_view import ReportsView
+        from reporter.gui.settings_view import SettingsView
 
         _ = self._
         self.title(_("app_title"))
@@ -66,6 +68,8 @@ class ReporterWindow(ttk.Window):
         file_menu = tk.Menu(menu, tearoff=False)
         file_menu.add_command(label=_("load_project"), command=self.load_project)
         file_menu.add_command(label=_("export_project"), command=self.export_project)
+        file_menu.add_command(label=_("import"), command=lambda: Messagebox.show_info(
+            _("import_later"), title=_("import"), parent=self))
         file_menu.add_separator()
         file_menu.add_command(label=_("quit"), command=self.destroy)
         menu.add_cascade(label=_("file"), menu=file_menu)
@@ -92,7 +96,9 @@ class ReporterWindow(ttk.Window):
         self.reports = ReportsView(self.tabs, self)
         self.tabs.add(self.expenditure, text=_("expenditure"))
         self.tabs.add(self.checks, text=_("checks"))
+        self.settings = SettingsView(self.tabs, self)
         self.tabs.add(self.reports, text=_("reports"))
+        self.tabs.add(self.settings, text=_("settings"))
 
     # Projects
 
@@ -126,6 +132,16 @@ class ReporterWindow(ttk.Window):
             name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
             if name:
                 Path(name).write_text(export_project(self.store, code), encoding="utf-8")
+
+    def reopen(self, change: Callable[[], object]) -> None:
+        """Run a change that replaces the database file (a restore) with the database closed, then reopen it."""
+        path = self.store.path
+        self.store.close()
+        try:
+            change()
+        finally:
+            self.store = Store.open(path)
+            self.reload_projects(keep=self.project.get())
 
     # Errors
 
