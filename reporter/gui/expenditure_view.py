@@ -8,6 +8,7 @@ names the fields to fix under the form.
 from __future__ import annotations
 
 import tkinter as tk
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 import ttkbootstrap as ttk
@@ -52,6 +53,8 @@ class ExpenditureView(ttk.Frame):
         self.vars = {name: tk.StringVar() for name, _ in FORM}
         self.widgets: dict[str, tk.Widget] = {}
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
+        self._total = 0  # rows matching the filter, on all pages
+        self._preview_job: str | None = None
         self._build()
 
     # Layout
@@ -188,7 +191,7 @@ class ExpenditureView(ttk.Frame):
             self.widgets["supplier"].configure(values=suggest_suppliers(self.window.store, self.code, typed))
 
     def _schedule_preview(self) -> None:
-        if getattr(self, "_preview_job", None):
+        if self._preview_job:
             self.after_cancel(self._preview_job)
         self._preview_job = self.after(250, self.update_preview)
 
@@ -218,14 +221,14 @@ class ExpenditureView(ttk.Frame):
 
     def sort_by(self, key: str) -> None:
         descending = not self.query.descending if self.query.sort == key else False
-        self.query = ExpenditureQuery(**{**self.query.__dict__, "sort": key, "descending": descending, "offset": 0})
+        self.query = replace(self.query, sort=key, descending=descending, offset=0)
         self.refresh_list()
 
     def turn(self, pages: int) -> None:
         offset = max(0, self.query.offset + pages * PAGE_SIZE)
         if pages > 0 and offset >= self._total:
             return
-        self.query = ExpenditureQuery(**{**self.query.__dict__, "offset": offset})
+        self.query = replace(self.query, offset=offset)
         self.refresh_list()
 
     def refresh_list(self) -> None:
