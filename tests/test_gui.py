@@ -1,5 +1,7 @@
 """The window under a virtual screen (pytest-xvfb starts Xvfb): entering expenditure, seeing findings, switching language."""
 
+import gc
+
 import pytest
 
 from conftest import SMALL_PROJECT
@@ -19,6 +21,7 @@ def window(store, tmp_path):
     window.update()
     yield window
     window.destroy()
+    gc.collect()  # Tk variables must be freed in this thread, not later in a report worker
 
 
 def type_into(view, **fields):
@@ -123,3 +126,24 @@ def test_window__settings_back_up_the_database_and_switch_to_the_dark_theme(tmp_
     finally:
         window.destroy()
         store.close()
+
+
+def test_window__the_list_sorts_filters_and_moves_the_cursor_with_enter(window):
+    view = window.expenditure
+    for n, (partner, line, gross) in enumerate((("LP", "STAFF", "100.00"), ("PP2", "TRAVEL", "995.00"),
+                                                ("LP", "TRAVEL", "49 999.99")), 1):
+        type_into(view, partner=partner, line=line, date="2024-03-05", document=f"D-{n}", supplier="UAB Knyga",
+                  gross=gross, vat="0")
+        view.save()
+    view.sort_by("amount")
+    assert [view.table.item(i)["values"][6] for i in view.table.get_children()] == ["100.00", "995.00", "49,999.99"]
+    view.sort_by("amount")
+    assert view.table.item(view.table.get_children()[0])["values"][6] == "49,999.99"
+    view.line_filter.set("TRAVEL")
+    view.apply_filters()
+    assert sorted(view.table.item(i)["values"][4] for i in view.table.get_children()) == ["D-2", "D-3"]
+    assert view.page_label.cget("text") == "1–2 of 2"
+    view.widgets["document"].focus_set()
+    view._enter(3)
+    window.update()
+    assert window.focus_get() is view.widgets["supplier"]

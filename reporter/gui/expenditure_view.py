@@ -100,6 +100,14 @@ class ExpenditureView(ttk.Frame):
         self.partner_filter = ttk.Combobox(filters, state="readonly", width=10)
         self.partner_filter.pack(side="left", padx=(4, 12))
         self.partner_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
+        ttk.Label(filters, text=_("line")).pack(side="left")
+        self.line_filter = ttk.Combobox(filters, state="readonly", width=14)
+        self.line_filter.pack(side="left", padx=(4, 12))
+        self.line_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
+        ttk.Label(filters, text=_("period")).pack(side="left")
+        self.period_filter = ttk.Combobox(filters, state="readonly", width=6)
+        self.period_filter.pack(side="left", padx=(4, 12))
+        self.period_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
         ttk.Label(filters, text=_("search")).pack(side="left")
         self.search = ttk.Entry(filters, width=30)
         self.search.pack(side="left", padx=4)
@@ -135,8 +143,12 @@ class ExpenditureView(ttk.Frame):
         self.widgets["line"].configure(values=lines)
         self.widgets["period"].configure(values=[""] + periods)
         self.widgets["activity"].configure(values=activities)
-        self.partner_filter.configure(values=[self.window._("all")] + partners)
-        self.partner_filter.set(self.window._("all"))
+        every = self.window._("all")
+        self.partner_filter.configure(values=[every] + partners)
+        self.line_filter.configure(values=[every] + [line.split(" ", 1)[0] for line in lines])
+        self.period_filter.configure(values=[every] + ([str(p.number) for p in definition.periods] if code else []))
+        for box in (self.partner_filter, self.line_filter, self.period_filter):
+            box.set(every)
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
         self.refresh_list()
 
@@ -212,11 +224,12 @@ class ExpenditureView(ttk.Frame):
     # The list
 
     def apply_filters(self) -> None:
-        partner = self.partner_filter.get()
+        every = ("", self.window._("all"))
+        partner, line, period = self.partner_filter.get(), self.line_filter.get(), self.period_filter.get()
         self.query = ExpenditureQuery(
-            partner=None if partner in ("", self.window._("all")) else partner,
-            text=self.search.get().strip() or None, sort=self.query.sort, descending=self.query.descending,
-            limit=PAGE_SIZE)
+            partner=None if partner in every else partner, budget_line=None if line in every else line,
+            period=None if period in every else int(period), text=self.search.get().strip() or None,
+            sort=self.query.sort, descending=self.query.descending, limit=PAGE_SIZE)
         self.refresh_list()
 
     def sort_by(self, key: str) -> None:
