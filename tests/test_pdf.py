@@ -1,113 +1,305 @@
-"""The PDF renderer, read back with pdfplumber and pypdf as a reader (or an archive) sees it."""
+"""The PDF report read back as its reader sees it: text, numbers, pages, metadata, fonts."""
 
-from dataclasses import replace
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pdfplumber
+import pypdf
 import pytest
-from pypdf import PdfReader
-
 from report_samples import sample_report
-from reporter.reports.model import DATA
+
+from reporter.domain.money import format_amount
+from reporter.reports.model import (
+    DATA,
+    DATE,
+    GROUP,
+    INTEGER,
+    MONEY,
+    NUMBER,
+    PERCENT,
+    SUBTOTAL,
+    TEXT,
+    Column,
+    ReportData,
+    Row,
+    Table,
+)
 from reporter.reports.pdf import render_pdf
 
+EXPENDITURE_HEADER = "Nr. Data Dokumentas Tiekėjas Aprašymas Bendra suma EUR"
 
-@pytest.fixture(scope="module")
-def long_lt(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pdf") / "lt.pdf"
-    render_pdf(sample_report("lt", 400), path)
+
+def _normalise(text: str) -> str:
+    """pdfplumber may give babel's no-break spaces back as U+00A0 or U+202F: read them as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _render(data: ReportData, folder: Path, name: str = "report.pdf") -> Path:
+    path = folder / name
+    render_pdf(data, path)
     return path
 
 
-def pages_text(path) -> list[str]:
+def _pages(path: Path) -> list[str]:
     with pdfplumber.open(path) as pdf:
-        return [(page.extract_text() or "").replace("\u00a0", " ") for page in pdf.pages]
+        return [_normalise(page.extract_text() or "") for page in pdf.pages]
 
 
-def test_render_pdf__prints_lithuanian_and_latvian_letters(long_lt):
-    text = "\n".join(pages_text(long_lt))
-    for words in ("Šiaulių apskrities Povilo Višinskio viešoji biblioteka", "Bibliotēkas bez sienām",
-                  "Ąžuolų gatvės spaustuvė ĄČĘĖĮŠŲŪŽ", "Rīgas viesnīca āčēģīķļņšūž", "Partnerio pažangos ataskaita"):
-        assert words in text, words
+def _small_table(rows: tuple[Row, ...], columns: tuple[Column, ...], total_label: str | None = None) -> Table:
+    return Table(key="t", title="Lentelė", columns=columns, rows=rows, total_label=total_label)
 
 
-def test_render_pdf__writes_amounts_in_the_language_format(long_lt, tmp_path):
-    assert "263 449,92" in "\n".join(pages_text(long_lt))
-    path = tmp_path / "en.pdf"
-    render_pdf(sample_report("en", 10), path)
-    assert "263,449.92" in "\n".join(pages_text(path))
+@pytest.fixture(scope="module")
+def lt_report() -> ReportData:
+    return sample_report("lt", 200)
 
 
-def test_render_pdf__numbers_every_page_x_of_y(long_lt):
-    pages = pages_text(long_lt)
-    assert len(pages) > 5
-    for number, text in enumerate(pages, 1):
-        assert f"Puslapis {number} iš {len(pages)}" in text
+@pytest.fixture(scope="module")
+def lt_pdf(lt_report: ReportData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(lt_report, tmp_path_factory.mktemp("lt"))
 
 
-def test_render_pdf__repeats_the_column_headers_on_every_page_of_a_long_table(long_lt):
-    pages = pages_text(long_lt)
-    listing = [text for text in pages if "SF-2024/" in text]
-    assert len(listing) > 3
-    assert all("Tiekėjas" in text and "Bendra suma" in text for text in listing)
+@pytest.fixture(scope="module")
+def lt_pages(lt_pdf: Path) -> list[str]:
+    return _pages(lt_pdf)
 
 
-def test_render_pdf__sums_subtotals_and_the_total(long_lt):
-    data = sample_report("lt", 400)
-    table = data.tables[1]
-    total = sum(row.cells[6] for row in table.rows if row.kind == DATA)
-    lt_total = format(total, ",.2f").replace(",", " ").replace(".", ",")
-    last_page = pages_text(long_lt)[-1] + pages_text(long_lt)[-2]
-    assert any(line.startswith("Iš viso") and line.endswith(lt_total) for line in last_page.splitlines())
-    assert "Tarpinė suma" in "\n".join(pages_text(long_lt))
+@pytest.fixture(scope="module")
+def en_pages(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _pages(_render(sample_report("en", 30), tmp_path_factory.mktemp("en")))
 
 
-def test_render_pdf__shows_findings_and_the_signature_block(long_lt, tmp_path):
-    text = "\n".join(pages_text(long_lt))
-    for words in ("Patikrų radiniai", "Klaida", "PP3 EXTERNAL: 3225.52 spent against 2500.00", "Parašai",
-                  "Vardas, pavardė", "Pareigos", "Parašas"):
-        assert words in text, words
-    path = tmp_path / "none.pdf"
-    render_pdf(replace(sample_report("lt", 4), findings=()), path)
-    assert "Atvirų radinių nėra." in "\n".join(pages_text(path))
+def test_render_pdf__shows_title_subtitle_and_header_values_with_diacritics(lt_pages):
+    first = lt_pages[0]
+    assert "Partnerio pažangos ataskaita" in first
+    assert "LLI-537 · Laikotarpis 4" in first
+    assert "Partneris Šiaulių apskrities Povilo Višinskio viešoji biblioteka" in first
+    assert "Projektas LLI-537 Bibliotekos be sienų / Bibliotēkas bez sienām" in first
+    assert "Sutarties Nr. LLI-537/2023/17" in first
+    assert "Laikotarpis 4: 2025-07-01 – 2025-12-31" in first
 
 
-def test_render_pdf__prints_user_text_literally(tmp_path):
-    data = sample_report("lt", 20)
-    path = tmp_path / "r.pdf"
-    render_pdf(data, path)
-    text = "\n".join(pages_text(path))
-    assert "=HYPERLINK(" in text and "+370 600 00000" in text
+def test_render_pdf__prints_lithuanian_and_latvian_letters(tmp_path):
+    letters = "ąčęėįšųūž ĄČĘĖĮŠŲŪŽ āčēģīķļņšūž ĀČĒĢĪĶĻŅŠŪŽ"
+    data = dataclasses.replace(
+        sample_report("lt", 4), header=(("Raidės", letters),),
+        tables=(_small_table((Row((letters,)),), (Column("text", "Tekstas"),)),))
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert text.count(letters) == 2
+    assert "Ąžuolų gatvės spaustuvė ĄČĘĖĮŠŲŪŽ" not in text  # the replaced tables are gone
+    assert "Kļūda" not in text
 
 
-def test_render_pdf__landscape_or_portrait_as_the_template_says(long_lt, tmp_path):
-    width, height = (float(v) for v in PdfReader(long_lt).pages[0].mediabox[2:])
-    assert width > height
-    path = tmp_path / "portrait.pdf"
-    render_pdf(replace(sample_report("lt", 4), orientation="portrait"), path)
-    width, height = (float(v) for v in PdfReader(path).pages[0].mediabox[2:])
-    assert round(width) == 595 and round(height) == 842
+def test_render_pdf__writes_money_and_percent_in_lithuanian_format(lt_pages):
+    first = lt_pages[0]
+    assert "Kelionių ir apgyvendinimo išlaidos 6 500,00 263 449,92 263 449,92 4 053,08 %" in first
+    assert "Personalo išlaidos 48 000,00 12 611,00 58 950,71 122,81 %" in first
 
 
-def test_render_pdf__carries_title_and_author_and_embeds_dejavu(long_lt):
-    reader = PdfReader(long_lt)
-    assert "Partnerio pažangos ataskaita" in reader.metadata.title
-    assert reader.metadata.author == "Grant Reporter"
-    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages[:2]
-             for font in page["/Resources"]["/Font"].values()}
-    assert any("DejaVu" in name for name in fonts)
+def test_render_pdf__writes_money_and_percent_in_english_format(en_pages):
+    first = en_pages[0]
+    assert "6,500.00 263,449.92 263,449.92 4,053.08 %" in first
+    assert "263 449,92" not in first
 
 
-def test_render_pdf__same_data_gives_identical_bytes(tmp_path):
-    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    data = sample_report("lv", 60)
-    render_pdf(data, first)
-    render_pdf(data, second)
-    assert first.read_bytes() == second.read_bytes()
+def test_render_pdf__sums_total_columns_in_the_total_row(lt_pages):
+    assert "Iš viso 66 500,00 276 060,92 322 400,63" in lt_pages[0]
 
 
-def test_render_pdf__a_table_without_rows_still_shows_its_headers(tmp_path):
+def test_render_pdf__sums_each_group_in_its_subtotal_and_all_data_rows_in_the_total(tmp_path):
+    data = sample_report("lt", 200)
+    expenditure = data.tables[1]
+    rows = list(expenditure.rows)
+    del rows[-3]  # the two groups of the sample are alike: make the second one differ
+    data = dataclasses.replace(data, tables=(data.tables[0], dataclasses.replace(expenditure, rows=tuple(rows))))
+    groups: list[Decimal] = []
+    for row in rows:
+        if row.kind == GROUP:
+            groups.append(Decimal(0))
+        elif row.kind == DATA:
+            groups[-1] += row.cells[6]
+    assert groups[0] != groups[1]
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    for amount in groups:
+        shown = _normalise(format_amount(amount, "lt"))
+        assert f"Tarpinė suma {shown} {shown}" in text
+    total = _normalise(format_amount(sum(groups), "lt"))
+    assert f"Iš viso {total} {total}" in text
+
+
+def test_render_pdf__prints_every_expenditure_exactly_once_across_pages(lt_pages):
+    text = "\n".join(lt_pages)
+    for n in [*range(1, 101), *range(1001, 1101)]:
+        assert text.count(f"SF-2024/{n:04d}") == 1, n
+
+
+def test_render_pdf__numbers_every_page_with_the_total_count(lt_pages):
+    count = len(lt_pages)
+    assert count > 3
+    for number, text in enumerate(lt_pages, start=1):
+        assert f"Puslapis {number} iš {count}" in text
+
+
+def test_render_pdf__repeats_column_headers_once_on_every_page_of_a_long_table(lt_pages):
+    first = next(i for i, text in enumerate(lt_pages) if "Išlaidų sąrašas" in text)
+    last = next(i for i, text in enumerate(lt_pages) if "Iš viso 366" in text)
+    assert last - first >= 3
+    for text in lt_pages[first:last + 1]:
+        assert text.count(EXPENDITURE_HEADER) == 1
+
+
+def test_render_pdf__shows_running_header_on_following_pages(lt_pages):
+    assert all("Partnerio pažangos ataskaita · LLI-537 · Laikotarpis 4" in text for text in lt_pages[1:])
+
+
+def test_render_pdf__lists_findings_and_signature_lines(lt_pages):
+    last = lt_pages[-1]
+    assert "Patikrų radiniai" in last
+    assert "Klaida budget-line PP3 EXTERNAL: 3225.52 spent against 2500.00 #1, #36" in last
+    assert "Įspėjimas eligibility 2 išlaidos neapmokėtos" in last
+    assert "Parašai" in last
+    for field in ("Vardas, pavardė", "Pareigos", "Data", "Parašas"):
+        assert field in last
+
+
+def test_render_pdf__says_there_are_no_findings_when_there_are_none(tmp_path):
+    data = dataclasses.replace(sample_report("lt", 4), findings=())
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert "Patikrų radiniai\nAtvirų radinių nėra." in text
+    assert "Klaida" not in text
+
+
+def test_render_pdf__sets_title_author_and_subject_metadata(lt_pdf):
+    info = pypdf.PdfReader(lt_pdf).metadata
+    assert info.title == "Partnerio pažangos ataskaita · LLI-537 · Laikotarpis 4"
+    assert info.author == "Grant Reporter"
+    assert "Šiaulių apskrities Povilo Višinskio viešoji biblioteka" in info.subject
+
+
+def test_render_pdf__prints_user_text_literally_not_as_markup(tmp_path):
+    data = dataclasses.replace(
+        sample_report("lt", 14),
+        title="Ataskaita <b>ne</b> & <i>",
+        header=(("Partneris", 'UAB "<b>" & <font color=red>Ko</font>'),),
+        findings=dataclasses.replace(sample_report("lt", 4), findings=()).findings)
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert 'Partneris UAB "<b>" & <font color=red>Ko</font>' in text
+    assert "Ataskaita <b>ne</b> & <i>" in text
+    assert '=HYPERLINK("http://x")' in text
+    assert "+370 600 00000" in text
+
+
+def test_render_pdf__formats_dates_integers_numbers_and_empty_cells(tmp_path):
+    columns = (Column("d", "Data", DATE), Column("i", "Dalyviai", INTEGER), Column("n", "Kursas", NUMBER),
+               Column("p", "Dalis", PERCENT), Column("t", "Pastaba"))
+    rows = (Row((date(2025, 3, 7), 12000, Decimal("3.4528"), Decimal("85.5"), "a")),
+            Row((None, None, None, None, "b")))
+    data = dataclasses.replace(sample_report("lt", 4), tables=(_small_table(rows, columns),))
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert "2025-03-07 12000 3,4528 85,50 % a" in text
+    assert "\nb\n" in text
+
+
+def test_render_pdf__sums_subtotals_of_ungrouped_rows_and_an_empty_table(tmp_path):
+    columns = (Column("what", "Kas", TEXT, 2), Column("sum", "Suma", MONEY, total=True),
+               Column("units", "Vnt.", INTEGER, total=True))
+    rows = (Row(("a", Decimal("0.10"), 1)), Row(("b", Decimal("0.20"), 2)), Row(("Tarpinė", None, None), SUBTOTAL),
+            Row(("c", Decimal("1000.05"), 3)), Row(("Tarpinė", None, None), SUBTOTAL))
+    empty = dataclasses.replace(_small_table((), columns, "Iš viso"), key="e", title="Tuščia")
+    data = dataclasses.replace(sample_report("lt", 4), tables=(_small_table(rows, columns, "Iš viso"), empty))
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert "Tarpinė 0,30 3" in text
+    assert "Tarpinė 1 000,05 3" in text
+    assert "Iš viso 1 000,35 6" in text
+    assert "Tuščia\nKas Suma Vnt.\nIš viso 0,00 0" in text
+
+
+def test_render_pdf__shows_the_headers_of_a_table_without_rows_or_total(tmp_path):
     data = sample_report("en", 2)
-    empty = replace(data.tables[1], rows=(), total_label=None)
-    path = tmp_path / "e.pdf"
-    render_pdf(replace(data, tables=(data.tables[0], empty)), path)
-    assert "Tiekėjas" in "\n".join(pages_text(path))
+    empty = dataclasses.replace(data.tables[1], rows=(), total_label=None)
+    text = "\n".join(_pages(_render(dataclasses.replace(data, tables=(data.tables[0], empty)), tmp_path)))
+    assert f"Expenditure\n{EXPENDITURE_HEADER}\nFindings" in text
+
+
+def test_render_pdf__prints_a_table_note_under_its_last_rows(tmp_path):
+    data = sample_report("lt", 200)
+    noted = dataclasses.replace(data.tables[1], note="Ribos: <b>15 %</b> & daugiau")
+    pages = _pages(_render(dataclasses.replace(data, tables=(data.tables[0], noted)), tmp_path))
+    [page] = [text for text in pages if "Ribos:" in text]
+    assert "Iš viso 366 399,00 366 399,00\nRibos: <b>15 %</b> & daugiau" in page
+
+
+def test_render_pdf__splits_a_row_taller_than_a_page_without_losing_text(tmp_path):
+    words = " ".join(f"žodis{n:04d}" for n in range(2500))
+    columns = (Column("no", "Nr.", TEXT, 0.5), Column("text", "Aprašymas", TEXT, 3))
+    data = dataclasses.replace(sample_report("lt", 4), orientation="portrait",
+                               tables=(_small_table((Row(("1", words)), Row(("2", "po"))), columns),))
+    pages = _pages(_render(data, tmp_path))
+    text = " ".join(pages)
+    assert [w for w in text.split() if w.startswith("žodis")] == words.split()
+    assert all(page.count("Nr. Aprašymas") == 1 for page in pages if "žodis" in page)
+
+
+def test_render_pdf__keeps_every_letter_inside_the_page_margins(lt_pdf, tmp_path):
+    portrait = _render(dataclasses.replace(sample_report("lt", 40), orientation="portrait"), tmp_path)
+    for path in (lt_pdf, portrait):
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                assert page.chars
+                assert min(c["x0"] for c in page.chars) >= 30
+                assert max(c["x1"] for c in page.chars) <= page.width - 30
+                assert min(c["top"] for c in page.chars) >= 20
+                assert max(c["bottom"] for c in page.chars) <= page.height - 20
+
+
+def test_render_pdf__never_breaks_a_date_or_an_amount_inside_a_narrow_portrait_column(tmp_path):
+    data = dataclasses.replace(sample_report("lt", 60), orientation="portrait")
+    text = "\n".join(_pages(_render(data, tmp_path)))
+    assert len(re.findall(r"\b2024-\d\d-\d\d\b", text)) == 60
+    assert "Tarpinė suma 16 099,35 16 099,35" in text
+    assert "1 036,28 1 036,28" in text
+
+
+def test_render_pdf__uses_a4_landscape_or_portrait_as_the_data_says(lt_pdf, tmp_path):
+    portrait = _render(dataclasses.replace(sample_report("lt", 10), orientation="portrait"), tmp_path)
+    landscape_box = pypdf.PdfReader(lt_pdf).pages[0].mediabox
+    portrait_box = pypdf.PdfReader(portrait).pages[0].mediabox
+    assert (round(float(landscape_box.width)), round(float(landscape_box.height))) == (842, 595)
+    assert (round(float(portrait_box.width)), round(float(portrait_box.height))) == (595, 842)
+
+
+def test_render_pdf__gives_identical_bytes_for_the_same_data(lt_report, lt_pdf, tmp_path):
+    again = _render(lt_report, tmp_path, "again.pdf")
+    assert again.read_bytes() == lt_pdf.read_bytes()
+
+
+def test_render_pdf__gives_identical_bytes_across_processes(tmp_path):
+    code = ("import sys; from pathlib import Path; from report_samples import sample_report; "
+            "from reporter.reports.pdf import render_pdf; render_pdf(sample_report('lv', 60), Path(sys.argv[1]))")
+    tests = Path(__file__).resolve().parent
+    for name, seed in (("a.pdf", "1"), ("b.pdf", "2")):
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], cwd=tests, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert b"/CreationDate (D:20000101000000+00'00')" in (tmp_path / "a.pdf").read_bytes()
+
+
+def test_render_pdf__embeds_only_dejavu_fonts(lt_pdf):
+    fonts = {}
+    for page in pypdf.PdfReader(lt_pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"])] = font
+    assert {name.split("+")[-1] for name in fonts} == {
+        "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansCondensed", "DejaVuSansCondensed-Bold"}
+    for font in fonts.values():
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor

@@ -52,6 +52,7 @@ from reporter.domain.money import format_amount
 from reporter.paths import resources_dir
 from reporter.reports.model import (
     DATA,
+    DATE,
     GROUP,
     MONEY,
     NUMBER,
@@ -168,8 +169,7 @@ def format_value(value: object, kind: str, lang: str) -> str:
         number = Decimal(value).quantize(_HUNDREDTH, ROUND_HALF_UP)
         return format_decimal(number, format="#,##0.00", locale=lang) + "\u00a0%"
     if kind == NUMBER and isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.replace("-", "\u2212" if lang != "en" else "-").replace(".", get_decimal_symbol(lang))
+        return format(value, "f").replace(".", get_decimal_symbol(lang))  # every digit kept: rates, units
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -235,21 +235,24 @@ class _Line:
 class _Chunk(Flowable):
     """The part of a table on one page: the table's title (on the first part only) above a Table."""
 
-    def __init__(self, caption: Paragraph | None, table: Table, gap: float):
+    def __init__(self, caption: Paragraph | None, table: Table, gap: float, note: Paragraph | None = None):
         super().__init__()
-        self.caption, self.table, self.gap = caption, table, gap
+        self.caption, self.table, self.gap, self.note = caption, table, gap, note
         self.spaceBefore = caption.style.spaceBefore if caption is not None else 0
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         self._tw, self._th = self.table.wrap(aW, aH)
         self._ch = self.caption.wrap(aW, aH)[1] + self.gap if self.caption is not None else 0
-        self.width, self.height = aW, self._th + self._ch
+        self._nh = self.note.wrap(aW, aH)[1] + self.note.style.spaceBefore if self.note is not None else 0
+        self.width, self.height = aW, self._th + self._ch + self._nh
         return self.width, self.height
 
     def draw(self) -> None:
-        self.table.drawOn(self.canv, 0, 0)
+        if self.note is not None:
+            self.note.drawOn(self.canv, 0, 0)
+        self.table.drawOn(self.canv, 0, self._nh)
         if self.caption is not None:
-            self.caption.drawOn(self.canv, 0, self._th + self.gap)
+            self.caption.drawOn(self.canv, 0, self._nh + self._th + self.gap)
 
 
 class _PagedTable(Flowable):
@@ -262,9 +265,11 @@ class _PagedTable(Flowable):
 
     def __init__(self, caption: Paragraph | None, header: _Line | None, lines: list[_Line],
                  widths: list[float], style: Callable[[list[_Line], bool], list[tuple]],
-                 frame_height: float, start: int = 0, cumulative: list[float] | None = None):
+                 frame_height: float, start: int = 0, cumulative: list[float] | None = None,
+                 note: Paragraph | None = None):
         super().__init__()
         self.caption, self.header, self.lines, self.widths = caption, header, lines, widths
+        self.note = note  # drawn under the last rows, on the same page
         self.style, self.frame_height, self.start = style, frame_height, start
         if cumulative is None:
             cumulative = [0.0]
@@ -286,9 +291,15 @@ class _PagedTable(Flowable):
     def _rows_height(self, start: int, end: int) -> float:
         return self.cumulative[end] - self.cumulative[start]
 
+    def _note_height(self, aW: float) -> float:
+        if self.note is None:
+            return 0
+        return self.note.wrap(aW, self.frame_height)[1] + self.note.style.spaceBefore
+
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         self.width = sum(self.widths)
-        self.height = self._fixed_height(aW) + self._rows_height(self.start, len(self.lines))
+        self.height = (self._fixed_height(aW) + self._rows_height(self.start, len(self.lines))
+                       + self._note_height(aW))
         return self.width, self.height
 
     # splitting
@@ -299,7 +310,9 @@ class _PagedTable(Flowable):
         end = bisect_right(self.cumulative, self.cumulative[self.start] + room + 1e-6) - 1
         end = min(end, count)
         if end >= count:
-            return [self._piece(self.start, count)]
+            if self._rows_height(self.start, count) + self._note_height(aW) <= room + 1e-6:
+                return [self._piece(self.start, count)]
+            end = count - 1  # the note does not fit: take the last row over with it
         # A group title never ends a page; a total never stands alone at the top of one.
         while end - 1 > self.start and self.lines[end - 1].kind == GROUP:
             end -= 1
@@ -309,7 +322,7 @@ class _PagedTable(Flowable):
         if end <= self.start or (self.caption is not None and end - self.start < min(3, count) and not fresh_page):
             return []  # start on the next page rather than leave a title and a row or two behind
         rest = _PagedTable(None, self.header, self.lines, self.widths, self.style, self.frame_height, end,
-                           self.cumulative)
+                           self.cumulative, self.note)
         return [self._piece(self.start, end), rest]
 
     def _piece(self, start: int, end: int) -> _Chunk:
@@ -317,7 +330,7 @@ class _PagedTable(Flowable):
         rows = ([self.header] if self.header is not None else []) + lines
         table = Table([row.cells for row in rows], colWidths=self.widths, rowHeights=[row.height for row in rows],
                       style=TableStyle(self.style(rows, self.header is not None)), hAlign="LEFT")
-        return _Chunk(self.caption, table, self.gap)
+        return _Chunk(self.caption, table, self.gap, self.note if end == len(self.lines) else None)
 
     def draw(self) -> None:
         piece = self._piece(self.start, len(self.lines))
@@ -337,39 +350,118 @@ def _split_tall(cells: list[list[str]], max_lines: int) -> list[list[list[str]]]
     return [[c[i:i + max_lines] for c in cells] for i in range(0, tallest, max_lines)]
 
 
-def _widen_for_header_words(widths: list[float], labels: list[str]) -> list[float]:
-    """Give each column at least the width of its longest header word, taken from columns with room
-    to spare, so that no header breaks inside a word ("Dokument-o data")."""
-    needed = [max((pdfmetrics.stringWidth(word, CONDENSED_BOLD, CELL_FONT_SIZE) for word in label.split()),
-                  default=0) + 2 * CELL_PAD_X + 0.5 for label in labels]
-    deficit = sum(max(0.0, n - w) for n, w in zip(needed, widths))
-    spare = [max(0.0, w - n) for n, w in zip(needed, widths)]
+def _widen(widths: list[float], needed: list[float]) -> list[float]:
+    """Give each column at least the width it needs, taken from columns with room to spare
+    (in proportion to their spare room); unchanged when the frame is too narrow for all of them."""
+    deficit = sum(max(0.0, n - w) for n, w in zip(needed, widths, strict=True))
+    spare = [max(0.0, w - n) for n, w in zip(needed, widths, strict=True)]
     if not deficit or sum(spare) < deficit:
         return widths
     ratio = deficit / sum(spare)
-    return [max(n, w) if w < n else w - s * ratio for n, w, s in zip(needed, widths, spare)]
+    return [n if w < n else w - s * ratio for n, w, s in zip(needed, widths, spare, strict=True)]
+
+
+# Values that must never break inside: "2024-01-0 / 1" or "1 036,2 / 8" would misread.
+_UNBREAKABLE_KINDS = (DATE, *NUMERIC_KINDS)
+
+
+@dataclass
+class _Formatted:
+    """A row with its values as text, before wrapping."""
+
+    texts: list[str]
+    kind: str
+    span_to: int = 0
+
+    @property
+    def bold(self) -> bool:
+        return self.kind != DATA
 
 
 class _TableLayout:
-    """Lays out one report table: formats and sums values, wraps text, builds the per-page style."""
+    """Lays out one report table: formats and sums values, sizes the columns, wraps text, styles each page."""
 
     def __init__(self, table: ReportTable, lang: str, frame_width: float, frame_height: float):
         self.table, self.lang = table, lang
         self.columns = table.columns
-        weight = sum(max(c.width, 0.01) for c in self.columns) or 1
-        self.widths = _widen_for_header_words(
-            [frame_width * max(c.width, 0.01) / weight for c in self.columns], [c.label for c in self.columns])
-        self.numeric = [c.kind in NUMERIC_KINDS for c in self.columns]
         self.frame_height = frame_height
+        self.numeric = [c.kind in NUMERIC_KINDS for c in self.columns]
+        self.rows = self._formatted_rows()
+        weight = sum(max(c.width, 0.01) for c in self.columns) or 1
+        self.widths = _widen([frame_width * max(c.width, 0.01) / weight for c in self.columns],
+                             self._needed_widths())
+
+    # values
+
+    def _formatted_rows(self) -> list[_Formatted]:
+        """Every row as text, with the subtotal and total rows summed here (Decimal, exact)."""
+        columns, lang = self.columns, self.lang
+        width = len(columns)
+        totals = [c.total for c in columns]
+        group_sums: list[Decimal | int] = [0] * width
+        grand_sums: list[Decimal | int] = [0] * width
+        rows: list[_Formatted] = []
+        for row in self.table.rows:
+            cells = (tuple(row.cells) + (None,) * width)[:width]
+            if row.kind == GROUP:
+                title = "" if cells[0] is None else format_value(cells[0], columns[0].kind, lang)
+                rows.append(_Formatted([title] + [""] * (width - 1), GROUP, span_to=width - 1))
+                group_sums = [0] * width
+            elif row.kind == SUBTOTAL:
+                rows.append(self._sum_row(cells[0], group_sums, cells, SUBTOTAL))
+                group_sums = [0] * width
+            else:
+                rows.append(_Formatted([format_value(v, c.kind, lang) for v, c in zip(cells, columns, strict=True)],
+                                       DATA))
+                for i in range(width):
+                    if totals[i]:
+                        group_sums[i] = _add(group_sums[i], cells[i])
+                        grand_sums[i] = _add(grand_sums[i], cells[i])
+        if self.table.total_label:
+            rows.append(self._sum_row(self.table.total_label, grand_sums, (None,) * width, _TOTAL))
+        return rows
+
+    def _sum_row(self, label: object, sums: Sequence[Decimal | int], given: Sequence[object],
+                 kind: str) -> _Formatted:
+        """A subtotal or total row: summed total columns, given values elsewhere, the label spanning to the first."""
+        columns, lang = self.columns, self.lang
+        values = [sums[i] if c.total else given[i] for i, c in enumerate(columns)]
+        values[0] = label
+        texts = [format_value(v, c.kind, lang) for v, c in zip(values, columns, strict=True)]
+        span_to = 0
+        while span_to + 1 < len(columns) and not columns[span_to + 1].total and not texts[span_to + 1]:
+            span_to += 1
+        return _Formatted(texts, kind, span_to)
+
+    def _needed_widths(self) -> list[float]:
+        """Per column: the longest header word, and the widest date or number, fit on one line."""
+        measure = pdfmetrics.stringWidth
+        needed = [max((measure(word, CONDENSED_BOLD, CELL_FONT_SIZE) for word in c.label.split()), default=0)
+                  for c in self.columns]
+        for i, column in enumerate(self.columns):
+            if column.kind not in _UNBREAKABLE_KINDS:
+                continue
+            widest: dict[bool, str] = {}  # digits are equally wide: measure only the longest text per face
+            for row in self.rows:
+                if i and i <= row.span_to or (i == 0 and row.span_to):
+                    continue
+                text = row.texts[i]
+                if len(text) > len(widest.get(row.bold, "")):
+                    widest[row.bold] = text
+            for bold, text in widest.items():
+                needed[i] = max(needed[i], measure(text, CONDENSED_BOLD if bold else CONDENSED, CELL_FONT_SIZE))
+        return [n + 2 * CELL_PAD_X + 0.5 for n in needed]
+
+    # lines
 
     def _text_width(self, first: int, last: int) -> float:
         return sum(self.widths[first:last + 1]) - 2 * CELL_PAD_X
 
-    def _line(self, texts: list[str], kind: str, bold: bool, span_to: int = 0,
-              max_lines: int = 10_000) -> list[_Line]:
-        font = CONDENSED_BOLD if bold else CONDENSED
+    def _line(self, row: _Formatted, max_lines: int = 10_000) -> list[_Line]:
+        font = CONDENSED_BOLD if row.bold else CONDENSED
+        span_to = row.span_to
         wrapped = []
-        for i, text in enumerate(texts):
+        for i, text in enumerate(row.texts):
             if i and i <= span_to:
                 wrapped.append([""])
                 continue
@@ -380,51 +472,17 @@ class _TableLayout:
                 wrapped.append([text])
             else:
                 wrapped.append(wrap_text(text, font, CELL_FONT_SIZE, width))
-        return [_Line(["\n".join(c) for c in part], kind, _row_height(max(len(c) for c in part)), span_to)
+        return [_Line(["\n".join(c) for c in part], row.kind, _row_height(max(len(c) for c in part)), span_to)
                 for part in _split_tall(wrapped, max_lines)]
 
     def header_line(self) -> _Line:
-        return self._line([c.label for c in self.columns], _HEADER, bold=True)[0]
+        return self._line(_Formatted([c.label for c in self.columns], _HEADER))[0]
 
     def body_lines(self, max_lines: int) -> list[_Line]:
-        columns, lang = self.columns, self.lang
-        totals = [c.total for c in self.columns]
-        width = len(columns)
-        group_sums: list[Decimal | int] = [0] * width
-        grand_sums: list[Decimal | int] = [0] * width
         lines: list[_Line] = []
-        for row in self.table.rows:
-            cells = (tuple(row.cells) + (None,) * width)[:width]
-            if row.kind == GROUP:
-                title = "" if cells[0] is None else format_value(cells[0], columns[0].kind, lang)
-                lines += self._line([title] + [""] * (width - 1), GROUP, bold=True, span_to=width - 1,
-                                    max_lines=max_lines)
-                group_sums = [0] * width
-            elif row.kind == SUBTOTAL:
-                lines += self._sum_line(cells[0], group_sums, cells, SUBTOTAL, max_lines)
-                group_sums = [0] * width
-            else:
-                texts = [format_value(v, c.kind, lang) for v, c in zip(cells, columns)]
-                lines += self._line(texts, DATA, bold=False, max_lines=max_lines)
-                for i in range(width):
-                    if totals[i]:
-                        group_sums[i] = _add(group_sums[i], cells[i])
-                        grand_sums[i] = _add(grand_sums[i], cells[i])
-        if self.table.total_label:
-            lines += self._sum_line(self.table.total_label, grand_sums, (None,) * width, _TOTAL, max_lines)
+        for row in self.rows:
+            lines += self._line(row, max_lines)
         return lines
-
-    def _sum_line(self, label: object, sums: Sequence[Decimal | int], given: Sequence[object], kind: str,
-                  max_lines: int) -> list[_Line]:
-        """A subtotal or total row: summed total columns, given values elsewhere, the label spanning to the first."""
-        columns, lang = self.columns, self.lang
-        values = [sums[i] if c.total else given[i] for i, c in enumerate(columns)]
-        values[0] = label
-        texts = [format_value(v, c.kind, lang) for v, c in zip(values, columns)]
-        span_to = 0
-        while span_to + 1 < len(columns) and not columns[span_to + 1].total and not texts[span_to + 1]:
-            span_to += 1
-        return self._line(texts, kind, bold=True, span_to=span_to, max_lines=max_lines)
 
     def style(self, rows: list[_Line], has_header: bool) -> list[tuple]:
         commands: list[tuple] = [
@@ -456,12 +514,13 @@ class _TableLayout:
                 commands += [("SPAN", (0, r), (line.span_to, r)), ("ALIGN", (0, r), (0, r), "LEFT")]
         return commands
 
-    def flowable(self, caption: Paragraph) -> _PagedTable:
+    def flowable(self, caption: Paragraph, note: Paragraph | None) -> _PagedTable:
         header = self.header_line()
         caption_height = caption.wrap(sum(self.widths), self.frame_height)[1] + caption.style.spaceAfter
         room = self.frame_height - header.height - caption_height - 4
         max_lines = max(1, int((room - 2 * CELL_PAD_Y - 1) // CELL_LEADING))
-        return _PagedTable(caption, header, self.body_lines(max_lines), self.widths, self.style, self.frame_height)
+        return _PagedTable(caption, header, self.body_lines(max_lines), self.widths, self.style, self.frame_height,
+                           note=note)
 
 
 def _findings_flowable(findings: Sequence[FindingLine], frame_width: float, frame_height: float,
@@ -580,6 +639,7 @@ def _header_block(data: ReportData, styles: dict[str, ParagraphStyle], frame_wid
         rows = [[_para(label, styles["label"]), _para(value, styles["value"])] for label, value in data.header]
         table = Table(rows, colWidths=[label_width, frame_width - label_width], hAlign="LEFT")
         table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), SANS, 9),  # the cells are Paragraphs; this keeps Helvetica out
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -601,6 +661,7 @@ def _signature_block(data: ReportData, styles: dict[str, ParagraphStyle], frame_
     if rows:
         table = Table(rows, colWidths=[label_width, line_width], rowHeights=[26] * len(rows), hAlign="LEFT")
         table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), SANS, 9),
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -615,14 +676,14 @@ def _story(data: ReportData, frame_width: float, frame_height: float) -> list[Fl
     story = _header_block(data, styles, frame_width)
     for table in data.tables:
         layout = _TableLayout(table, data.lang, frame_width, frame_height)
-        story.append(layout.flowable(_para(table.title, styles["heading"])))
-        if table.note:
-            story.append(_para(table.note, styles["note"]))
-    caption = _para(data.findings_title, styles["heading"])
+        note = _para(table.note, styles["note"]) if table.note else None
+        story.append(layout.flowable(_para(table.title, styles["heading"]), note))
     if data.findings:
+        caption = _para(data.findings_title, styles["heading"])
         story.append(_findings_flowable(data.findings, frame_width, frame_height, caption))
     else:
-        story += [caption, _para(data.no_findings, styles["body"])]
+        story.append(KeepTogether([_para(data.findings_title, styles["heading"]),
+                                   _para(data.no_findings, styles["body"])]))
     story += [Spacer(1, 6), _signature_block(data, styles, frame_width)]
     return story
 
@@ -638,6 +699,7 @@ def render_pdf(data: ReportData, path: Path) -> None:
         str(path), pagesize=page, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM, title=title, author=data.author, subject=subject, creator=APP_NAME,
         keywords=data.template, lang=data.lang, invariant=1,
+        initialFontName=SANS,  # else every page starts by naming Helvetica, a font it never uses
     )
     # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
     story = _story(data, doc.width - 12, doc.height - 12)
