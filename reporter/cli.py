@@ -89,8 +89,10 @@ def _configure_logging() -> None:
 def _to_json(value: Any) -> Any:
     if isinstance(value, Decimal):  # amounts keep two decimals; shares and rates keep theirs
         return plain(value) if value.as_tuple().exponent == -2 else str(value)
-    if isinstance(value, (date, Path)):
-        return str(value) if isinstance(value, Path) else value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
         return {k: _to_json(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):

@@ -79,7 +79,6 @@ class Exclusion:
     lines_not_paid: Decimal = ZERO
     ineligible_vat: Decimal = ZERO
     ineligible_expenditure: Decimal = ZERO
-    records: tuple[str, ...] = ()  # the expenditures behind `ineligible_expenditure`
 
     @property
     def total(self) -> Decimal:
@@ -87,7 +86,7 @@ class Exclusion:
 
     def __add__(self, other: "Exclusion") -> "Exclusion":
         return Exclusion(self.lines_not_paid + other.lines_not_paid, self.ineligible_vat + other.ineligible_vat,
-                         self.ineligible_expenditure + other.ineligible_expenditure, self.records + other.records)
+                         self.ineligible_expenditure + other.ineligible_expenditure)
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def _period_financing(definition: ProjectDefinition, partner: str, period: int, 
             (amount for line, amount in vat.items() if line in paid_lines), ZERO)
         rows = outside[agreement.funder]
         ineligible = sum((e.eligible - (ZERO if agreement.vat_eligible else e.eligible_vat) for e in rows), ZERO)
-        exclusion = Exclusion(not_paid, vat_out, ineligible, tuple(e.id for e in sorted(rows, key=lambda e: e.number)))
+        exclusion = Exclusion(not_paid, vat_out, ineligible)
         exclusions[agreement.funder] = exclusion
         terms.append(ShareTerms(agreement.funder, agreement.share_percent, agreement.rounding, agreement.residual,
                                 total - exclusion.total, agreement.part_of))

@@ -105,9 +105,11 @@ def _require_filters(definition: ProjectDefinition, partner: str | None, period:
         raise NotFound(f"period: {definition.project.code} has no reporting period {period}")
 
 
-def gather_financing(store: Store, code: str) -> dict[str, PartnerFinancing]:
-    """Each partner's eligible amounts per period, split among its funders."""
-    return _gather(store, code).financing
+def financing_and_findings(store: Store, code: str, partner: str | None,
+                           period: int | None) -> tuple[dict[str, PartnerFinancing], list[Finding]]:
+    """The split of every partner and the findings (with their records), from one reading of the data."""
+    data = _gather(store, code)
+    return data.financing, _check(store, data, partner, period, with_records=True).findings
 
 
 def check_project(store: Store, code: str, partner: str | None = None, period: int | None = None,

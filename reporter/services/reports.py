@@ -18,7 +18,7 @@ from reporter.domain.errors import Conflict, NotFound, UserError
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.reports.build import ReportInput, build_report
 from reporter.reports.model import ReportData, from_json, to_json
-from reporter.services.checks import check_project, gather_financing
+from reporter.services.checks import financing_and_findings
 from reporter.store import Store
 from reporter.store.database import now
 from reporter.templates import load_template
@@ -60,7 +60,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
            partner: str | None, funder: str | None, today: date) -> ReportData:
     code = definition.project.code
     project_id = store.projects.ids(code).project
-    financing = gather_financing(store, code)
+    financing, findings = financing_and_findings(store, code, partner, period)
     return build_report(ReportInput(
         definition=definition,
         template=load_template(template_id),
@@ -70,7 +70,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         funder=_funder(definition, partner, funder),
         financing=financing,
         expenditures=store.expenditures.of_period(project_id, period, partner),
-        findings=check_project(store, code, partner, period).findings,
+        findings=findings,
         activity_years=store.analysis.activity_years(project_id, period),
         generated=today,
     ))
