@@ -115,6 +115,8 @@ class _Section:
             if required:
                 self._fail(key, "is required")
             return None
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             self._fail(key, f"{value!r} is not a whole number")
             return None
@@ -143,16 +145,21 @@ class _Section:
 
 
 def parse_project_file(text: str, template_defaults: TemplateDefaults) -> ProjectDefinition:
-    """Read a project file; raise `ValidationError` listing every problem if it is not valid.
-
-    Without `[[budget_lines]]` the project takes the budget lines of its template;
-    `[rules]` keys override the template's rules one by one, and `[[flat_rates]]`
-    or `[[unit_costs]]` replace the template's lists.
-    """
+    """Read a project file; raise `ValidationError` listing every problem if it is not valid."""
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError([Problem("", f"not valid TOML: {error}")], "The project file cannot be read:") from None
+    return parse_project_data(data, template_defaults)
+
+
+def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults) -> ProjectDefinition:
+    """A definition from a project file's tables, or from the setup forms (which give the same tables as text).
+
+    Without `budget_lines` the project takes the budget lines of its template;
+    `rules` keys override the template's rules one by one, and `flat_rates`
+    or `unit_costs` replace the template's lists.
+    """
     problems: list[Problem] = []
     root = _Section(data, "file", problems, _SECTIONS)
     head = _Section(data.get("project"), "project", problems,
@@ -248,33 +255,48 @@ def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem
     return [p for p in found if not related(p.where)]
 
 
+def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
+    """A definition as the tables of its project file, in the order the file is written."""
+    p = definition.project
+    rules = rules_to_mapping(definition.rules)
+    return {
+        "project": _drop_empty({"code": p.code, "title": p.title, "start": p.start, "end": p.end,
+                                "currency": p.currency, "template": p.template, "contract_number": p.contract_number}),
+        "partners": [{"code": x.code, "name": x.name, "country": x.country, "role": x.role,
+                      "vat_recoverable": x.vat_recoverable} for x in definition.partners],
+        "funders": [{"code": f.code, "name": f.name, "kind": f.kind} for f in definition.funders],
+        "funding": [_funding_table(a) for a in definition.funding],
+        "budget_lines": [{"code": b.code, "name": b.name} for b in definition.budget_lines],
+        "budget": [_drop_empty({"partner": b.partner, "line": b.line, "amount": _number(b.amount), "year": b.year,
+                                "activity": b.activity}) for b in definition.budget],
+        "periods": [{"number": x.number, "start": x.start, "end": x.end} for x in definition.periods],
+        "rules": rules["rules"],
+        "flat_rates": rules.get("flat_rates", []),
+        "unit_costs": rules.get("unit_costs", []),
+        "activities": [{"code": a.code, "title": a.title,
+                        "planned": [_drop_empty({"year": x.year, "amount": _number(x.amount), "funder": x.funder})
+                                    for x in a.plan]} for a in definition.activities],
+    }
+
+
 def render_project_file(definition: ProjectDefinition) -> str:
     """The project file for a definition; reading it back gives the same definition.
 
     Written section by section (`[project]`, then `[[partners]]`…) in the order
     the README documents; tomli_w formats each value so quoting is always right.
     """
+    data = definition_to_data(definition)
+    sections: list[tuple[str, dict[str, Any]]] = [("[project]", data["project"])]
+    for name in ("partners", "funders", "funding", "budget_lines", "budget", "periods"):
+        sections += [(f"[[{name}]]", table) for table in data[name]]
+    if data["rules"]:
+        sections.append(("[rules]", data["rules"]))
+    sections += [("[[flat_rates]]", flat) for flat in data["flat_rates"]]
+    sections += [("[[unit_costs]]", unit) for unit in data["unit_costs"]]
+    for activity in data["activities"]:
+        sections.append(("[[activities]]", {"code": activity["code"], "title": activity["title"]}))
+        sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]
     p = definition.project
-    sections: list[tuple[str, dict[str, Any]]] = [("[project]", _drop_empty({
-        "code": p.code, "title": p.title, "start": p.start, "end": p.end, "currency": p.currency,
-        "template": p.template, "contract_number": p.contract_number}))]
-    sections += [("[[partners]]", {"code": x.code, "name": x.name, "country": x.country, "role": x.role,
-                                   "vat_recoverable": x.vat_recoverable}) for x in definition.partners]
-    sections += [("[[funders]]", {"code": f.code, "name": f.name, "kind": f.kind}) for f in definition.funders]
-    sections += [("[[funding]]", _funding_table(a)) for a in definition.funding]
-    sections += [("[[budget_lines]]", {"code": b.code, "name": b.name}) for b in definition.budget_lines]
-    sections += [("[[budget]]", _drop_empty({"partner": b.partner, "line": b.line, "amount": _number(b.amount),
-                                             "year": b.year, "activity": b.activity})) for b in definition.budget]
-    sections += [("[[periods]]", {"number": x.number, "start": x.start, "end": x.end}) for x in definition.periods]
-    rules = rules_to_mapping(definition.rules)
-    if rules["rules"]:
-        sections.append(("[rules]", rules["rules"]))
-    sections += [("[[flat_rates]]", flat) for flat in rules.get("flat_rates", [])]
-    sections += [("[[unit_costs]]", unit) for unit in rules.get("unit_costs", [])]
-    for activity in definition.activities:
-        sections.append(("[[activities]]", {"code": activity.code, "title": activity.title}))
-        sections += [("[[activities.planned]]", _drop_empty({"year": x.year, "amount": _number(x.amount),
-                                                             "funder": x.funder})) for x in activity.plan]
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
     for header, table in sections:
         lines += ["", header, *(tomli_w.dumps({key: value}).rstrip("\n") for key, value in table.items())]

@@ -78,7 +78,7 @@ def test_window__switching_language_translates_the_labels(window):
     window.set_language("lt")
     window.update()
     assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros", "Ataskaitos",
-                                                                        "Nustatymai"]
+                                                                        "Projekto nustatymai", "Nustatymai"]
     assert window.expenditure.table.heading("supplier")["text"] == "Tiekėjas"
     window.set_language("lv")
     window.update()
@@ -147,3 +147,81 @@ def test_window__the_list_sorts_filters_and_moves_the_cursor_with_enter(window):
     view._enter(3)
     window.update()
     assert window.focus_get() is view.widgets["supplier"]
+
+
+def fill(editor, **values):
+    for key, value in values.items():
+        editor.vars[key].set(value)
+
+
+def add_record(setup, section, **values):
+    table = setup.tables[section]
+    setup.sections.select(table)
+    table.new()
+    fill(table.editor, **values)
+    table.apply()
+
+
+@pytest.fixture
+def empty_window(tmp_path):
+    from reporter.gui.app import ReporterWindow
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "new.sqlite3")
+    window = ReporterWindow(store, "en")
+    window.update()
+    yield window
+    window.destroy()
+    store.close()
+    gc.collect()
+
+
+def test_window__creates_a_project_in_the_forms_and_an_over_share_entry_raises_a_finding(empty_window):
+    window, setup = empty_window, empty_window.project_setup
+    setup.new_project()
+    fill(setup.details, code="MOL-2024", title="Skaitymo klubai Molėtuose", start="2024-01-01", end="2024-12-31")
+    add_record(setup, "partners", code="LP", name="Molėtų r. savivaldybės viešoji biblioteka", role="lead partner")
+    add_record(setup, "funders", code="LKT", name="Lietuvos kultūros taryba", kind="state budget")
+    add_record(setup, "funders", code="OWN", name="Nuosavos lėšos", kind="own funds")
+    add_record(setup, "funding", funder="LKT Lietuvos kultūros taryba", share="80", rule="exactly",
+               budget_lines="STAFF, TRAVEL")
+    add_record(setup, "funding", funder="OWN", share="20", rule="at most", residual=True)
+    add_record(setup, "budget", partner="LP", line="staf", amount="8,000.00")  # a searchable pick
+    add_record(setup, "periods", number="1", start="2024-01-01", end="2024-12-31")
+    setup.save()
+    assert setup.status.cget("text") == "Project MOL-2024 saved.", setup._problems
+    assert window.project_code() == "MOL-2024"
+    assert [setup.tables["budget"].table.item(i)["values"] for i in setup.tables["budget"].table.get_children()] \
+        == [["LP", "STAFF", "8,000.00", "", ""]]
+    funding = setup.tables["funding"].table
+    assert [funding.item(i)["values"][:4] for i in funding.get_children()] == [["LKT", "", 80, "exactly"],
+                                                                                ["OWN", "", 20, "at most"]]
+
+    # Equipment is not paid by the culture council, so own funds pay all of it: more than their 20 %.
+    view, checks = window.expenditure, window.checks
+    type_into(view, partner="LP", line="EQUIPMENT Equipment", date="2024-05-02", document="PVM SF 0042",
+              supplier="UAB Biuro prekės", gross="600.00")
+    view.save()
+    window.update()
+    shares = [checks.table.item(i) for i in checks.table.get_children() if checks.table.item(i)["values"][1] == "share"]
+    assert shares and shares[0]["tags"] == ["error"]
+    assert "OWN pays 100.00 %" in shares[0]["values"][2] and "at most 20 %" in shares[0]["values"][2]
+
+
+def test_window__a_wrong_field_in_the_project_forms_is_named_and_nothing_is_saved(empty_window):
+    window, setup = empty_window, empty_window.project_setup
+    setup.new_project()
+    fill(setup.details, code="BAD-1", title="Bandymas", start="2024-01-01", end="2023-12-31")
+    add_record(setup, "partners", code="LP", name="Biblioteka", role="lead partner")
+    funding = setup.tables["funding"]
+    setup.sections.select(funding)
+    fill(funding.editor, funder="LKT", share="85,5,5")
+    setup.check()
+    assert str(funding.editor.widgets["share"].cget("style")).startswith("danger")
+    text = funding.problems.cget("text")
+    assert "Share %: '85,5,5'" in text and "Funder: unknown funder 'LKT'" in text
+    assert "End: the project ends (2023-12-31) before it starts (2024-01-01)" in setup.details_problems.cget("text")
+    setup.save()
+    assert setup.status.cget("text").startswith("Not saved:")
+    assert window.project_box.cget("values") in ("", ()) and not window.project_code()
+    assert funding.editor.vars["share"].get() == "85,5,5"  # what was typed stays

@@ -32,6 +32,7 @@ class ReporterWindow(ttk.Window):
         self.store = store
         self._ = Translator(lang)
         self.project = tk.StringVar()
+        self._shown_project: str | None = None
         self.report_callback_exception = self._callback_error  # type: ignore[assignment]
         self._set_toolkit_language(lang)
         self._build()
@@ -49,16 +50,20 @@ class ReporterWindow(ttk.Window):
         """Rebuild every view in the new language; the project and what is open stay as they are."""
         self._ = Translator(lang)
         self._set_toolkit_language(lang)
+        setup = self.project_setup
         for child in self.winfo_children():
             child.destroy()
         self._build()
-        self.reload_projects(keep=self.project.get())
+        self.reload_projects(self.project_code())
+        if setup.dirty:  # what is typed into the project setup survives the language switch
+            self.project_setup.keep_editing(setup)
 
     # Layout
 
     def _build(self) -> None:
         from reporter.gui.checks_view import ChecksView
         from reporter.gui.expenditure_view import ExpenditureView
+        from reporter.gui.project_view import ProjectView
         from reporter.gui.reports_view import ReportsView
         from reporter.gui.settings_view import SettingsView
 
@@ -96,8 +101,10 @@ class ReporterWindow(ttk.Window):
         self.reports = ReportsView(self.tabs, self)
         self.tabs.add(self.expenditure, text=_("expenditure"))
         self.tabs.add(self.checks, text=_("checks"))
+        self.project_setup = ProjectView(self.tabs, self)
         self.settings = SettingsView(self.tabs, self)
         self.tabs.add(self.reports, text=_("reports"))
+        self.tabs.add(self.project_setup, text=_("project_setup"))
         self.tabs.add(self.settings, text=_("settings"))
 
     # Projects
@@ -105,26 +112,38 @@ class ReporterWindow(ttk.Window):
     def project_code(self) -> str | None:
         return self.project.get().split(" ", 1)[0] or None
 
-    def reload_projects(self, keep: str | None = None) -> None:
+    def reload_projects(self, code: str | None = None) -> None:
+        """Fill the project switch afresh and show `code` (or the first project)."""
         choices = [f"{p.code} {p.title}" for p in list_projects(self.store)]
         self.project_box.configure(values=choices)
         self.hint.configure(text="" if choices else self._("no_projects"))
         if choices:
-            self.project.set(keep if keep in choices else choices[0])
+            self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]))
         self.project_changed()
+
+    def select_project(self, code: str) -> None:
+        self.reload_projects(code)
 
     def project_changed(self) -> None:
         """Show the project's first page at once; its checks follow as soon as the window is idle."""
-        self.expenditure.show_project(self.project_code())
-        self.reports.show_project(self.project_code())
-        self.after_idle(self.checks.show_project, self.project_code())
+        code = self.project_code()
+        if code != self._shown_project and self.project_setup.dirty:
+            if Messagebox.yesno(self._("discard_changes"), title=self._("project_setup"), parent=self) != \
+                    MessageCatalog.translate("Yes"):
+                self.project.set(next((c for c in self.project_box.cget("values")
+                                       if c.split(" ", 1)[0] == self._shown_project), ""))
+                return
+        self._shown_project = code
+        self.expenditure.show_project(code)
+        self.reports.show_project(code)
+        self.project_setup.show_project(code)
+        self.after_idle(self.checks.show_project, code)
 
     def load_project(self) -> None:
         name = filedialog.askopenfilename(parent=self, filetypes=[("TOML", "*.toml"), ("*", "*")])
         if name:
             result = load_project_file(self.store, Path(name))
-            self.reload_projects(keep=next((c for c in self.project_box.cget("values")
-                                            if c.startswith(result.code + " ")), None))
+            self.reload_projects(result.code)
 
     def export_project(self) -> None:
         code = self.project_code()
@@ -141,7 +160,7 @@ class ReporterWindow(ttk.Window):
             change()
         finally:
             self.store = Store.open(path)
-            self.reload_projects(keep=self.project.get())
+            self.reload_projects(self.project_code())
 
     # Errors
 

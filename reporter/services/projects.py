@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reporter.domain.errors import UserError, ValidationError
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
-from reporter.project_file import parse_project_file, render_project_file
+from reporter.project_file import definition_to_data, parse_project_data, parse_project_file, render_project_file
 from reporter.store import Store
 from reporter.store.projects import ProjectSummary, SaveSummary
-from reporter.templates import load_template
+from reporter.templates import list_templates, load_template
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,34 @@ def export_project(store: Store, code: str) -> str:
 
 def list_projects(store: Store) -> list[ProjectSummary]:
     return store.projects.list()
+
+
+def project_data(store: Store, code: str) -> dict[str, Any]:
+    """A project as the tables the setup forms edit (the tables of its project file)."""
+    return definition_to_data(store.projects.definition(code))
+
+
+def new_project_data(template_id: str, lang: str = "en") -> dict[str, Any]:
+    """The tables of a project not yet saved: its template's budget lines (named in `lang`), the rest to fill in."""
+    template = load_template(template_id)
+    currency = "EUR" if template.currency == "project" else template.currency  # "project": any currency
+    return {"project": {"template": template.id, "currency": currency}, "partners": [], "funders": [],
+            "funding": [], "budget_lines": [{"code": line.code, "name": line.name(lang)}
+                                            for line in template.budget_lines],
+            "budget": [], "periods": [], "activities": []}
+
+
+def check_project_data(data: dict[str, Any]) -> ProjectDefinition:
+    """The definition the forms describe, or a `ValidationError` naming every field to fix."""
+    return parse_project_data(data, template_defaults)
+
+
+def save_project_data(store: Store, data: dict[str, Any]) -> LoadResult:
+    """Save what the setup forms describe, as one transaction; nothing is saved if a field is wrong."""
+    definition = check_project_data(data)
+    return LoadResult(definition.project.code, save_project(store, definition))
+
+
+def template_choices() -> list[tuple[str, str]]:
+    """Each template's id and name, to choose from."""
+    return [(t.id, t.name) for t in list_templates()]

@@ -1,0 +1,510 @@
+"""Project setup: the projects, and one project's partners, funders, agreements, budget and periods in forms.
+
+The forms edit the tables of the project's file (`project_data`), so a form
+and a file are read by the same parser and give the same messages. Every
+change is checked at once against the whole project: the fields a problem
+names turn red under the form, and the list at the bottom holds every problem
+left. Nothing is saved until "Save project", and then all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tkinter as tk
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import ttkbootstrap as ttk
+
+from reporter.domain.errors import ValidationError
+from reporter.domain.model import FUNDER_KINDS, ROLES, ROUNDINGS, SHARE_RULES
+from reporter.domain.money import format_amount, tidy_percent
+from reporter.gui.widgets import SearchablePicker
+from reporter.services.projects import (
+    check_project_data,
+    list_projects,
+    new_project_data,
+    project_data,
+    save_project_data,
+    template_choices,
+)
+
+if TYPE_CHECKING:
+    from reporter.gui.app import ReporterWindow
+
+DEFAULT_TEMPLATE = "generic"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record form: its key in the project file and how it is entered.
+
+    `options` is the section whose codes a "pick" offers, or the values of a "choice".
+    """
+
+    key: str
+    kind: str = "text"  # text, amount, percent, date, int, flag, codes, choice, pick
+    options: str | tuple[str, ...] = ()
+    width: int = 16
+    default: bool = False  # a flag's value in a new record
+    span: int = 1  # form columns it takes
+    label: str = ""  # the message id of its label, when not "field_<key>"
+
+
+SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
+    ("partners", (Field("code", width=8), Field("name", width=44), Field("country", width=6),
+                  Field("role", "choice", ROLES), Field("vat_recoverable", "flag"))),
+    ("funders", (Field("code", width=8), Field("name", width=44), Field("kind", "choice", FUNDER_KINDS))),
+    ("funding", (Field("funder", "pick", "funders"), Field("partner", "pick", "partners", label="field_partner_or_all"),
+                 Field("share", "percent", width=8), Field("rule", "choice", SHARE_RULES),
+                 Field("rounding", "choice", ROUNDINGS), Field("cap", "amount"), Field("residual", "flag"),
+                 Field("part_of", "pick", "funders"), Field("budget_lines", "codes", "budget_lines", width=24),
+                 Field("eligible_from", "date"), Field("eligible_to", "date"), Field("vat_eligible", "flag", default=True),
+                 Field("prefinancing", "amount"), Field("contract_number"))),
+    ("budget_lines", (Field("code", width=10), Field("name", width=44))),
+    ("budget", (Field("partner", "pick", "partners"), Field("line", "pick", "budget_lines", width=24),
+                Field("amount", "amount"), Field("year", "int", width=6), Field("activity", "pick", "activities"))),
+    ("periods", (Field("number", "int", width=6), Field("start", "date"), Field("end", "date"))),
+    ("activities", (Field("code", width=10), Field("title", width=50))),
+)
+PROJECT_FIELDS = (Field("code", width=14), Field("title", width=60, span=4), Field("start", "date", width=12),
+                  Field("end", "date", width=12), Field("currency", width=8), Field("template", "choice", width=30),
+                  Field("contract_number", width=20))
+DETAIL_COLUMNS, RECORD_COLUMNS = 5, 7  # fields per row in the project's form and in a record's form
+
+
+def display(field: Field, value: Any, _: Any) -> str:
+    """A stored or typed value as the form shows it, in the interface language."""
+    if value is None or value == "":
+        return ""
+    if field.kind == "amount" and isinstance(value, Decimal):
+        return format_amount(value, _.lang)
+    if field.kind == "percent" and isinstance(value, (Decimal, int)):
+        text = str(tidy_percent(Decimal(value)))
+        return text if _.lang == "en" else text.replace(".", ",")
+    if isinstance(value, date):
+        return value.isoformat()
+    if field.kind == "flag":
+        return "✓" if value else ""
+    if field.kind == "codes":
+        return ", ".join(value)
+    if field.kind == "choice" and field.options:
+        return _(f"{field.key}_{value}")
+    return str(value)
+
+
+class FieldEditor:
+    """The widgets of a set of fields, reading and writing one record's table."""
+
+    def __init__(self, master: tk.Misc, view: "ProjectView", fields: tuple[Field, ...], on_change: Any,
+                 columns: int) -> None:
+        self.view = view
+        self.fields = fields
+        self.vars: dict[str, tk.Variable] = {}
+        self.widgets: dict[str, tk.Widget] = {}
+        self.labels: dict[str, ttk.Label] = {}
+        _ = view.window._
+        position = 0
+        for field in fields:
+            if position % columns + field.span > columns:
+                position += columns - position % columns
+            row, column = divmod(position, columns)
+            position += field.span
+            label = ttk.Label(master, text=_(field.label or f"field_{field.key}"))
+            label.grid(row=row * 2, column=column, sticky="w", padx=4)
+            self.labels[field.key] = label
+            if field.kind == "flag":
+                var: tk.Variable = tk.BooleanVar(value=field.default)
+                widget: tk.Widget = ttk.Checkbutton(master, variable=var, bootstyle="round-toggle")
+            elif field.kind == "date":
+                var = tk.StringVar()
+                date_entry = ttk.DateEntry(master, date_format="%Y-%m-%d", first_weekday=0, value=None,
+                                           width=field.width)
+                date_entry.entry.configure(textvariable=var)
+                widget = date_entry
+            elif field.kind == "choice":
+                var = tk.StringVar()
+                widget = ttk.Combobox(master, textvariable=var, state="readonly", width=field.width)
+            elif field.kind == "pick":
+                var = tk.StringVar()
+                widget = SearchablePicker(master, textvariable=var, width=field.width,
+                                          postcommand=lambda field=field: self._offer(field))
+            else:
+                var = tk.StringVar()
+                widget = ttk.Entry(master, textvariable=var, width=field.width)
+            widget.grid(row=row * 2 + 1, column=column, columnspan=field.span, sticky="ew", padx=4, pady=(0, 6))
+            var.trace_add("write", lambda *_args: on_change())
+            self.vars[field.key] = var
+            self.widgets[field.key] = widget
+        self._choice_codes: dict[str, dict[str, str]] = {}
+        self.offer_choices()
+
+    def offer_choices(self) -> None:
+        """Fill the pickers with the codes the project has now (its partners, funders, lines…)."""
+        _ = self.view.window._
+        for field in self.fields:
+            widget = self.widgets[field.key]
+            if field.kind == "choice":
+                options = field.options or tuple(code for code, _name in self.view.templates)
+                labels = {display(field, code, _) if field.options else
+                          f"{code} — {dict(self.view.templates)[code]}": code for code in options}
+                self._choice_codes[field.key] = labels
+                widget.configure(values=list(labels))
+            elif field.kind == "pick":
+                self._offer(field)
+
+    def _offer(self, field: Field) -> None:
+        rows = self.view.data.get(str(field.options), [])
+        name = "title" if field.options == "activities" else "name"
+        self.widgets[field.key].set_choices([""] + [f"{r.get('code', '')} {r.get(name, '')}".strip() for r in rows])
+
+    def show(self, record: dict[str, Any]) -> None:
+        _ = self.view.window._
+        for field in self.fields:
+            value = record.get(field.key)
+            if field.kind == "flag":
+                self.vars[field.key].set(field.default if value is None else bool(value))
+            elif field.kind == "choice":
+                labels = {code: label for label, code in self._choice_codes.get(field.key, {}).items()}
+                self.vars[field.key].set(labels.get(value, "" if value is None else str(value)))
+            elif field.kind == "pick" and value:
+                self.vars[field.key].set(next((c for c in self.widgets[field.key].choices
+                                               if c.split(" ", 1)[0] == value), value))
+            else:
+                self.vars[field.key].set(display(field, value, _))
+
+    def record(self) -> dict[str, Any]:
+        """The record as the project file would hold it; an empty field is left out."""
+        record: dict[str, Any] = {}
+        for field in self.fields:
+            value = self.vars[field.key].get()
+            if field.kind == "flag":
+                record[field.key] = bool(value)
+                continue
+            text = str(value).strip()
+            if field.kind == "choice":
+                text = self._choice_codes.get(field.key, {}).get(text, text)
+            elif field.kind == "pick":
+                text = self.widgets[field.key].resolve(text).split(" ", 1)[0]
+            elif field.kind == "codes":
+                codes = [code for code in re.split(r"[,;\s]+", text) if code]
+                if codes:
+                    record[field.key] = codes
+                continue
+            if text:
+                record[field.key] = text
+        return record
+
+    def mark(self, problems: dict[str, str]) -> None:
+        """Red labels and fields for the problems named by field key."""
+        for key, widget in self.widgets.items():
+            self.labels[key].configure(bootstyle="danger" if key in problems else "default")
+            target = widget.entry if isinstance(widget, ttk.DateEntry) else widget
+            if isinstance(target, (ttk.Entry, ttk.Combobox)):
+                target.configure(bootstyle="danger" if key in problems else "default")
+
+
+class RecordTable(ttk.Frame):
+    """The records of one section in a list, and a form for the selected (or a new) record."""
+
+    def __init__(self, master: tk.Misc, view: "ProjectView", section: str, fields: tuple[Field, ...]) -> None:
+        super().__init__(master, padding=6)
+        self.view = view
+        self.section = section
+        self.fields = fields
+        self.index: int | None = None  # the record in the form; None: a new one
+        _ = view.window._
+        shown = fields[:8]
+        self.table = ttk.Treeview(self, columns=[f.key for f in shown], show="headings", height=6)
+        for field in shown:
+            self.table.heading(field.key, text=_(field.label or f"field_{field.key}"))
+            self.table.column(field.key, width=field.width * 8, anchor="e" if field.kind in ("amount", "percent", "int")
+                              else "w", stretch=field.width >= 40)
+        self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
+        self.table.bind("<Delete>", lambda _e: self.remove())
+        buttons = ttk.Frame(self)
+        buttons.pack(side="bottom", fill="x")
+        form = ttk.Frame(self, padding=(0, 6, 0, 0))
+        form.pack(side="bottom", fill="x")
+        self.table.pack(fill="both", expand=True)
+        self.editor = FieldEditor(form, view, fields, self._changed, RECORD_COLUMNS)
+        for column in range(RECORD_COLUMNS):
+            form.columnconfigure(column, weight=1)
+        ttk.Button(buttons, text=_("apply"), bootstyle="primary", command=self.apply).pack(side="left")
+        ttk.Button(buttons, text=_("add_new"), bootstyle="secondary-outline", command=self.new).pack(side="left",
+                                                                                                   padx=6)
+        ttk.Button(buttons, text=_("remove"), bootstyle="danger-outline", command=self.remove).pack(side="left")
+        self.problems = ttk.Label(buttons, text="", bootstyle="danger", justify="left", wraplength=900)
+        self.problems.pack(side="left", padx=12)
+        for widget in self.editor.widgets.values():
+            target = widget.entry if isinstance(widget, ttk.DateEntry) else widget
+            target.bind("<Return>", lambda _e: self.apply(), add="+")
+
+    def refresh(self) -> None:
+        _ = self.view.window._
+        self.table.delete(*self.table.get_children())
+        for i, record in enumerate(self.view.data.get(self.section, [])):
+            self.table.insert("", "end", iid=str(i), values=[display(f, record.get(f.key), _)
+                                                              for f in self.fields[:8]])
+        self.editor.offer_choices()
+        self.new()
+
+    def _selected(self) -> None:
+        selected = self.table.selection()
+        if selected:
+            self.index = int(selected[0])
+            self.editor.show(self.view.data[self.section][self.index])
+            self._changed()
+
+    def select(self, index: int) -> None:
+        if str(index) in self.table.get_children():
+            self.table.selection_set(str(index))
+            self.table.see(str(index))
+
+    def new(self) -> None:
+        self.index = None
+        self.table.selection_remove(*self.table.selection())
+        self.editor.show({})
+        self.problems.configure(text="")
+        self.editor.mark({})
+
+    def _changed(self) -> None:
+        self.view.schedule_check()
+
+    def candidate(self) -> tuple[int, dict[str, Any]]:
+        """Where the record in the form would go, and the record."""
+        records = self.view.data.get(self.section, [])
+        return (len(records) if self.index is None else self.index), self.editor.record()
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Problems of the record in the form: by field (red) and as text under the form."""
+        by_field = {where.split(".", 1)[1].split("[", 1)[0] if "." in where else "": message
+                    for where, message in problems}
+        self.editor.mark(by_field)
+        _ = self.view.window._
+        self.problems.configure(text="\n".join(
+            f"{_(f'field_{key}') if key else _('record')}: {message}" for key, message in by_field.items()))
+
+    def merged(self, previous: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+        """The form's record over the keys it has no field for (an activity's plan stays)."""
+        keys = {f.key for f in self.fields}
+        return {**{k: v for k, v in previous.items() if k not in keys}, **record}
+
+    def apply(self) -> str:
+        """Put the form's record into the project (not yet saved)."""
+        records = self.view.data.setdefault(self.section, [])
+        index, record = self.candidate()
+        if self.index is None:
+            records.append(record)
+        else:
+            records[index] = self.merged(records[index], record)
+        self.view.changed()
+        self.refresh()
+        self.select(index)
+        return "break"
+
+    def remove(self) -> None:
+        if self.index is not None:
+            del self.view.data[self.section][self.index]
+            self.view.changed()
+            self.refresh()
+
+
+class ProjectView(ttk.Frame):
+    def __init__(self, master: tk.Misc, window: "ReporterWindow") -> None:
+        super().__init__(master, padding=8)
+        self.window = window
+        self.data: dict[str, Any] = {}
+        self.saved_code: str | None = None  # the code under which the project in the forms is saved
+        self.dirty = False
+        self.templates = template_choices()
+        self._check_job: str | None = None
+        self._problems: list[tuple[str, str]] = []
+        self._build()
+
+    # Layout
+
+    def _build(self) -> None:
+        _ = self.window._
+        top = ttk.Frame(self)
+        top.pack(fill="x")
+        ttk.Button(top, text=_("new_project"), bootstyle="secondary", command=self.new_project).pack(side="left")
+        ttk.Button(top, text=_("save_project"), bootstyle="primary", command=self.save).pack(side="left", padx=6)
+        ttk.Button(top, text=_("revert"), bootstyle="secondary-outline", command=self.revert).pack(side="left")
+        self.status = ttk.Label(top, text="")
+        self.status.pack(side="left", padx=12)
+
+        upper = ttk.Frame(self, padding=(0, 8))
+        upper.pack(fill="x")
+        projects = ttk.Labelframe(upper, text=_("projects"), padding=6)
+        projects.pack(side="left", fill="y")
+        self.projects = ttk.Treeview(projects, columns=("code", "title", "expenditures"), show="headings", height=6)
+        for key, width, anchor in (("code", 125, "w"), ("title", 230, "w"), ("expenditures", 95, "e")):
+            self.projects.heading(key, text=_(f"field_{key}"))
+            self.projects.column(key, width=width, anchor=anchor)
+        self.projects.pack(fill="both", expand=True)
+        self.projects.bind("<Double-1>", lambda _e: self._open_selected_project())
+        details = ttk.Labelframe(upper, text=_("project"), padding=6)
+        details.pack(side="left", fill="both", expand=True, padx=(8, 0))
+        self.details = FieldEditor(details, self, PROJECT_FIELDS, self._details_changed, DETAIL_COLUMNS)
+        for column in range(DETAIL_COLUMNS):
+            details.columnconfigure(column, weight=1)
+        self.details_problems = ttk.Label(details, text="", bootstyle="danger", justify="left", wraplength=700)
+        self.details_problems.grid(row=4, column=0, columnspan=DETAIL_COLUMNS, sticky="w")
+
+        bottom = ttk.Labelframe(self, text=_("problems"), padding=6)
+        bottom.pack(side="bottom", fill="x", pady=(8, 0))
+        self.problem_list = ttk.Treeview(bottom, columns=("where", "message"), show="headings", height=3)
+        self.problem_list.heading("where", text=_("where"))
+        self.problem_list.heading("message", text=_("problem"))
+        self.problem_list.column("where", width=280, stretch=False)
+        self.problem_list.column("message", width=900)
+        self.problem_list.pack(fill="x")
+        self.problem_list.bind("<<TreeviewSelect>>", lambda _e: self._go_to_problem())
+
+        self.sections = ttk.Notebook(self)
+        self.sections.pack(fill="both", expand=True)
+        self.tables: dict[str, RecordTable] = {}
+        for section, fields in SECTIONS:
+            table = RecordTable(self.sections, self, section, fields)
+            self.sections.add(table, text=_(f"section_{section}"))
+            self.tables[section] = table
+
+    # Projects
+
+    def show_project(self, code: str | None) -> None:
+        """Show the saved state of a project (or an empty new one when there is none)."""
+        self._list_projects()
+        if code:
+            self._load(project_data(self.window.store, code), code)
+        else:
+            self._load(new_project_data(DEFAULT_TEMPLATE, self.window._.lang), None)
+
+    def _list_projects(self) -> None:
+        self.projects.delete(*self.projects.get_children())
+        for p in list_projects(self.window.store):
+            self.projects.insert("", "end", iid=p.code, values=(p.code, p.title, p.expenditures))
+
+    def _open_selected_project(self) -> None:
+        selected = self.projects.selection()
+        if selected:
+            self.window.select_project(selected[0])
+
+    def new_project(self) -> None:
+        self._load(new_project_data(DEFAULT_TEMPLATE, self.window._.lang), None)
+        self.status.configure(text=self.window._("new_project_hint"), bootstyle="info")
+        self.details.widgets["code"].focus_set()
+
+    def keep_editing(self, other: "ProjectView") -> None:
+        """Take over the unsaved forms of the view this one replaces (after a language switch)."""
+        self._load(other.data, other.saved_code)
+        self.changed()
+
+    def revert(self) -> None:
+        self.show_project(self.saved_code)
+
+    def _load(self, data: dict[str, Any], code: str | None) -> None:
+        self.data = data
+        self.saved_code = code
+        self.dirty = False
+        self._loading = True
+        self.details.show(data.get("project", {}))
+        self.details.widgets["code"].configure(state="disabled" if code else "normal")
+        self.details.widgets["template"].configure(state="disabled" if code else "readonly")
+        self._loading = False
+        for table in self.tables.values():
+            table.refresh()
+        self.status.configure(text="", bootstyle="default")
+        self.check()
+
+    def _details_changed(self) -> None:
+        if getattr(self, "_loading", True):
+            return
+        project = self.details.record()
+        if self.saved_code is None and project.get("template") != self.data["project"].get("template"):
+            self.data["budget_lines"] = new_project_data(project["template"], self.window._.lang)["budget_lines"]
+            self.tables["budget_lines"].refresh()
+        self.data["project"] = project
+        self.changed()
+
+    # Checking and saving
+
+    def changed(self) -> None:
+        self.dirty = True
+        self.status.configure(text=self.window._("unsaved"), bootstyle="warning")
+        self.schedule_check()
+
+    def schedule_check(self) -> None:
+        if self._check_job:
+            self.after_cancel(self._check_job)
+        self._check_job = self.after(250, self.check)
+
+    def check(self) -> None:
+        """Check the project with the record in the open form as it is typed, and show every problem."""
+        self._check_job = None
+        candidate = copy.deepcopy(self.data)
+        current = self._current_table()
+        index, record = current.candidate()
+        if record and (current.index is not None or any(record.get(f.key) for f in current.fields
+                                                       if f.kind != "flag")):
+            records = candidate.setdefault(current.section, [])
+            if current.index is None:
+                records.append(record)
+            else:
+                records[index] = current.merged(records[index], record)
+        try:
+            check_project_data(candidate)
+            problems: list[tuple[str, str]] = []
+        except ValidationError as error:
+            problems = [(p.where, p.message) for p in error.problems]
+        own = f"{current.section}[{index + 1}]"
+        current.show_problems([(where, message) for where, message in problems
+                               if where == own or where.startswith(own + ".")])
+        self.details.mark({where.split(".", 1)[1]: message for where, message in problems
+                           if where.startswith("project.")})
+        self.details_problems.configure(text="\n".join(f"{self.window._('field_' + where.split('.', 1)[1])}: "
+                                                        f"{message}" for where, message in problems
+                                                        if where.startswith("project.")))
+        self._problems = problems
+        self.problem_list.delete(*self.problem_list.get_children())
+        for i, (where, message) in enumerate(problems):
+            self.problem_list.insert("", "end", iid=str(i), values=(self._place(where), message))
+
+    def _place(self, where: str) -> str:
+        """`budget[2].line` as a user reads it: "Budget 2 · Budget line"."""
+        _ = self.window._
+        found = re.fullmatch(r"(\w+)(?:\[(\d+)\])?(?:\.(\w+))?.*", where)
+        if not found:
+            return where
+        section, row, key = found.groups()
+        name = _("project") if section == "project" else _(f"section_{section}")
+        return " · ".join(part for part in (f"{name} {row or ''}".strip(), _(f"field_{key}") if key else "") if part)
+
+    def _current_table(self) -> RecordTable:
+        return self.tables[SECTIONS[self.sections.index("current")][0]]
+
+    def _go_to_problem(self) -> None:
+        """Open the section and record a problem names (`budget[3].line`)."""
+        selected = self.problem_list.selection()
+        if not selected:
+            return
+        where = self._problems[int(selected[0])][0]
+        found = re.match(r"(\w+)\[(\d+)\]", where)
+        if found and found.group(1) in self.tables:
+            self.sections.select(self.tables[found.group(1)])
+            self.tables[found.group(1)].select(int(found.group(2)) - 1)
+
+    def save(self) -> None:
+        """Save the whole project as one transaction; with any problem nothing is saved."""
+        try:
+            result = save_project_data(self.window.store, self.data)
+        except ValidationError:
+            self.check()
+            self.status.configure(text=self.window._("not_saved", count=len(self._problems)), bootstyle="danger")
+            return
+        self.dirty = False
+        self.window.select_project(result.code)
+        self.status.configure(text=self.window._("project_saved", code=result.code), bootstyle="success")
