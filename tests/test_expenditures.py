@@ -167,15 +167,21 @@ def test_delete__removes_the_record(store, project):
         get_expenditure(store, project, str(saved.number))
 
 
-@pytest.fixture
-def listed(store, project):
-    rows = [("LP", "STAFF", "2024-02-01", "Darbo užmokestis 2024-01", "120.00"),
-            ("LP", "TRAVEL", "2024-03-10", "airBaltic", "995.00"),
-            ("PP2", "TRAVEL", "2024-08-15", "Viesnīca Rīga", "49999.99"),
-            ("PP2", "EQUIPMENT", "2025-01-20", "SIA \"Datoru centrs\" 100%_sale", "1500.00")]
-    for partner, line, day, supplier, gross in rows:
+LISTED = (("LP", "STAFF", "2024-02-01", "Darbo užmokestis 2024-01", "120.00"),
+          ("LP", "TRAVEL", "2024-03-10", "airBaltic", "995.00"),
+          ("PP2", "TRAVEL", "2024-08-15", "Viesnīca Rīga", "49999.99"),
+          ("PP2", "EQUIPMENT", "2025-01-20", "SIA \"Datoru centrs\" 100%_sale", "1500.00"))
+
+
+def _add_listed(store, project):
+    for partner, line, day, supplier, gross in LISTED:
         add_expenditure(store, project, expense(partner=partner, line=line, date=day, supplier=supplier,
                                                 gross=gross, vat="0"))
+
+
+@pytest.fixture
+def listed(store, project):
+    _add_listed(store, project)
     return project
 
 
@@ -189,6 +195,27 @@ def test_list__filters_by_partner_line_period_and_text(store, listed):
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="uzmokestis")).rows] == [1]
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="100%_")).rows] == [4]
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="%")).rows] == [4]
+
+
+def test_list__funder_filter_keeps_what_its_agreement_covers_by_partner_line_and_date(store, tmp_path):
+    # ERDF pays staff and travel in 2024 for every partner, but PP2's own ERDF agreement pays only equipment.
+    path = tmp_path / "erdf.toml"
+    path.write_text(SMALL_PROJECT.replace('cap = 170000.00', 'cap = 170000.00\nbudget_lines = ["STAFF", "TRAVEL"]\n'
+                                          'eligible_to = 2024-12-31') + """
+[[funding]]
+partner = "PP2"
+funder = "ERDF"
+share = 85
+budget_lines = ["EQUIPMENT"]
+""", encoding="utf-8")
+    project = load_project_file(store, path).code
+    _add_listed(store, project)
+    assert [e.number for e in list_expenditures(store, project, ExpenditureQuery(funder="ERDF")).rows] == [1, 2, 4]
+    assert list_expenditures(store, project, ExpenditureQuery(funder="MUN")).total == 4
+    assert [e.number for e in list_expenditures(store, project, ExpenditureQuery(funder="ERDF", partner="LP",
+                                                                                 budget_line="TRAVEL")).rows] == [2]
+    with pytest.raises(NotFound, match="no funder 'EU'"):
+        list_expenditures(store, project, ExpenditureQuery(funder="EU"))
 
 
 def test_list__sorts_amounts_as_numbers_and_pages_in_sql(store, listed):

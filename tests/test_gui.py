@@ -1,6 +1,7 @@
 """The window under a virtual screen (pytest-xvfb starts Xvfb): entering expenditure, seeing findings, switching language."""
 
 import gc
+from types import SimpleNamespace
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_window__saves_an_expenditure_typed_into_the_form_and_lists_it(window):
     rows = [view.table.item(i)["values"] for i in view.table.get_children()]
     assert [(r[0], r[5], r[6]) for r in rows] == [(1, "UAB „Žalia knyga“", "1,210.00")]
     assert view.status.cget("text").startswith("Saved #1")
-    assert view.vars["partner"].get() == "LP" and view.vars["gross"].get() == ""  # ready for the next one
+    assert view.vars["partner"].get().startswith("LP ") and view.vars["gross"].get() == ""  # ready for the next one
 
 
 def test_window__a_refused_entry_keeps_what_was_typed_and_names_the_fields(window):
@@ -225,3 +226,28 @@ def test_window__a_wrong_field_in_the_project_forms_is_named_and_nothing_is_save
     assert setup.status.cget("text").startswith("Not saved:")
     assert window.project_box.cget("values") in ("", ()) and not window.project_code()
     assert funding.editor.vars["share"].get() == "85,5,5"  # what was typed stays
+
+
+def test_window__line_and_partner_pickers_narrow_to_what_is_typed_and_take_the_one_match(window):
+    view = window.expenditure
+    line = view.widgets["line"]
+    line.set("trav")
+    line._narrow(SimpleNamespace(keysym="v"))  # as after a key typed into it
+    assert list(line.cget("values")) == ["TRAVEL Travel and accommodation"]
+    type_into(view, partner="jelgav", line="trav", date="2024-03-05", document="R-1", supplier="SIA Viesnīca",
+              gross="95.00", vat="0")
+    view.save()
+    window.update()
+    rows = [view.table.item(i)["values"] for i in view.table.get_children()]
+    assert [(r[2], r[3]) for r in rows] == [("PP2", "TRAVEL")]
+
+
+def test_window__the_funder_filter_lists_what_the_funder_pays(window):
+    view = window.expenditure
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="A-1", supplier="UAB Knyga",
+              gross="100.00", vat="0")
+    view.save()
+    assert "ERDF" in view.funder_filter.cget("values")
+    view.funder_filter.set("ERDF")
+    view.apply_filters()
+    assert view.page_label.cget("text") == "1–1 of 1"

@@ -27,6 +27,7 @@ from reporter.services.expenditures import (
     preview_split,
     suggest_suppliers,
 )
+from reporter.gui.widgets import SearchablePicker
 from reporter.services.projects import project_definition
 from reporter.store.expenditures import ExpenditureQuery
 
@@ -70,10 +71,11 @@ class ExpenditureView(ttk.Frame):
                 widget = ttk.DateEntry(form, date_format="%Y-%m-%d", first_weekday=0, value=None, width=12)
                 widget.entry.configure(textvariable=self.vars[name])
                 entry = widget.entry
-            elif kind in ("pick", "supplier"):
+            elif kind == "pick":
+                widget = entry = SearchablePicker(form, textvariable=self.vars[name], width=22)
+            elif kind == "supplier":
                 widget = entry = ttk.Combobox(form, textvariable=self.vars[name], width=22)
-                if kind == "supplier":
-                    entry.bind("<KeyRelease>", self._suggest_suppliers, add="+")
+                entry.bind("<KeyRelease>", self._suggest_suppliers, add="+")
             else:
                 widget = entry = ttk.Entry(form, textvariable=self.vars[name], width=24)
             widget.grid(row=row * 2 + 1, column=column, sticky="ew", padx=4, pady=(0, 6))
@@ -108,6 +110,10 @@ class ExpenditureView(ttk.Frame):
         self.period_filter = ttk.Combobox(filters, state="readonly", width=6)
         self.period_filter.pack(side="left", padx=(4, 12))
         self.period_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
+        ttk.Label(filters, text=_("funder")).pack(side="left")
+        self.funder_filter = ttk.Combobox(filters, state="readonly", width=10)
+        self.funder_filter.pack(side="left", padx=(4, 12))
+        self.funder_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
         ttk.Label(filters, text=_("search")).pack(side="left")
         self.search = ttk.Entry(filters, width=30)
         self.search.pack(side="left", padx=4)
@@ -132,22 +138,25 @@ class ExpenditureView(ttk.Frame):
     def show_project(self, code: str | None) -> None:
         self.code = code
         self.clear()
-        partners, lines, periods, activities = [], [], [], []
+        partners, lines, periods, activities, funders, all_periods = [], [], [], [], [], []
         if code:
             definition = project_definition(self.window.store, code)
-            partners = [p.code for p in definition.partners]
+            partners = [f"{p.code} {p.name}" for p in definition.partners]
             lines = [f"{b.code} {b.name}" for b in definition.budget_lines]
             periods = [str(p.number) for p in definition.periods if not p.submitted]
+            all_periods = [str(p.number) for p in definition.periods]
             activities = [""] + [f"{a.code} {a.title}" for a in definition.activities]
-        self.widgets["partner"].configure(values=partners)
-        self.widgets["line"].configure(values=lines)
-        self.widgets["period"].configure(values=[""] + periods)
-        self.widgets["activity"].configure(values=activities)
+            funders = [f.code for f in definition.funders]
+        self.widgets["partner"].set_choices(partners)
+        self.widgets["line"].set_choices(lines)
+        self.widgets["period"].set_choices([""] + periods)
+        self.widgets["activity"].set_choices(activities)
         every = self.window._("all")
-        self.partner_filter.configure(values=[every] + partners)
+        self.partner_filter.configure(values=[every] + [p.split(" ", 1)[0] for p in partners])
         self.line_filter.configure(values=[every] + [line.split(" ", 1)[0] for line in lines])
-        self.period_filter.configure(values=[every] + ([str(p.number) for p in definition.periods] if code else []))
-        for box in (self.partner_filter, self.line_filter, self.period_filter):
+        self.period_filter.configure(values=[every] + all_periods)
+        self.funder_filter.configure(values=[every] + funders)
+        for box in (self.partner_filter, self.line_filter, self.period_filter, self.funder_filter):
             box.set(every)
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
         self.refresh_list()
@@ -155,14 +164,16 @@ class ExpenditureView(ttk.Frame):
     # The form
 
     def fields(self) -> dict[str, str]:
-        """The form as text fields; pickers give their code (the first word)."""
+        """The form as text fields; pickers give the code of the choice the text names (its first word)."""
         values = {name: var.get().strip() for name, var in self.vars.items()}
         for name, kind in FORM:
             if kind == "pick" and values[name]:
-                values[name] = values[name].split(" ", 1)[0]
+                values[name] = self.widgets[name].resolve(values[name]).split(" ", 1)[0]
         return {name: value for name, value in values.items() if value}
 
     def _enter(self, index: int) -> str:
+        if FORM[index][1] == "pick":
+            self.widgets[FORM[index][0]].complete()
         if index == len(FORM) - 1:
             self.save()
         else:
@@ -226,9 +237,11 @@ class ExpenditureView(ttk.Frame):
     def apply_filters(self) -> None:
         every = ("", self.window._("all"))
         partner, line, period = self.partner_filter.get(), self.line_filter.get(), self.period_filter.get()
+        funder = self.funder_filter.get()
         self.query = ExpenditureQuery(
             partner=None if partner in every else partner, budget_line=None if line in every else line,
-            period=None if period in every else int(period), text=self.search.get().strip() or None,
+            period=None if period in every else int(period), funder=None if funder in every else funder,
+            text=self.search.get().strip() or None,
             sort=self.query.sort, descending=self.query.descending, limit=PAGE_SIZE)
         self.refresh_list()
 
@@ -270,6 +283,8 @@ class ExpenditureView(ttk.Frame):
         definition = project_definition(self.window.store, self.code)
         names = {b.code: f"{b.code} {b.name}" for b in definition.budget_lines}
         text["line"] = names.get(text["line"], text["line"])
+        partners = {p.code: f"{p.code} {p.name}" for p in definition.partners}
+        text["partner"] = partners.get(text["partner"], text["partner"])
         for name, var in self.vars.items():
             var.set(text.get(name, ""))
         self.editing = expenditure.id

@@ -40,6 +40,21 @@ LEFT JOIN activities a ON a.id = e.activity_id
 """
 
 
+# An expenditure a funder's agreement covers: the partner's own agreement with the funder (or the project-wide
+# one when it has none), paying the expenditure's line (no lines: every line) on its document date.
+_COVERED_BY_FUNDER = """EXISTS (
+    SELECT 1 FROM funding_agreements fa
+    WHERE fa.project_id = e.project_id AND fa.funder_id = ? AND CAST(fa.share_percent AS NUMERIC) > 0
+      AND (fa.partner_id = e.partner_id OR (fa.partner_id IS NULL AND NOT EXISTS (
+            SELECT 1 FROM funding_agreements own
+            WHERE own.project_id = e.project_id AND own.funder_id = fa.funder_id AND own.partner_id = e.partner_id)))
+      AND (NOT EXISTS (SELECT 1 FROM funding_agreement_lines fl WHERE fl.funding_agreement_id = fa.id)
+           OR EXISTS (SELECT 1 FROM funding_agreement_lines fl
+                      WHERE fl.funding_agreement_id = fa.id AND fl.budget_line_id = e.budget_line_id))
+      AND (fa.eligible_from IS NULL OR e.document_date >= fa.eligible_from)
+      AND (fa.eligible_to IS NULL OR e.document_date <= fa.eligible_to))"""
+
+
 @dataclass(frozen=True)
 class ExpenditureQuery:
     """A filter, a sort and a page of a project's expenditure list."""
@@ -48,6 +63,7 @@ class ExpenditureQuery:
     budget_line: str | None = None
     period: int | None = None
     activity: str | None = None
+    funder: str | None = None  # documents its agreement covers: the partner, the line and the eligible dates
     text: str | None = None  # in supplier, document number or description
     date_from: date | None = None
     date_to: date | None = None
@@ -130,6 +146,11 @@ class ExpenditureStore:
                     raise NotFound(f"filter: no {what} {value!r} in this project")
                 where.append(f"{column} = ?")
                 args.append(known[value])
+        if query.funder is not None:
+            if query.funder not in ids.funders:
+                raise NotFound(f"filter: no funder {query.funder!r} in this project")
+            where.append(_COVERED_BY_FUNDER)
+            args.append(ids.funders[query.funder])
         if query.text:
             where.append("e.search_text LIKE ? ESCAPE '\\'")
             args.append("%" + _escape_like(fold(query.text.strip())) + "%")
