@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_path, user_log_path
+from platformdirs import user_config_path, user_data_path, user_log_path
 
 APP_NAME = "grant-reporter"
 
@@ -38,6 +38,14 @@ def default_database() -> Path:
 
 def demo_database() -> Path:
     return user_data_dir() / "demo.sqlite3"
+
+
+def settings_file() -> Path:
+    return user_config_path(APP_NAME, appauthor=False) / "settings.toml"
+
+
+def default_report_folder() -> Path:
+    return user_data_dir() / "reports"
 
 
 def log_file() -> Path:

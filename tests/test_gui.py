@@ -11,6 +11,17 @@ from reporter.services.projects import load_project_file
 tkinter = pytest.importorskip("tkinter")
 
 
+@pytest.fixture(autouse=True)
+def error_dialogs(monkeypatch):
+    """An error dialog would wait for a click for ever: record it instead, and fail the test that raised it."""
+    from ttkbootstrap.dialogs import Messagebox
+
+    shown = []
+    monkeypatch.setattr(Messagebox, "show_error", staticmethod(lambda message, *args, **kwargs: shown.append(message)))
+    yield shown
+    assert not shown, f"the window showed an error: {shown}"
+
+
 @pytest.fixture
 def window(store, tmp_path):
     from reporter.gui.app import ReporterWindow
@@ -111,22 +122,41 @@ def test_window__generates_a_report_in_a_worker_and_lists_the_files(tmp_path, pr
         store.close()
 
 
-def test_window__settings_back_up_the_database_and_switch_to_the_dark_theme(tmp_path, project_file):
+def test_window__settings_back_up_the_database_and_remember_theme_language_and_report_folder(tmp_path):
     from reporter.gui.app import ReporterWindow
+    from reporter.services.settings import load_settings
     from reporter.store import Store
 
     store = Store.open(tmp_path / "gui.sqlite3")
-    window = ReporterWindow(store, "en")
+    preferences = tmp_path / "config" / "settings.toml"
+    window = ReporterWindow(store, "en", load_settings(preferences), preferences)
     try:
         window.settings.backup()
         assert "Backup written:" in window.settings.status.cget("text")
         assert list((tmp_path / "backups").glob("gui-manual-*.sqlite3"))
-        window.style.theme_use("bootstrap-dark")
+        window.set_theme("dark")
+        window.settings.choose_report_folder(str(tmp_path / "ataskaitos"))
+        assert window.reports.folder.get() == str(tmp_path / "ataskaitos")
+        window.set_language("lv")
         window.update()
         assert "dark" in window.style.theme.name
+        assert window.reports.folder.get() == str(tmp_path / "ataskaitos")  # the rebuilt view starts there too
     finally:
         window.destroy()
         store.close()
+    remembered = load_settings(preferences)
+    assert (remembered.language, remembered.theme, remembered.report_folder) == ("lv", "dark",
+                                                                                 str(tmp_path / "ataskaitos"))
+
+
+def test_settings__a_damaged_settings_file_gives_the_defaults(tmp_path):
+    from reporter.services.settings import Settings, load_settings
+
+    damaged = tmp_path / "settings.toml"
+    damaged.write_text("language = [unclosed", encoding="utf-8")
+    assert load_settings(damaged) == Settings()
+    damaged.write_text('language = "de"\ntheme = "neon"\n', encoding="utf-8")
+    assert load_settings(damaged) == Settings()
 
 
 def test_window__the_list_sorts_filters_and_moves_the_cursor_with_enter(window):

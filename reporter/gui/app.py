@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import tkinter as tk
+from dataclasses import replace
 from pathlib import Path
 from tkinter import filedialog
 from typing import Callable
@@ -19,20 +20,29 @@ from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import UserError
 from reporter.i18n import LANGUAGES, Translator
-from reporter.paths import log_file
+from reporter.paths import log_file, settings_file
 from reporter.services.projects import export_project, list_projects, load_project_file
+from reporter.services.settings import Settings, load_settings, save_settings
 from reporter.store import Store
 
 log = logging.getLogger("reporter.gui")
+TK_THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
 
 
 class ReporterWindow(ttk.Window):
-    def __init__(self, store: Store, lang: str = "en", theme: str = "bootstrap-light") -> None:
-        super().__init__(themename=theme, title="Grant Reporter", size=(1280, 800), minsize=(1000, 640))
+    """The window; with `settings_file`, the language, theme and report folder chosen are remembered there."""
+
+    def __init__(self, store: Store, lang: str = "en", settings: Settings = Settings(),
+                 settings_file: Path | None = None) -> None:
+        super().__init__(themename=TK_THEMES[settings.theme], title="Grant Reporter", size=(1280, 800),
+                         minsize=(1000, 640))
         self.store = store
+        self.preferences = replace(settings, language=lang)
+        self.settings_file = settings_file
         self._ = Translator(lang)
         self.project = tk.StringVar()
         self._shown_project: str | None = None
+        self._checks_job: str | None = None
         self.report_callback_exception = self._callback_error  # type: ignore[assignment]
         self._set_toolkit_language(lang)
         self._build()
@@ -46,11 +56,25 @@ class ReporterWindow(ttk.Window):
             MessageCatalog.set(lang, source, translated)
         MessageCatalog.locale(lang)
 
+    def remember(self, **changes: object) -> None:
+        """Keep a changed preference for the next start."""
+        self.preferences = replace(self.preferences, **changes)
+        if self.settings_file is not None:
+            save_settings(self.preferences, self.settings_file)
+
+    def set_theme(self, theme: str) -> None:
+        self.style.theme_use(TK_THEMES[theme])
+        self.remember(theme=theme)
+
     def set_language(self, lang: str) -> None:
         """Rebuild every view in the new language; the project and what is open stay as they are."""
+        self.remember(language=lang)
         self._ = Translator(lang)
         self._set_toolkit_language(lang)
         setup = self.project_setup
+        if self._checks_job:  # the checks view it would fill is about to go
+            self.after_cancel(self._checks_job)
+            self._checks_job = None
         for child in self.winfo_children():
             child.destroy()
         self._build()
@@ -137,7 +161,13 @@ class ReporterWindow(ttk.Window):
         self.expenditure.show_project(code)
         self.reports.show_project(code)
         self.project_setup.show_project(code)
-        self.after_idle(self.checks.show_project, code)
+        if self._checks_job:
+            self.after_cancel(self._checks_job)
+        self._checks_job = self.after_idle(self._show_checks, code)
+
+    def _show_checks(self, code: str | None) -> None:
+        self._checks_job = None
+        self.checks.show_project(code)
 
     def load_project(self) -> None:
         name = filedialog.askopenfilename(parent=self, filetypes=[("TOML", "*.toml"), ("*", "*")])
@@ -174,9 +204,12 @@ class ReporterWindow(ttk.Window):
 
 
 def run(database: Path, lang: str = "en") -> int:
+    """Open the window; the language chosen last time wins over `lang` (the system's)."""
+    preferences_file = settings_file()
+    settings = load_settings(preferences_file)
     store = Store.open(database)
     try:
-        window = ReporterWindow(store, lang)
+        window = ReporterWindow(store, settings.language or lang, settings, preferences_file)
         window.mainloop()
     finally:
         store.close()

@@ -22,7 +22,6 @@ from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import UserError
 from reporter.i18n import LANGUAGES
-from reporter.paths import user_data_dir
 from reporter.services.checks import check_project
 from reporter.services.projects import project_definition
 from reporter.services.reports import FORMATS, submit_period, write_report
@@ -33,10 +32,6 @@ if TYPE_CHECKING:
     from reporter.gui.app import ReporterWindow
 
 
-def default_report_folder() -> Path:
-    return user_data_dir() / "reports"
-
-
 class ReportsView(ttk.Frame):
     def __init__(self, master: tk.Misc, window: "ReporterWindow") -> None:
         super().__init__(master, padding=12)
@@ -44,7 +39,7 @@ class ReportsView(ttk.Frame):
         self.code: str | None = None
         self.events: queue.Queue = queue.Queue()
         self.written: list[Path] = []
-        self.folder = tk.StringVar(value=str(default_report_folder()))
+        self.folder = tk.StringVar(value=str(window.preferences.report_dir()))
         _ = window._
         form = ttk.Frame(self)
         form.pack(fill="x")

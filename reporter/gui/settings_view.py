@@ -11,13 +11,12 @@ import ttkbootstrap as ttk
 from ttkbootstrap.dialogs import Messagebox
 from ttkbootstrap.localization import MessageCatalog
 
+from reporter.gui.app import TK_THEMES
 from reporter.i18n import LANGUAGES
 from reporter.services.maintenance import backup_now, list_backups, restore
 
 if TYPE_CHECKING:
     from reporter.gui.app import ReporterWindow
-
-THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
 
 
 class SettingsView(ttk.Frame):
@@ -34,13 +33,17 @@ class SettingsView(ttk.Frame):
                                                                            language.get().split(" ", 1)[0]))
         language.grid(row=0, column=1, sticky="w", padx=8)
         ttk.Label(grid, text=_("theme")).grid(row=1, column=0, sticky="w", pady=4)
-        theme = ttk.Combobox(grid, state="readonly", values=[_(name) for name in THEMES], width=20)
+        theme = ttk.Combobox(grid, state="readonly", values=[_(name) for name in TK_THEMES], width=20)
         theme.set(_("dark") if "dark" in window.style.theme.name else _("light"))
-        theme.bind("<<ComboboxSelected>>", lambda _e: window.style.theme_use(
-            THEMES["dark" if theme.get() == _("dark") else "light"]))
+        theme.bind("<<ComboboxSelected>>", lambda _e: window.set_theme("dark" if theme.get() == _("dark") else "light"))
         theme.grid(row=1, column=1, sticky="w", padx=8)
-        ttk.Label(grid, text=_("database")).grid(row=2, column=0, sticky="w", pady=4)
-        ttk.Label(grid, text=str(window.store.path or ":memory:")).grid(row=2, column=1, sticky="w", padx=8)
+        ttk.Label(grid, text=_("report_folder_default")).grid(row=2, column=0, sticky="w", pady=4)
+        self.report_folder = ttk.Label(grid, text=str(window.preferences.report_dir()))
+        self.report_folder.grid(row=2, column=1, sticky="w", padx=8)
+        ttk.Button(grid, text=_("choose_folder"), bootstyle="secondary-outline",
+                   command=self.choose_report_folder).grid(row=2, column=2, sticky="w")
+        ttk.Label(grid, text=_("database")).grid(row=3, column=0, sticky="w", pady=4)
+        ttk.Label(grid, text=str(window.store.path or ":memory:")).grid(row=3, column=1, sticky="w", padx=8)
         actions = ttk.Frame(self, padding=(0, 16))
         actions.pack(fill="x")
         ttk.Button(actions, text=_("backup_now"), command=self.backup, bootstyle="primary").pack(side="left")
@@ -48,6 +51,15 @@ class SettingsView(ttk.Frame):
                                                                                                     padx=8)
         self.status = ttk.Label(self, text="", justify="left")
         self.status.pack(fill="x")
+
+    def choose_report_folder(self, folder: str | None = None) -> None:
+        """Where reports go from now on (the Reports view can still pick another for one report)."""
+        folder = folder or filedialog.askdirectory(parent=self, initialdir=str(self.window.preferences.report_dir()),
+                                                   mustexist=False)
+        if folder:
+            self.window.remember(report_folder=folder)
+            self.report_folder.configure(text=folder)
+            self.window.reports.folder.set(folder)
 
     def backup(self) -> None:
         path = backup_now(self.window.store)
