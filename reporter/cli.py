@@ -415,8 +415,27 @@ def _check(args: argparse.Namespace) -> int:
         lines.append(f"{len(result.findings)} finding(s), {errors} error(s)")
         return "\n".join(lines)
 
-    _emit(args, {"ok": result.ok, "findings": result.findings}, text)
+    _emit(args, {"ok": result.ok, "findings": [_finding_json(f) for f in result.findings]}, text)
     return 0 if result.ok else 1
+
+
+def _finding_json(finding: Any) -> dict[str, Any]:
+    """A finding for scripts: its English message, and the id and parameters to word it in another language."""
+    from reporter.domain.checks import Message
+
+    def params(values: dict[str, Any]) -> dict[str, Any]:
+        return {name: param(value) for name, value in values.items()}
+
+    def param(value: Any) -> Any:
+        if isinstance(value, Message):
+            return {"message_id": value.id, "params": params(value.params)}
+        if isinstance(value, tuple):
+            return [param(v) for v in value]
+        return _to_json(value)  # amounts as strings with two decimals, dates ISO
+
+    fields = {k: v for k, v in asdict(finding).items() if k not in ("message_id", "args")}
+    return {"rule": finding.rule, "severity": finding.severity, "message": finding.message,
+            "message_id": finding.message_id, "params": params(finding.params), **fields}
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -1,24 +1,37 @@
-"""The one translation mechanism of the window: message ids looked up in `resources/translations/ui.toml`.
+"""The one translation mechanism: message ids looked up in `resources/translations/`.
 
-Reports have their own words (`report-labels.toml`), chosen per report; the
-window follows the interface language the user picks.
+The window's words are in `ui.toml` and follow the interface language the user
+picks. Findings of the checks (`findings.toml`) are worded in the language of
+whatever shows them: the window's, or a report's. Reports have their own
+words (`report-labels.toml`), chosen per report.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections import ChainMap
 from functools import lru_cache
 from typing import Any
 
+from reporter.domain.checks import MESSAGES, Finding, render
 from reporter.paths import resources_dir
 
 LANGUAGES = {"en": "English", "lt": "Lietuvių", "lv": "Latviešu"}
 
 
 @lru_cache(maxsize=None)
-def _catalog() -> dict[str, Any]:
-    with open(resources_dir() / "translations" / "ui.toml", "rb") as file:
+def _load(name: str) -> dict[str, Any]:
+    with open(resources_dir() / "translations" / name, "rb") as file:
         return tomllib.load(file)
+
+
+def finding_text(finding: Finding, lang: str) -> str:
+    """The finding's message in `lang`, amounts and shares written as that language writes them.
+
+    A message without a translation is shown in English rather than not at all.
+    """
+    templates = ChainMap(_load("findings.toml").get(lang, {}), MESSAGES)
+    return render(finding.message_id, finding.params, templates, lang)
 
 
 class Translator:
@@ -28,10 +41,14 @@ class Translator:
         self.lang = lang
 
     def __call__(self, key: str, **values: Any) -> str:
-        catalog = _catalog()
+        catalog = _load("ui.toml")
         text = catalog.get(self.lang, {}).get(key) or catalog["en"].get(key) or key
         return text.format(**values) if values else text
 
+    def finding(self, finding: Finding) -> str:
+        """A check's finding in the window's language."""
+        return finding_text(finding, self.lang)
+
     def toolkit_messages(self) -> dict[str, str]:
         """Translations of the toolkit's own words (dialog buttons), for its message catalog."""
-        return dict(_catalog().get("toolkit", {}).get(self.lang, {}))
+        return dict(_load("ui.toml").get("toolkit", {}).get(self.lang, {}))

@@ -11,22 +11,129 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Union
+
+from babel.numbers import get_decimal_symbol
 
 from reporter.domain.financing import DatedExpenditure, PartnerFinancing, window_of
 from reporter.domain.model import FundingAgreement, ProjectDefinition
-from reporter.domain.money import CENT, ZERO
+from reporter.domain.money import CENT, ZERO, format_amount
 from reporter.domain.rules import ContractRules, flat_rate_conflicts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+# The English wording of every finding, by message id. Translations use the same
+# ids and {placeholders} (resources/translations/findings.toml).
+MESSAGES = {
+    "share.plan": "The financing plan of {partner} adds up to {planned} %, not 100 %",
+    "share.sources": "The sources within {funder} of {partner} add up to {parts} %, not its {share} %",
+    "share.exact.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
+                               "the agreement says exactly {share} %",
+    "share.exact.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+                          "the agreement says exactly {share} %",
+    "share.max.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
+                             "the agreement says at most {share} %",
+    "share.max.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+                        "the agreement says at most {share} %",
+    "share.min.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
+                             "the agreement says at least {share} %",
+    "share.min.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+                        "the agreement says at least {share} %",
+    "share.unallocated": "{amount} of {partner}'s eligible costs is paid by no funder (no residual source takes it)",
+    "cap.partner": "{funder} would pay {amount} for {partner}, above its cap of {cap}",
+    "cap.project": "{funder} would pay {amount} for the project, above its cap of {cap}",
+    "budget-line.over": "{partner} {line}: {spent} spent against a budget of {budget}, {over} over "
+                        "(the flexibility allows {allowance})",
+    "budget-line.within": "{partner} {line}: {over} over its budget of {budget}, within the flexibility of {allowance}",
+    "budget-total.over": "{partner} has spent {spent} against a total budget of {budget}",
+    "transfer.into-closed": "{partner} {line} received {amount} from other categories; nothing may be moved into it",
+    "transfer.in": "{partner} {line} received {amount} from other categories; at most {percent} % of its budget "
+                   "({limit}) may be moved into it",
+    "transfer.out": "{partner} {line} gave {amount} to other categories; at most {percent} % of its budget "
+                    "({limit}) may be moved out",
+    "flat-rate.by-hand": "{partner} {line} is a flat rate ({percent} % of {lines}) computed by the program, "
+                         "but {count} expenditure(s) were entered on it by hand",
+    "flat-rate.exclusive": "{partner} uses the flat rates {first} and {second}, which exclude each other",
+    "unit-cost.no-units": "#{number} on {line} has no number of {unit}s",
+    "unit-cost.amount": "#{number} on {line}: {units} × {rate} = {amount}, but {declared} is declared",
+    "indirect-cap.over": "{partner}'s indirect costs are {indirect}, above {percent} % of the direct costs "
+                         "counted as their base ({base} → at most {cap})",
+    "eligibility.outside": "{count} expenditure(s) of {partner} are outside the eligible period of {funders}: "
+                           "{details}",
+    "eligibility.outside-more": "{count} expenditure(s) of {partner} are outside the eligible period of {funders}: "
+                                "{details} and {more} more",
+    "eligibility.document-before-start": "#{number}: document date {date} is before the eligible start {limit}",
+    "eligibility.document-after-end": "#{number}: document date {date} is after the eligible end {limit}",
+    "eligibility.paid-before-start": "#{number}: paid {date}, before the eligible start {limit}",
+    "eligibility.paid-after-deadline": "#{number}: paid {date}, after the last eligible payment date {limit}",
+    "eligibility.unpaid": "{count} expenditure(s) of {partner} have no payment date yet",
+    "reporting-period.outside": "#{number} of {partner} is dated {date}, outside its reporting period {period}",
+    "reporting-period.outside-dates": "#{number} of {partner} is dated {date}, outside its reporting period "
+                                      "{period} ({start} – {end})",
+    "double-funding.claimed": "Document {document} is claimed {count} times for {claimed} in all, more than its "
+                              "gross amount {gross}",
+    "currency.no-rate": "#{number} is in {currency} but has no exchange rate",
+    "currency.rate-changed": "#{number} was converted at {used}, but the stored rate of its month is now {stored}; "
+                             "edit it to use the new rate, or keep the rate it was paid at",
+    "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
+                           "submission",
+}
+
+
+class Amount(Decimal):
+    """Money in a message: grouped and with the decimal comma where the language writes it so."""
+
+    __slots__ = ()
+
+
+class Number(Decimal):
+    """A share, rate or count of units in a message: its digits as given, with the language's decimal separator."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message id and its typed parameters: a finding's, or one reason listed within it; worded when shown."""
+
+    id: str
+    args: tuple[tuple[str, "Param"], ...] = ()
+
+    @property
+    def params(self) -> dict[str, "Param"]:
+        return dict(self.args)
+
+
+# Dates are written ISO in every language; text (codes, names) and counts as they are.
+Param = Union[Amount, Number, date, int, str, Message, tuple[Message, ...]]
+
+
+def render(message_id: str, params: Mapping[str, Param], templates: Mapping[str, str], lang: str | None = None) -> str:
+    """The message in the wording of `templates`, its values written for `lang`.
+
+    Without a language, amounts stay plain ("1200.01"): the English `Finding.message`
+    the command line and its JSON have always carried.
+    """
+    def shown(value: Param) -> str:
+        if isinstance(value, Amount):
+            return format_amount(value, lang) if lang else str(value)
+        if isinstance(value, Number):
+            return str(value).replace(".", get_decimal_symbol(lang)) if lang else str(value)
+        if isinstance(value, Message):
+            return render(value.id, value.params, templates, lang)
+        if isinstance(value, tuple):
+            return "; ".join(shown(item) for item in value)
+        return str(value)
+
+    return templates[message_id].format(**{name: shown(value) for name, value in params.items()})
 
 
 @dataclass(frozen=True)
 class Finding:
     rule: str
     severity: str
-    message: str
+    message_id: str  # a key of MESSAGES; the words are chosen when the finding is shown
     project: str
     partner: str | None = None
     funder: str | None = None
@@ -38,6 +145,16 @@ class Finding:
     record_numbers: tuple[int, ...] = field(default=(), compare=False)  # the same, as users see them
     scope: "RecordScope | None" = field(default=None, compare=False)
     """For a finding about a sum: its records are every expenditure in this scope, fetched on demand."""
+    args: tuple[tuple[str, Param], ...] = ()  # the message's (name, value) pairs, typed to be written per language
+
+    @property
+    def params(self) -> dict[str, Param]:
+        return dict(self.args)
+
+    @property
+    def message(self) -> str:
+        """In English, as the command line prints it."""
+        return render(self.message_id, self.params, MESSAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +196,16 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
 
-def _finding(data: CheckData, rule: str, severity: str, message: str, refs: Iterable[RecordRef] = (),
+def _finding(data: CheckData, rule: str, severity: str, message: Message, refs: Iterable[RecordRef] = (),
              **fields: object) -> Finding:
     refs = tuple(sorted(refs, key=lambda r: r.number))
-    return Finding(rule, severity, message, data.definition.project.code, records=tuple(r.id for r in refs),
-                   record_numbers=tuple(r.number for r in refs), **fields)  # type: ignore[arg-type]
+    return Finding(rule, severity, message.id, data.definition.project.code, records=tuple(r.id for r in refs),
+                   record_numbers=tuple(r.number for r in refs), args=message.args, **fields)  # type: ignore[arg-type]
+
+
+def _say(message_id: str, **params: Param) -> Message:
+    assert message_id in MESSAGES, message_id
+    return Message(message_id, tuple(params.items()))
 
 
 def with_records(finding: Finding, refs: Iterable[RecordRef]) -> Finding:
@@ -106,15 +228,16 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
             planned = sum((a.share_percent for a in top), Decimal(0))
             if planned != 100:
                 findings.append(_finding(
-                    data, "share", ERROR, f"The financing plan of {partner} adds up to {planned} %, not 100 %",
+                    data, "share", ERROR, _say("share.plan", partner=partner, planned=Number(planned)),
                     partner=partner, expected="100", actual=str(planned)))
         for parent in top:
             parts = [a for a in financing.agreements if a.part_of == parent.funder]
-            if parts and sum((a.share_percent for a in parts), Decimal(0)) != parent.share_percent:
+            within = sum((a.share_percent for a in parts), Decimal(0))
+            if parts and within != parent.share_percent:
                 findings.append(_finding(
                     data, "share", WARNING,
-                    f"The sources within {parent.funder} of {partner} add up to "
-                    f"{sum((a.share_percent for a in parts), Decimal(0))} %, not its {parent.share_percent} %",
+                    _say("share.sources", funder=parent.funder, partner=partner, parts=Number(within),
+                         share=Number(parent.share_percent)),
                     partner=partner, funder=parent.funder))
         numbers = _periods(financing, period)
         periods = [financing.periods[n] for n in numbers if n in financing.periods]
@@ -133,19 +256,18 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
             }[agreement.rule]
             if broken and base:
                 kind = "own-contribution" if agreement.rule == "min" and _is_own(data, agreement) else "share"
-                word = {"exact": "exactly", "max": "at most", "min": "at least"}[agreement.rule]
-                scope = f"period {period}" if period is not None else "all periods"
+                said = dict(funder=agreement.funder, actual=Number((actual / base * 100).quantize(CENT)),
+                            partner=partner, share=Number(agreement.share_percent))
                 findings.append(_finding(
                     data, kind, ERROR,
-                    f"{agreement.funder} pays {actual / base * 100:.2f} % of {partner}'s eligible costs in {scope}; "
-                    f"the agreement says {word} {agreement.share_percent} %",
+                    _say(f"share.{agreement.rule}.all-periods", **said) if period is None else
+                    _say(f"share.{agreement.rule}.period", **said, period=period),
                     scope=RecordScope(partner, (), period), partner=partner, funder=agreement.funder, period=period,
                     expected=expected.quantize(CENT), actual=actual))
         unallocated = sum((p.split.unallocated for p in periods), ZERO)
         if unallocated:
             findings.append(_finding(
-                data, "share", WARNING,
-                f"{unallocated} of {partner}'s eligible costs is paid by no funder (no residual source takes it)",
+                data, "share", WARNING, _say("share.unallocated", amount=Amount(unallocated), partner=partner),
                 partner=partner, period=period, expected=ZERO, actual=unallocated))
     return findings
 
@@ -169,9 +291,10 @@ def check_caps(data: CheckData, period: int | None = None) -> list[Finding]:
             capped[key] = (agreement, so_far + financing.cumulative(agreement.funder, period))
     for (partner, funder), (agreement, amount) in capped.items():
         if amount > agreement.cap:  # type: ignore[operator]
-            scope = f"for {partner}" if partner else "for the project"
+            said = dict(funder=funder, amount=Amount(amount), cap=Amount(agreement.cap))
             findings.append(_finding(
-                data, "cap", ERROR, f"{funder} would pay {amount} {scope}, above its cap of {agreement.cap}",
+                data, "cap", ERROR,
+                _say("cap.partner", **said, partner=partner) if partner else _say("cap.project", **said),
                 scope=RecordScope(partner, (), period), partner=partner, funder=funder, period=period,
                 expected=agreement.cap, actual=amount))
     return findings
@@ -206,20 +329,21 @@ def check_budget_lines(data: CheckData, period: int | None = None) -> list[Findi
             if over > allowance:
                 findings.append(_finding(
                     data, "budget-line", ERROR,
-                    f"{partner} {line}: {spent} spent against a budget of {budget}, {over} over "
-                    f"(the flexibility allows {allowance})",
+                    _say("budget-line.over", partner=partner, line=line, spent=Amount(spent), budget=Amount(budget),
+                         over=Amount(over), allowance=Amount(allowance)),
                     scope=RecordScope(partner, (line,), period), partner=partner, budget_line=line, period=period,
                     expected=budget + allowance, actual=spent))
             else:
                 findings.append(_finding(
                     data, "budget-line", INFO,
-                    f"{partner} {line}: {over} over its budget of {budget}, within the flexibility of {allowance}",
+                    _say("budget-line.within", partner=partner, line=line, over=Amount(over), budget=Amount(budget),
+                         allowance=Amount(allowance)),
                     partner=partner, budget_line=line, period=period, expected=budget, actual=spent))
         total_budget, total_spent = sum(approved.values(), ZERO), sum(actual.values(), ZERO)
         if total_spent > total_budget:
             findings.append(_finding(
                 data, "budget-total", ERROR,
-                f"{partner} has spent {total_spent} against a total budget of {total_budget}",
+                _say("budget-total.over", partner=partner, spent=Amount(total_spent), budget=Amount(total_budget)),
                 scope=RecordScope(partner, (), period), partner=partner, period=period,
                 expected=total_budget, actual=total_spent))
     return findings
@@ -282,18 +406,19 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
         positions = transfer_positions(_approved(data, partner), financing.line_totals(period), rules)
         for p in positions:
             if p.moved_in and not p.within:
-                why = "nothing may be moved into it" if p.closed else \
-                    f"at most {rules.transfer_in_percent} % of its budget ({p.limit}) may be moved into it"
+                said = dict(partner=partner, line=p.line, amount=Amount(p.moved_in))
                 findings.append(_finding(
-                    data, "transfer", ERROR, f"{partner} {p.line} received {p.moved_in} from other categories; {why}",
+                    data, "transfer", ERROR, _say("transfer.into-closed", **said) if p.closed else
+                    _say("transfer.in", **said, percent=Number(rules.transfer_in_percent),
+                         limit=Amount(p.limit)),
                     scope=RecordScope(partner, (p.line,), period), partner=partner, budget_line=p.line,
                     period=period, expected=p.limit, actual=p.moved_in))
         for p in positions:
             if p.moved_out and not p.within:
                 findings.append(_finding(
                     data, "transfer", ERROR,
-                    f"{partner} {p.line} gave {p.moved_out} to other categories; at most "
-                    f"{rules.transfer_out_percent} % of its budget ({p.limit}) may be moved out",
+                    _say("transfer.out", partner=partner, line=p.line, amount=Amount(p.moved_out),
+                         percent=Number(rules.transfer_out_percent), limit=Amount(p.limit)),
                     partner=partner, budget_line=p.line, period=period, expected=p.limit, actual=p.moved_out))
     return findings
 
@@ -308,15 +433,15 @@ def check_flat_rates(data: CheckData, period: int | None = None) -> list[Finding
         flat = rules.flat_rate(line)
         findings.append(_finding(
             data, "flat-rate", ERROR,
-            f"{partner} {line} is a flat rate ({flat.percent if flat else '?'} % of "
-            f"{', '.join(flat.of_lines) if flat else '?'}) computed by the program, but {len(refs)} expenditure(s) "
-            "were entered on it by hand", refs, partner=partner, budget_line=line))
+            _say("flat-rate.by-hand", partner=partner, line=line, percent=Number(flat.percent) if flat else "?",
+                 lines=", ".join(flat.of_lines) if flat else "?", count=len(refs)),
+            refs, partner=partner, budget_line=line))
     for partner in data.financing:
         used = {b.line for b in data.definition.budget if b.partner == partner}
         for first, second in flat_rate_conflicts(rules, used):
             findings.append(_finding(
-                data, "flat-rate", ERROR, f"{partner} uses the flat rates {first.line} and {second.line}, "
-                                          "which exclude each other", partner=partner))
+                data, "flat-rate", ERROR,
+                _say("flat-rate.exclusive", partner=partner, first=first.line, second=second.line), partner=partner))
     return findings
 
 
@@ -332,13 +457,14 @@ def check_unit_costs(data: CheckData, period: int | None = None) -> list[Finding
             continue
         if units is None:
             findings.append(_finding(
-                data, "unit-cost", ERROR, f"#{ref.number} on {line} has no number of {unit_cost.unit}s",
+                data, "unit-cost", ERROR, _say("unit-cost.no-units", number=ref.number, line=line, unit=unit_cost.unit),
                 [ref], partner=partner, budget_line=line))
         elif eligible != unit_cost.amount(units):
             findings.append(_finding(
                 data, "unit-cost", ERROR,
-                f"#{ref.number} on {line}: {units} × {unit_cost.rate} = {unit_cost.amount(units)}, "
-                f"but {eligible} is declared", [ref], partner=partner, budget_line=line,
+                _say("unit-cost.amount", number=ref.number, line=line, units=Number(units),
+                     rate=Number(unit_cost.rate), amount=Amount(unit_cost.amount(units)), declared=Amount(eligible)),
+                [ref], partner=partner, budget_line=line,
                 expected=unit_cost.amount(units), actual=eligible))
     return findings
 
@@ -360,8 +486,8 @@ def check_indirect_cap(data: CheckData, period: int | None = None) -> list[Findi
         if indirect > cap:
             findings.append(_finding(
                 data, "indirect-cap", ERROR,
-                f"{partner}'s indirect costs are {indirect}, above {rules.indirect_cap_percent} % of the direct "
-                f"costs counted as their base ({base} → at most {cap})",
+                _say("indirect-cap.over", partner=partner, indirect=Amount(indirect),
+                     percent=Number(rules.indirect_cap_percent), base=Amount(base), cap=Amount(cap)),
                 scope=RecordScope(partner, rules.indirect_lines, period),
                 partner=partner, period=period, expected=cap, actual=indirect))
     return findings
@@ -372,40 +498,43 @@ def check_indirect_cap(data: CheckData, period: int | None = None) -> list[Findi
 
 def check_eligibility(data: CheckData, period: int | None = None) -> list[Finding]:
     definition = data.definition
-    grouped: dict[tuple[str, str], list[tuple[DatedExpenditure, list[str]]]] = {}
+    grouped: dict[tuple[str, str], list[tuple[DatedExpenditure, tuple[str, date, date]]]] = {}
     unpaid: dict[str, list[DatedExpenditure]] = {}
     for e in data.near_edges:
         if period is not None and e.period != period:
             continue
         if e.payment_date is None and not definition.rules.unit_cost(e.line):
             unpaid.setdefault(e.partner, []).append(e)  # unit costs are declared, not paid against an invoice
-        reasons: dict[str, list[str]] = {}
+        reasons: dict[tuple[str, date, date], list[str]] = {}
         for agreement in definition.agreements_for(e.partner):
             paid = agreement.budget_lines or tuple(b.code for b in definition.budget_lines)
             if e.line in paid and (reason := window_of(definition, agreement).excludes(e)):
                 reasons.setdefault(reason, []).append(agreement.funder)
         for reason, funders in reasons.items():
-            grouped.setdefault((e.partner, ", ".join(funders)), []).append((e, [reason]))
+            grouped.setdefault((e.partner, ", ".join(funders)), []).append((e, reason))
     findings = []
     for (partner, funders), items in sorted(grouped.items()):
-        details = "; ".join(f"#{e.number}: {reasons[0]}" for e, reasons in items[:5])
-        more = f" and {len(items) - 5} more" if len(items) > 5 else ""
+        details = tuple(_say(f"eligibility.{why}", number=e.number, date=day, limit=limit)
+                        for e, (why, day, limit) in items[:5])
+        said = dict(count=len(items), partner=partner, funders=funders, details=details)
         findings.append(_finding(
             data, "eligibility", ERROR,
-            f"{len(items)} expenditure(s) of {partner} are outside the eligible period of {funders}: {details}{more}",
+            _say("eligibility.outside-more", **said, more=len(items) - 5) if len(items) > 5 else
+            _say("eligibility.outside", **said),
             [RecordRef(e.id, e.number) for e, _ in items], partner=partner, funder=funders, period=period))
     for partner, items in sorted(unpaid.items()):
         findings.append(_finding(
-            data, "eligibility", WARNING, f"{len(items)} expenditure(s) of {partner} have no payment date yet",
+            data, "eligibility", WARNING, _say("eligibility.unpaid", count=len(items), partner=partner),
             [RecordRef(e.id, e.number) for e in items], partner=partner, period=period))
     for e in data.outside_reporting_period:
         if period is not None and e.period != period:
             continue
         bounds = definition.period(e.period)
+        said = dict(number=e.number, partner=e.partner, date=e.document_date, period=e.period)
         findings.append(_finding(
             data, "reporting-period", WARNING,
-            f"#{e.number} of {e.partner} is dated {e.document_date}, outside its reporting period {e.period}"
-            + (f" ({bounds.start} – {bounds.end})" if bounds else ""),
+            _say("reporting-period.outside-dates", **said, start=bounds.start, end=bounds.end) if bounds else
+            _say("reporting-period.outside", **said),
             [RecordRef(e.id, e.number)], partner=e.partner, period=e.period))
     return findings
 
@@ -416,8 +545,8 @@ def check_eligibility(data: CheckData, period: int | None = None) -> list[Findin
 def check_double_funding(data: CheckData, period: int | None = None) -> list[Finding]:
     return [
         _finding(data, "double-funding", ERROR,
-                 f"Document {document} is claimed {len(refs)} times for {claimed} in all, more than its gross "
-                 f"amount {gross}", refs, expected=gross, actual=claimed)
+                 _say("double-funding.claimed", document=document, count=len(refs), claimed=Amount(claimed),
+                      gross=Amount(gross)), refs, expected=gross, actual=claimed)
         for document, claimed, gross, refs in data.double_claims
     ]
 
@@ -427,14 +556,13 @@ def check_double_funding(data: CheckData, period: int | None = None) -> list[Fin
 
 def check_currency(data: CheckData, period: int | None = None) -> list[Finding]:
     findings = [
-        _finding(data, "currency", ERROR, f"#{ref.number} is in {currency} but has no exchange rate",
+        _finding(data, "currency", ERROR, _say("currency.no-rate", number=ref.number, currency=currency),
                  [ref], partner=partner)
         for ref, partner, currency in data.missing_rates
     ]
     findings += [
         _finding(data, "currency", WARNING,
-                 f"#{ref.number} was converted at {used}, but the stored rate of its month is now {stored}; "
-                 "edit it to use the new rate, or keep the rate it was paid at",
+                 _say("currency.rate-changed", number=ref.number, used=Number(used), stored=Number(stored)),
                  [ref], partner=partner, expected=str(stored), actual=str(used))
         for ref, partner, used, stored in data.changed_rates
     ]
@@ -447,8 +575,8 @@ def check_currency(data: CheckData, period: int | None = None) -> list[Finding]:
 def check_period_lock(data: CheckData, period: int | None = None) -> list[Finding]:
     return [
         _finding(data, "period-lock", ERROR,
-                 f"#{ref.number} of {partner} belongs to submitted period {number} but was changed after the "
-                 "submission", [ref], partner=partner, period=number)
+                 _say("period-lock.changed", number=ref.number, partner=partner, period=number),
+                 [ref], partner=partner, period=number)
         for ref, partner, number in data.changed_after_submission
         if period is None or number == period
     ]

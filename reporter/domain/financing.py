@@ -53,16 +53,19 @@ class Window:
     end: date
     paid_by: date
 
-    def excludes(self, e: DatedExpenditure) -> str | None:
-        """Why the expenditure is outside (None when it is inside)."""
+    def excludes(self, e: DatedExpenditure) -> tuple[str, date, date] | None:
+        """Why the expenditure is outside, as (reason, its date, the limit it passes); None when it is inside.
+
+        The reason is a word, not a sentence, so each language can say it its own way.
+        """
         if e.document_date < self.start:
-            return f"document date {e.document_date} is before the eligible start {self.start}"
+            return "document-before-start", e.document_date, self.start
         if e.document_date > self.end:
-            return f"document date {e.document_date} is after the eligible end {self.end}"
+            return "document-after-end", e.document_date, self.end
         if e.payment_date is not None and e.payment_date < self.start:
-            return f"paid {e.payment_date}, before the eligible start {self.start}"
+            return "paid-before-start", e.payment_date, self.start
         if e.payment_date is not None and e.payment_date > self.paid_by:
-            return f"paid {e.payment_date}, after the last eligible payment date {self.paid_by}"
+            return "paid-after-deadline", e.payment_date, self.paid_by
         return None
 
 

@@ -63,7 +63,7 @@ class ChecksView(ttk.Frame):
         self.findings = result.findings
         for index, finding in enumerate(self.findings):
             self.table.insert("", "end", iid=str(index), tags=(finding.severity,),
-                              values=(_(finding.severity), finding.rule, finding.message))
+                              values=(_(finding.severity), finding.rule, _.finding(finding)))
         errors = sum(f.severity == "error" for f in self.findings)
         self.summary.configure(text=_("no_findings") if not self.findings else
                                f"{len(self.findings)} · {_('error')}: {errors}",

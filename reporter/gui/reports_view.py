@@ -163,7 +163,7 @@ class ReportsView(ttk.Frame):
         _ = self.window._
         period = int(self.period.get().split(":", 1)[0])
         findings = check_project(self.window.store, self.code, period=period, with_records=False).findings
-        shown = "\n".join(f"• {_(f.severity)}: {f.message}" for f in findings[:12]) or _("no_findings")
+        shown = "\n".join(f"• {_(f.severity)}: {_.finding(f)}" for f in findings[:12]) or _("no_findings")
         answer = Messagebox.yesno(_("submit_confirm", period=period, findings=shown), title=_("submit_period"),
                                   parent=self)
         if answer == MessageCatalog.translate("Yes"):

@@ -19,6 +19,7 @@ from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.financing import PartnerFinancing
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
 from reporter.domain.money import CENT, ZERO, format_amount, tidy_percent
+from reporter.i18n import finding_text
 from reporter.paths import resources_dir
 from reporter.reports.model import (
     DATE,
@@ -101,7 +102,7 @@ def build_report(given: ReportInput) -> ReportData:
         ),
         tables=tuple(table for name in sections for table in report.section(name)),
         findings_title=words["findings"],
-        findings=tuple(_finding_line(f, words) for f in given.findings),
+        findings=tuple(_finding_line(f, words, given.lang) for f in given.findings),
         no_findings=words["no_findings"],
         signature_title=words["signatures"],
         signature_fields=tuple(words["signature_fields"]),
@@ -112,10 +113,10 @@ def build_report(given: ReportInput) -> ReportData:
     )
 
 
-def _finding_line(finding: Finding, words: dict[str, Any]) -> FindingLine:
+def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
-    return FindingLine(finding.severity, words[finding.severity], finding.rule, finding.message, records)
+    return FindingLine(finding.severity, words[finding.severity], finding.rule, finding_text(finding, lang), records)
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
