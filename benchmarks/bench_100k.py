@@ -57,6 +57,8 @@ def main(rows: int) -> None:
         "sort by supplier": ExpenditureQuery(sort="supplier"),
         "filter partner + period": ExpenditureQuery(partner="PP2", period=2),
         "text search 'piegādātājs 42'": ExpenditureQuery(text="piegādātājs 42"),
+        "filter funder (ERDF: staff and travel)": ExpenditureQuery(funder="ERDF"),
+        "filter funder, sort by amount": ExpenditureQuery(funder="ERDF", sort="amount", descending=True),
     }
     for label, query in queries.items():
         timings = []
@@ -115,6 +117,7 @@ funder = "ERDF"
 share = 85
 rounding = "down"
 cap = 40000000.00
+budget_lines = ["STAFF", "TRAVEL"]
 [[funding]]
 funder = "OWN"
 share = 15

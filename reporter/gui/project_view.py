@@ -55,7 +55,7 @@ class Field:
 
 
 SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    ("partners", (Field("code", width=8), Field("name", width=44), Field("country", width=6),
+    ("partners", (Field("code", width=8), Field("name", width=44), Field("country", width=9),
                   Field("role", "choice", ROLES), Field("vat_recoverable", "flag"))),
     ("funders", (Field("code", width=8), Field("name", width=44), Field("kind", "choice", FUNDER_KINDS))),
     ("funding", (Field("funder", "pick", "funders"), Field("partner", "pick", "partners", label="field_partner_or_all"),
@@ -70,8 +70,8 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
     ("periods", (Field("number", "int", width=6), Field("start", "date"), Field("end", "date"))),
     ("activities", (Field("code", width=10), Field("title", width=50))),
 )
-PROJECT_FIELDS = (Field("code", width=14), Field("title", width=60, span=4), Field("start", "date", width=12),
-                  Field("end", "date", width=12), Field("currency", width=8), Field("template", "choice", width=30),
+PROJECT_FIELDS = (Field("code", width=14), Field("title", width=60, span=4), Field("start", "date", width=13),
+                  Field("end", "date", width=13), Field("currency", width=10), Field("template", "choice", width=26),
                   Field("contract_number", width=20))
 DETAIL_COLUMNS, RECORD_COLUMNS = 5, 7  # fields per row in the project's form and in a record's form
 

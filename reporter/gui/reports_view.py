@@ -49,12 +49,15 @@ class ReportsView(ttk.Frame):
         self.lang = self._pick(form, 3, _("language"))
         self.lang.configure(values=[f"{code} {name}" for code, name in LANGUAGES.items()])
         self.formats = {fmt: tk.BooleanVar(value=True) for fmt in FORMATS}
+        ttk.Label(form, text=_("formats")).grid(row=2, column=3, sticky="w", padx=6, pady=(8, 0))
         boxes = ttk.Frame(form)
-        boxes.grid(row=3, column=4, sticky="w", padx=6)
+        boxes.grid(row=3, column=3, sticky="w", padx=6)
         for fmt, var in self.formats.items():
-            ttk.Checkbutton(boxes, text=fmt.upper(), variable=var).pack(side="left", padx=4)
+            ttk.Checkbutton(boxes, text=fmt.upper(), variable=var).pack(side="left", padx=(0, 12))
         ttk.Label(form, text=_("folder")).grid(row=2, column=0, sticky="w", padx=6, pady=(8, 0))
-        ttk.Entry(form, textvariable=self.folder, width=70).grid(row=3, column=0, columnspan=4, sticky="ew", padx=6)
+        ttk.Entry(form, textvariable=self.folder, width=70).grid(row=3, column=0, columnspan=3, sticky="ew", padx=6)
+        for column in range(4):
+            form.columnconfigure(column, weight=1)
         actions = ttk.Frame(self, padding=(0, 12))
         actions.pack(fill="x")
         self.generate_button = ttk.Button(actions, text=_("generate"), bootstyle="primary", command=self.generate)
