@@ -296,7 +296,8 @@ def _expense_list(args: argparse.Namespace) -> int:
     from reporter.store.expenditures import ExpenditureQuery
 
     query = ExpenditureQuery(
-        partner=args.partner, budget_line=args.line, period=args.period, activity=args.activity, text=args.search,
+        partner=args.partner, budget_line=args.line, period=args.period, activity=args.activity, funder=args.funder,
+        text=args.search,
         date_from=_iso_date(args.date_from, "--from"), date_to=_iso_date(args.date_to, "--to"),
         sort=args.sort, descending=args.desc, limit=args.limit, offset=(args.page - 1) * args.limit,
     )
@@ -560,6 +561,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--line", help="budget line code")
     sub.add_argument("--period", type=int, help="reporting period number")
     sub.add_argument("--activity", help="activity code")
+    sub.add_argument("--funder", help="only what this funder's agreement covers (partner, budget line, dates)")
     sub.add_argument("--search", help="text in supplier, document number or description")
     sub.add_argument("--from", dest="date_from", metavar="DATE", help="document date from (YYYY-MM-DD)")
     sub.add_argument("--to", dest="date_to", metavar="DATE", help="document date to (YYYY-MM-DD)")

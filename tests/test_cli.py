@@ -52,6 +52,8 @@ def test_expense_add_and_list__in_text_and_json(run, project_file):
     assert listed["rows"][0]["gross"] == "1210.00" and listed["rows"][0]["attachments"] == ["sf-1.pdf"]
     code, out, _ = run("expense", "list", "--project", "LLI-501", "--search", "žalia")
     assert "UAB „Žalia knyga“" in out and "1–1 of 1" in out
+    code, out, _ = run("expense", "list", "--project", "LLI-501", "--funder", "ERDF")
+    assert code == 0 and "1–1 of 1" in out
 
 
 def test_expense_edit_and_delete(run, project_file):
