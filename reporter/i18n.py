@@ -34,6 +34,12 @@ def finding_text(finding: Finding, lang: str) -> str:
     return render(finding.message_id, finding.params, templates, lang)
 
 
+def rule_name(rule: str, lang: str) -> str:
+    """The name of a check's rule in `lang` ("budget-line" → "Biudžeto eilutė")."""
+    names = _load("findings.toml")["rule_names"]
+    return names.get(lang, {}).get(rule) or names["en"].get(rule) or rule
+
+
 class Translator:
     """`_("saved", number=3)`: the message in the current language, English where it has none."""
 
@@ -48,6 +54,9 @@ class Translator:
     def finding(self, finding: Finding) -> str:
         """A check's finding in the window's language."""
         return finding_text(finding, self.lang)
+
+    def rule(self, rule: str) -> str:
+        return rule_name(rule, self.lang)
 
     def toolkit_messages(self) -> dict[str, str]:
         """Translations of the toolkit's own words (dialog buttons), for its message catalog."""

@@ -138,3 +138,12 @@ def test_report__latvian_workbook_shows_the_latvian_finding(store, overspent, tm
     cells = [str(c.value).replace("\u00a0", " ") for sheet in book for row in sheet.iter_rows() for c in row
              if c.value is not None]
     assert "Partneris PP2 izlietojis 6 000,00, lai gan tā kopējais budžets ir 5 000,00" in cells
+
+
+def test_rule_name__every_rule_is_named_in_every_language():
+    from reporter.domain.checks import RULES
+    from reporter.i18n import rule_name
+
+    for lang in ("en", "lt", "lv"):
+        assert all(rule_name(rule, lang) != rule for rule in RULES), lang
+    assert rule_name("budget-line", "lt") == "Biudžeto eilutė"

@@ -22,6 +22,9 @@ from reporter.domain.rules import ContractRules, flat_rate_conflicts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
+         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock")
+"""The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
 # ids and {placeholders} (resources/translations/findings.toml).

@@ -116,6 +116,11 @@ def format_amount(amount: Decimal, lang: str = "en") -> str:
     return format_decimal(amount, format="#,##0.00", locale=lang)
 
 
+def format_percent(value: Decimal, lang: str = "en") -> str:
+    """A percentage as the language writes it, without trailing zeros: `85`, `7.5` (en), `7,5` (lt/lv)."""
+    return format_decimal(value, format="0.####", locale=lang)
+
+
 def plain(amount: Decimal) -> str:
     """An amount for machines (JSON, CSV): always '.' and exactly two decimals."""
     return str(amount.quantize(CENT))

@@ -6,11 +6,12 @@ Re-checked after every save; a click on a finding lists the expenditures it conc
 from __future__ import annotations
 
 import tkinter as tk
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import ttkbootstrap as ttk
 
-from reporter.domain.money import format_amount
+from reporter.domain.money import format_amount, format_percent, round_half_up
 from reporter.services.checks import FinancingView, checks_and_financing, finding_records
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class ChecksView(ttk.Frame):
         self.summary = ttk.Label(left, text="")
         self.summary.pack(fill="x")
         self.table = ttk.Treeview(left, columns=("severity", "rule", "message"), show="headings", height=12)
-        for key, width in (("severity", 90), ("rule", 120), ("message", 620)):
+        for key, width in (("severity", 80), ("rule", 150), ("message", 400)):
             self.table.heading(key, text=_(key))
             self.table.column(key, width=width, stretch=key == "message")
         self.table.tag_configure("error", foreground="#c0392b")
@@ -44,6 +45,9 @@ class ChecksView(ttk.Frame):
         panes.add(left, weight=3)
         self.bars = ttk.Labelframe(panes, text=_("financing"), padding=6)
         panes.add(self.bars, weight=2)
+        # The findings' columns ask for most of the width; give the bars two fifths once the window has a size.
+        panes.bind("<Map>", lambda _e: panes.after_idle(lambda: panes.sashpos(0, panes.winfo_width() * 3 // 5)),
+                   add="+")
 
     def show_project(self, code: str | None) -> None:
         self.code = code
@@ -63,7 +67,7 @@ class ChecksView(ttk.Frame):
         self.findings = result.findings
         for index, finding in enumerate(self.findings):
             self.table.insert("", "end", iid=str(index), tags=(finding.severity,),
-                              values=(_(finding.severity), finding.rule, _.finding(finding)))
+                              values=(_(finding.severity), _.rule(finding.rule), _.finding(finding)))
         errors = sum(f.severity == "error" for f in self.findings)
         self.summary.configure(text=_("no_findings") if not self.findings else
                                f"{len(self.findings)} · {_('error')}: {errors}",
@@ -77,14 +81,16 @@ class ChecksView(ttk.Frame):
             ttk.Label(self.bars, text=f"{partner.partner} {partner.name}", font=("-weight", "bold"),
                       wraplength=380).pack(anchor="w", pady=(6, 0))
             for funder in partner.funders:
-                share = funder.cumulative / partner.eligible_cumulative * 100 if partner.eligible_cumulative else 0
+                eligible = partner.eligible_cumulative
+                share = funder.cumulative / eligible * 100 if eligible else Decimal(0)
                 row = ttk.Frame(self.bars)
                 row.pack(fill="x")
                 ttk.Label(row, text=funder.funder, width=12).pack(side="left")
                 bar = ttk.Progressbar(row, maximum=100, value=float(share),  # float-ok: a bar's length
                                       bootstyle="success" if abs(share - funder.share_percent) < 1 else "warning")
                 bar.pack(side="left", fill="x", expand=True, padx=4)
-                ttk.Label(row, text=f"{share:.2f} % / {funder.share_percent} %", width=16).pack(side="left")
+                shown = f"{format_percent(round_half_up(share), lang)} % / {format_percent(funder.share_percent, lang)} %"
+                ttk.Label(row, text=shown, width=18).pack(side="left")
                 cap = f" / {format_amount(funder.cap, lang)}" if funder.cap is not None else ""
                 ttk.Label(self.bars, text=f"{format_amount(funder.cumulative, lang)}{cap}", bootstyle="secondary",
                           font=("-size", 8)).pack(anchor="e")
@@ -96,4 +102,4 @@ class ChecksView(ttk.Frame):
         finding = finding_records(self.window.store, self.findings[int(selected[0])])
         numbers = ", ".join(f"#{n}" for n in finding.record_numbers[:200])
         more = f" … (+{len(finding.record_numbers) - 200})" if len(finding.record_numbers) > 200 else ""
-        self.records.configure(text=numbers + more)
+        self.records.configure(text=f"{self.window._.finding(finding)}\n{numbers}{more}")

@@ -19,7 +19,7 @@ from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.financing import PartnerFinancing
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
 from reporter.domain.money import CENT, ZERO, format_amount, tidy_percent
-from reporter.i18n import finding_text
+from reporter.i18n import finding_text, rule_name
 from reporter.paths import resources_dir
 from reporter.reports.model import (
     DATE,
@@ -116,7 +116,8 @@ def build_report(given: ReportInput) -> ReportData:
 def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
-    return FindingLine(finding.severity, words[finding.severity], finding.rule, finding_text(finding, lang), records)
+    return FindingLine(finding.severity, words[finding.severity], rule_name(finding.rule, lang),
+                       finding_text(finding, lang), records)
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
