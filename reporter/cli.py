@@ -422,7 +422,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _finding_json(finding: Any) -> dict[str, Any]:
     """A finding for scripts: its English message, and the id and parameters to word it in another language."""
-    from reporter.domain.checks import Message
+    from reporter.domain.messages import Message
 
     def params(values: dict[str, Any]) -> dict[str, Any]:
         return {name: param(value) for name, value in values.items()}

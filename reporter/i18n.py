@@ -2,8 +2,9 @@
 
 The window's words are in `ui.toml` and follow the interface language the user
 picks. Findings of the checks (`findings.toml`) are worded in the language of
-whatever shows them: the window's, or a report's. Reports have their own
-words (`report-labels.toml`), chosen per report.
+whatever shows them: the window's, or a report's. Problems with what the user
+typed or loaded (`problems.toml`) are worded in the window's language. Reports
+have their own words (`report-labels.toml`), chosen per report.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import tomllib
 from collections import ChainMap
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
-from reporter.domain.checks import MESSAGES, Finding, render
+from reporter.domain.checks import MESSAGES, Finding
+from reporter.domain.errors import PROBLEMS, Problem, UserError
+from reporter.domain.messages import render
 from reporter.paths import resources_dir
 
 LANGUAGES = {"en": "English", "lt": "Lietuvių", "lv": "Latviešu"}
@@ -32,6 +35,21 @@ def finding_text(finding: Finding, lang: str) -> str:
     """
     templates = ChainMap(_load("findings.toml").get(lang, {}), MESSAGES)
     return render(finding.message_id, finding.params, templates, lang)
+
+
+def _problem_templates(lang: str) -> Mapping[str, str]:
+    """Problems in `lang`, in English where a message has no translation (rather than not at all)."""
+    return ChainMap(_load("problems.toml").get(lang, {}), PROBLEMS)
+
+
+def problem_text(problem: Problem, lang: str, where: str | None = None) -> str:
+    """`where: why` with the why in `lang`; the place stays the key it is unless `where` names it ("" leaves it out)."""
+    return problem.worded(_problem_templates(lang), lang, where)
+
+
+def error_text(error: UserError, lang: str) -> str:
+    """A refused input or request in `lang`: a validation error's heading and each of its problems, or the message."""
+    return error.worded(_problem_templates(lang), lang)
 
 
 def rule_name(rule: str, lang: str) -> str:
@@ -57,6 +75,14 @@ class Translator:
 
     def rule(self, rule: str) -> str:
         return rule_name(rule, self.lang)
+
+    def problem(self, problem: Problem, where: str | None = None) -> str:
+        """A problem with the input in the window's language, at its key or at `where` (a form's label)."""
+        return problem_text(problem, self.lang, where)
+
+    def error(self, error: UserError) -> str:
+        """A refused input or request in the window's language."""
+        return error_text(error, self.lang)
 
     def toolkit_messages(self) -> dict[str, str]:
         """Translations of the toolkit's own words (dialog buttons), for its message catalog."""

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import tomli_w
 
 from reporter.domain.currency import currency_code
-from reporter.domain.errors import Problem, UserError, ValidationError
+from reporter.domain.errors import Problem, UserError, ValidationError, problem
+from reporter.domain.messages import Param
 from reporter.domain.model import (
     Activity,
     BudgetAmount,
@@ -46,22 +47,26 @@ class _Section:
         self.where = where
         self.problems = problems
         if not isinstance(data, dict):
-            problems.append(Problem(where, "must be a table"))
+            problems.append(problem(where, "file.not_table"))
             data = {}
         self.data = data
         for key in sorted(set(data) - allowed):
-            problems.append(Problem(f"{where}.{key}", f"unknown key (expected one of: {', '.join(sorted(allowed))})"))
+            problems.append(problem(f"{where}.{key}", "file.unknown_key", keys=", ".join(sorted(allowed))))
 
-    def _fail(self, key: str, message: str) -> None:
-        self.problems.append(Problem(f"{self.where}.{key}", message))
+    def _fail(self, key: str, message_id: str, **params: Param) -> None:
+        self.problems.append(problem(f"{self.where}.{key}", message_id, **params))
+
+    def refused(self, key: str, error: UserError) -> None:
+        """A value a parser refused: its problem, placed at this key."""
+        self.problems.append(error.placed(f"{self.where}.{key}"))
 
     def text(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
         if value is None:
-            self._fail(key, "is required")
+            self._fail(key, "value.required")
             return ""
         if not isinstance(value, str):
-            self._fail(key, f"must be text in quotes, not {value!r}")
+            self._fail(key, "file.not_text", value=repr(value))
             return ""
         return value.strip()
 
@@ -80,66 +85,69 @@ class _Section:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        self._fail(key, "is required as a date (YYYY-MM-DD)" if value is None else f"{value!r} is not a date (YYYY-MM-DD)")
+        if value is None:
+            self._fail(key, "file.date_required")
+        else:
+            self._fail(key, "file.not_date", value=repr(value))
         return date.min
 
     def amount(self, key: str, required: bool = True) -> Decimal | None:
         value = self.data.get(key)
         if value is None:
             if required:
-                self._fail(key, "is required")
+                self._fail(key, "value.required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            self._fail(key, f"{value!r} is not an amount")
+            self._fail(key, "file.not_amount", value=repr(value))
             return None
         try:
             return parse_amount(value, key)
         except UserError as error:
-            self._fail(key, str(error).removeprefix(f"{key}: "))
+            self.refused(key, error)
             return None
 
     def percent(self, key: str) -> Decimal:
         value = self.data.get(key)
         if value is None:
-            self._fail(key, "is required (a percentage, e.g. 85)")
+            self._fail(key, "percent.required")
             return Decimal(0)
         try:
             return parse_percent(value, key)
         except UserError as error:
-            self._fail(key, str(error).removeprefix(f"{key}: "))
+            self.refused(key, error)
             return Decimal(0)
 
     def integer(self, key: str, required: bool = True) -> int | None:
         value = self.data.get(key)
         if value is None:
             if required:
-                self._fail(key, "is required")
+                self._fail(key, "value.required")
             return None
         if isinstance(value, str) and value.strip().isdigit():
             return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self._fail(key, f"{value!r} is not a whole number")
+            self._fail(key, "file.not_integer", value=repr(value))
             return None
         return value
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._fail(key, f"must be true or false, not {value!r}")
+            self._fail(key, "file.not_flag", value=repr(value))
             return False
         return value
 
     def codes(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self._fail(key, "must be a list of codes in quotes")
+            self._fail(key, "file.not_codes")
             return ()
         return tuple(v.strip() for v in value)
 
     def tables(self, key: str) -> list[Any]:
         value = self.data.get(key, [])
         if not isinstance(value, list):
-            self._fail(key, "must be a list of tables")
+            self._fail(key, "file.not_tables")
             return []
         return value
 
@@ -149,7 +157,7 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise ValidationError([Problem("", f"not valid TOML: {error}")], "The project file cannot be read:") from None
+        raise ValidationError([problem("", "file.not_toml", detail=str(error))], problem("", "file.unreadable")) from None
     return parse_project_data(data, template_defaults)
 
 
@@ -168,7 +176,7 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
     try:
         currency = currency_code(currency, "project.currency") if currency else "EUR"
     except UserError as error:
-        problems.append(Problem("project.currency", str(error).removeprefix("project.currency: ")))
+        head.refused("currency", error)
     project = Project(
         code=head.text("code"),
         title=head.text("title"),
@@ -204,7 +212,7 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
     try:
         template_lines, template_rules = template_defaults(project.template)
     except UserError as error:
-        problems.append(Problem("project.template", str(error).removeprefix("template: ")))
+        head.refused("template", error)
         template_lines, template_rules = (), ContractRules()
     if "budget_lines" in data:
         lines = []
@@ -241,7 +249,7 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
     )
     problems += _beyond(problems, validate_definition(definition))
     if problems:
-        raise ValidationError(problems, f"The project file has {len(problems)} problem(s); nothing was saved:")
+        raise ValidationError(problems, problem("", "file.problems", count=len(problems)))
     return definition
 
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reporter.domain.errors import NotFound, Problem, UserError
+from reporter.domain.errors import NotFound, Problem, UserError, problem
+from reporter.domain.messages import Message
 from reporter.domain.model import BudgetLine
 from reporter.domain.rules import ContractRules, rule_problems, rules_from_mapping
 from reporter.paths import templates_dir
@@ -76,8 +77,8 @@ class Template:
 def load_template(template_id: str, folder: Path | None = None) -> Template:
     path = (folder or templates_dir()) / f"{template_id}.toml"
     if not path.is_file():
-        known = ", ".join(t.id for t in list_templates(folder)) or "none"
-        raise NotFound(f"template: no funder template {template_id!r} (known: {known})")
+        known = ", ".join(t.id for t in list_templates(folder)) or Message("none")
+        raise NotFound(problem("template", "template.unknown", template=repr(template_id), known=known))
     return _read(path)
 
 
@@ -119,9 +120,10 @@ def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
     consolidated = tuple(data.get("consolidated_sections", ()))
     for name in sections + consolidated:
         if name not in SECTIONS:
-            problems.append(Problem("report.sections", f"unknown section {name!r} (known: {', '.join(SECTIONS)})"))
+            problems.append(problem("report.sections", "template.unknown_section", section=repr(name),
+                                    known=", ".join(SECTIONS)))
     if data.get("orientation", "landscape") not in ("landscape", "portrait"):
-        problems.append(Problem("report.orientation", "must be landscape or portrait"))
+        problems.append(problem("report.orientation", "template.orientation"))
     return ReportLayout(
         titles=dict(data.get("title", {})),
         sections=sections,

@@ -59,7 +59,7 @@ def test_window__a_refused_entry_keeps_what_was_typed_and_names_the_fields(windo
     type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="SF-1", supplier="UAB Knyga",
               gross="1,210")
     view.save()
-    assert "gross: '1,210' is ambiguous" in view.problems.cget("text")
+    assert "Gross: '1,210' is ambiguous" in view.problems.cget("text")
     assert view.vars["gross"].get() == "1,210" and not view.table.get_children()
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping, Union
-
-from babel.numbers import get_decimal_symbol
+from typing import Iterable, Mapping
 
 from reporter.domain.financing import DatedExpenditure, PartnerFinancing, window_of
+from reporter.domain.messages import Amount, Message, Number, Param, render
 from reporter.domain.model import FundingAgreement, ProjectDefinition
-from reporter.domain.money import CENT, ZERO, format_amount
+from reporter.domain.money import CENT, ZERO
 from reporter.domain.rules import ContractRules, flat_rate_conflicts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -82,54 +81,6 @@ MESSAGES = {
     "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
                            "submission",
 }
-
-
-class Amount(Decimal):
-    """Money in a message: grouped and with the decimal comma where the language writes it so."""
-
-    __slots__ = ()
-
-
-class Number(Decimal):
-    """A share, rate or count of units in a message: its digits as given, with the language's decimal separator."""
-
-    __slots__ = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A message id and its typed parameters: a finding's, or one reason listed within it; worded when shown."""
-
-    id: str
-    args: tuple[tuple[str, "Param"], ...] = ()
-
-    @property
-    def params(self) -> dict[str, "Param"]:
-        return dict(self.args)
-
-
-# Dates are written ISO in every language; text (codes, names) and counts as they are.
-Param = Union[Amount, Number, date, int, str, Message, tuple[Message, ...]]
-
-
-def render(message_id: str, params: Mapping[str, Param], templates: Mapping[str, str], lang: str | None = None) -> str:
-    """The message in the wording of `templates`, its values written for `lang`.
-
-    Without a language, amounts stay plain ("1200.01"): the English `Finding.message`
-    the command line and its JSON have always carried.
-    """
-    def shown(value: Param) -> str:
-        if isinstance(value, Amount):
-            return format_amount(value, lang) if lang else str(value)
-        if isinstance(value, Number):
-            return str(value).replace(".", get_decimal_symbol(lang)) if lang else str(value)
-        if isinstance(value, Message):
-            return render(value.id, value.params, templates, lang)
-        if isinstance(value, tuple):
-            return "; ".join(shown(item) for item in value)
-        return str(value)
-
-    return templates[message_id].format(**{name: shown(value) for name, value in params.items()})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from typing import Callable
 
 from babel.numbers import list_currencies
 
-from reporter.domain.errors import UserError
+from reporter.domain.errors import UserError, problem
+from reporter.domain.messages import Number
 from reporter.domain.money import parse_decimal, round_half_up
 
 EURO = "EUR"
@@ -38,14 +39,14 @@ def currency_code(text: str, field: str = "currency") -> str:
     """An ISO 4217 code in capitals, or a clear refusal."""
     code = text.strip().upper()
     if code not in _KNOWN_CODES:
-        raise CurrencyError(f"{field}: {text!r} is not an ISO 4217 currency code (e.g. EUR, PLN, USD)")
+        raise CurrencyError(problem(field, "currency.unknown", value=repr(text)))
     return code
 
 
 def month_key(text: str, field: str = "month") -> str:
     """A month written YYYY-MM."""
     if not _MONTH.match(text.strip()):
-        raise CurrencyError(f"{field}: {text!r} is not a month written YYYY-MM")
+        raise CurrencyError(problem(field, "month.not_iso", value=repr(text)))
     return text.strip()
 
 
@@ -53,7 +54,7 @@ def parse_rate(text: str | Decimal, field: str = "rate") -> Decimal:
     """A rate of units per euro: positive, at most six decimals."""
     rate = parse_decimal(text, field, max_places=RATE_PLACES)
     if rate <= 0:
-        raise CurrencyError(f"{field}: a rate must be greater than zero, not {rate}")
+        raise CurrencyError(problem(field, "rate.not_positive", rate=Number(rate)))
     return rate
 
 

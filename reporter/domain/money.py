@@ -12,7 +12,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
 
-from reporter.domain.errors import UserError
+from reporter.domain.errors import UserError, problem
+from reporter.domain.messages import Number
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -31,7 +32,7 @@ def D(value: str | int | Decimal) -> Decimal:
     """The one constructor for a money amount in code and tests: exact, to the cent."""
     amount = Decimal(value)
     if amount != amount.quantize(CENT):
-        raise AmountError(f"{value} has more than two decimal places")
+        raise AmountError(problem("", "amount.decimals", value=str(value)))
     return amount.quantize(CENT)
 
 
@@ -47,18 +48,16 @@ def parse_amount(text: str | int | Decimal, field: str = "amount") -> Decimal:
         try:
             return D(text)
         except (AmountError, InvalidOperation):
-            raise AmountError(f"{field}: {text} is not an amount in cents") from None
+            raise AmountError(problem(field, "amount.not_cents", value=Number(text))) from None
     raw = text
     text = text.strip()
     if not text:
-        raise AmountError(f"{field}: an amount is required")
+        raise AmountError(problem(field, "amount.required"))
     negative = text[0] in _MINUS_SIGNS
     if negative:
         text = text[1:].lstrip()
     if not _SHAPE.match(text):
-        raise AmountError(
-            f"{field}: {raw!r} is not an amount (use digits with '.' or ',' for cents, e.g. 1234.56)"
-        )
+        raise AmountError(problem(field, "amount.not_amount", value=repr(raw)))
     integer_part, fraction = _split_decimal(text, raw, field)
     digits = _ungroup(integer_part, raw, field)
     amount = Decimal(f"{digits}.{fraction.ljust(2, '0')}")
@@ -71,24 +70,19 @@ def _split_decimal(text: str, raw: str, field: str) -> tuple[str, str]:
     if dots and commas:
         decimal_sep = "." if text.rfind(".") > text.rfind(",") else ","
         if text.count(decimal_sep) > 1:
-            raise AmountError(f"{field}: {raw!r} has more than one decimal separator")
+            raise AmountError(problem(field, "amount.separators", value=repr(raw)))
     elif dots == 1 or commas == 1:
         decimal_sep = "." if dots else ","
     else:
         return text, ""  # no separator, or one repeated: thousands groups only
     integer_part, _, fraction = text.rpartition(decimal_sep)
     if len(fraction) == 3 and not (dots and commas) and not _has_space(integer_part):
-        raise AmountError(
-            f"{field}: {raw!r} is ambiguous ({integer_part}{fraction} or "
-            f"{integer_part}.{fraction}?): write {integer_part}{fraction}.00 for the first, "
-            "or give at most two decimals"
-        )
+        raise AmountError(problem(field, "amount.ambiguous", value=repr(raw), whole=integer_part + fraction,
+                                  decimal=Number(f"{integer_part}.{fraction}")))
     if not fraction.isdigit() or len(fraction) > 2:
-        raise AmountError(
-            f"{field}: {raw!r} must have one or two digits after the decimal separator (cents)"
-        )
+        raise AmountError(problem(field, "amount.cents", value=repr(raw)))
     if not integer_part:
-        raise AmountError(f"{field}: {raw!r} has no digits before the decimal separator")
+        raise AmountError(problem(field, "amount.no_integer_part", value=repr(raw)))
     return integer_part, fraction
 
 
@@ -107,7 +101,7 @@ def _ungroup(integer_part: str, raw: str, field: str) -> str:
     if len(separators) > 1 or not re.fullmatch(
         rf"[0-9]{{1,3}}({re.escape(separators.pop())}[0-9]{{3}})*", normalised
     ):
-        raise AmountError(f"{field}: {raw!r} has thousands groups that are not three digits")
+        raise AmountError(problem(field, "amount.groups", value=repr(raw)))
     return "".join(c for c in normalised if c.isdigit())
 
 
@@ -145,7 +139,7 @@ def to_cents(amount: Decimal) -> int:
     """Integer cents for the database; refuses an amount that is not whole cents."""
     cents = amount * 100
     if cents != cents.to_integral_value():
-        raise AmountError(f"{amount} is not a whole number of cents")
+        raise AmountError(problem("", "amount.not_whole_cents", value=Number(amount)))
     return int(cents)
 
 
@@ -163,10 +157,10 @@ def parse_decimal(text: str | int | Decimal, field: str, max_places: int) -> Dec
     else:
         cleaned = text.strip().replace(",", ".")
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cleaned):
-            raise AmountError(f"{field}: {text!r} is not a number")
+            raise AmountError(problem(field, "number.not_number", value=repr(text)))
         value = Decimal(cleaned)
     if -value.as_tuple().exponent > max_places:  # type: ignore[operator]
-        raise AmountError(f"{field}: {text} has more than {max_places} decimal places")
+        raise AmountError(problem(field, "number.decimals", value=str(text), places=max_places))
     return value
 
 
@@ -176,5 +170,5 @@ def parse_percent(text: str | int | Decimal, field: str = "share") -> Decimal:
         text = text.strip().removesuffix("%").strip()
     value = parse_decimal(text, field, max_places=4)
     if not Decimal(0) <= value <= Decimal(100):
-        raise AmountError(f"{field}: {value} % is not between 0 and 100")
+        raise AmountError(problem(field, "percent.range", value=Number(value)))
     return value

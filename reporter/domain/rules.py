@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Mapping
 
-from reporter.domain.errors import Problem
+from reporter.domain.errors import Problem, not_one_of, problem
 from reporter.domain.money import CENT, ZERO, round_down, round_half_up, tidy_percent
 
 
@@ -81,22 +81,22 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     values: dict[str, Any] = {}
     for key, value in data.get("rules", {}).items():
         if key not in RULE_KEYS:
-            problems.append(Problem(f"{where}rules.{key}", f"unknown rule (expected one of: {', '.join(sorted(RULE_KEYS))})"))
+            problems.append(problem(f"{where}rules.{key}", "rules.unknown", keys=", ".join(sorted(RULE_KEYS))))
             continue
         if key in ("closed_lines", "indirect_lines", "indirect_base_excludes"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.append(Problem(f"{where}rules.{key}", "must be a list of budget line codes"))
+                problems.append(problem(f"{where}rules.{key}", "rules.not_lines"))
                 continue
             values[key] = tuple(value)
         elif key == "payment_grace_days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(Problem(f"{where}rules.{key}", "must be a whole number of days"))
+                problems.append(problem(f"{where}rules.{key}", "rules.not_days"))
                 continue
             values[key] = value
         else:
             number = _number(value)
             if number is None or number < 0:
-                problems.append(Problem(f"{where}rules.{key}", f"{value!r} is not a non-negative number"))
+                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(value)))
                 continue
             values[key] = number
     if "flat_rates" in data:
@@ -104,7 +104,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         for i, item in enumerate(data["flat_rates"], 1):
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
-                problems.append(Problem(f"{where}flat_rates[{i}]", "needs line, percent and of (a list of lines)"))
+                problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
                 continue
             flat.append(FlatRate(item["line"], percent, tuple(item["of"]), item.get("rounding", "down"),
                                  tuple(item.get("excludes", ()))))
@@ -114,7 +114,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         for i, item in enumerate(data["unit_costs"], 1):
             rate = _number(item.get("rate"))
             if not isinstance(item.get("line"), str) or rate is None:
-                problems.append(Problem(f"{where}unit_costs[{i}]", "needs line and rate"))
+                problems.append(problem(f"{where}unit_costs[{i}]", "unit_cost.incomplete"))
                 continue
             units.append(UnitCost(item["line"], rate, str(item.get("unit", "unit")), item.get("rounding", "down")))
         values["unit_costs"] = tuple(units)
@@ -185,16 +185,16 @@ def rule_problems(rules: ContractRules, line_codes: set[str]) -> list[Problem]:
     for key in ("closed_lines", "indirect_lines", "indirect_base_excludes"):
         for line in getattr(rules, key):
             if line not in line_codes:
-                problems.append(Problem(f"rules.{key}", f"unknown budget line {line!r}"))
+                problems.append(problem(f"rules.{key}", "reference.unknown_budget_line", code=repr(line)))
     for i, flat in enumerate(rules.flat_rates, 1):
         for line in (flat.line, *flat.of_lines, *flat.excludes):
             if line not in line_codes:
-                problems.append(Problem(f"flat_rates[{i}]", f"unknown budget line {line!r}"))
+                problems.append(problem(f"flat_rates[{i}]", "reference.unknown_budget_line", code=repr(line)))
         if flat.rounding not in ("down", "half-up"):
-            problems.append(Problem(f"flat_rates[{i}].rounding", f"{flat.rounding!r} is not one of down, half-up"))
+            problems.append(not_one_of(f"flat_rates[{i}].rounding", flat.rounding, ("down", "half-up")))
     for i, unit in enumerate(rules.unit_costs, 1):
         if unit.line not in line_codes:
-            problems.append(Problem(f"unit_costs[{i}].line", f"unknown budget line {unit.line!r}"))
+            problems.append(problem(f"unit_costs[{i}].line", "reference.unknown_budget_line", code=repr(unit.line)))
         if unit.rounding not in ("down", "half-up"):
-            problems.append(Problem(f"unit_costs[{i}].rounding", f"{unit.rounding!r} is not one of down, half-up"))
+            problems.append(not_one_of(f"unit_costs[{i}].rounding", unit.rounding, ("down", "half-up")))
     return problems

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
 from reporter.domain.currency import EURO, FIXED_EURO_RATES, convert, currency_code, parse_rate
-from reporter.domain.errors import Problem, UserError
+from reporter.domain.errors import Problem, UserError, not_one_of, problem
+from reporter.domain.messages import Amount, Message, Number
 from reporter.domain.model import (
     FUNDER_KINDS,
     ROLES,
@@ -38,18 +39,16 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     problems: list[Problem] = []
     project = definition.project
     if not project.code.strip():
-        problems.append(Problem("project.code", "a project code is required"))
+        problems.append(problem("project.code", "project.code_required"))
     if not project.title.strip():
-        problems.append(Problem("project.title", "a title is required"))
+        problems.append(problem("project.title", "project.title_required"))
     if project.end < project.start:
-        problems.append(
-            Problem("project.end", f"the project ends ({project.end}) before it starts ({project.start})")
-        )
+        problems.append(problem("project.end", "project.ends_before_start", end=project.end, start=project.start))
     problems += _duplicates("partners", [p.code for p in definition.partners])
     problems += _duplicates("funders", [f.code for f in definition.funders])
     problems += _duplicates("budget_lines", [b.code for b in definition.budget_lines])
     problems += _duplicates("activities", [a.code for a in definition.activities])
-    problems += _duplicates("periods", [p.number for p in definition.periods], key="number")
+    problems += _duplicates("periods", [p.number for p in definition.periods], "duplicate.number")
 
     partners = {p.code for p in definition.partners}
     funders = {f.code for f in definition.funders}
@@ -59,110 +58,102 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     for i, partner in enumerate(definition.partners, 1):
         where = f"partners[{i}]"
         if partner.role not in ROLES:
-            problems.append(Problem(f"{where}.role", f"{partner.role!r} is not one of {', '.join(ROLES)}"))
+            problems.append(not_one_of(f"{where}.role", partner.role, ROLES))
         if not partner.name.strip():
-            problems.append(Problem(f"{where}.name", "a name is required"))
+            problems.append(problem(f"{where}.name", "partner.name_required"))
     leads = [p.code for p in definition.partners if p.role == "lead"]
     if len(leads) > 1:
-        problems.append(Problem("partners", f"only one lead partner is possible, found {', '.join(leads)}"))
+        problems.append(problem("partners", "partner.one_lead", leads=", ".join(leads)))
 
     for i, funder in enumerate(definition.funders, 1):
         if funder.kind not in FUNDER_KINDS:
-            problems.append(
-                Problem(f"funders[{i}].kind", f"{funder.kind!r} is not one of {', '.join(FUNDER_KINDS)}")
-            )
+            problems.append(not_one_of(f"funders[{i}].kind", funder.kind, FUNDER_KINDS))
 
     residuals: Counter[tuple[str | None, str | None]] = Counter()
     for i, agreement in enumerate(definition.funding, 1):
         where = f"funding[{i}]"
         if agreement.funder not in funders:
-            problems.append(Problem(f"{where}.funder", f"unknown funder {agreement.funder!r}"))
+            problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(agreement.funder)))
         if agreement.partner is not None and agreement.partner not in partners:
-            problems.append(Problem(f"{where}.partner", f"unknown partner {agreement.partner!r}"))
+            problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(agreement.partner)))
         if agreement.rule not in SHARE_RULES:
-            problems.append(Problem(f"{where}.rule", f"{agreement.rule!r} is not one of {', '.join(SHARE_RULES)}"))
+            problems.append(not_one_of(f"{where}.rule", agreement.rule, SHARE_RULES))
         if agreement.rounding not in ROUNDINGS:
-            problems.append(
-                Problem(f"{where}.rounding", f"{agreement.rounding!r} is not one of {', '.join(ROUNDINGS)}")
-            )
+            problems.append(not_one_of(f"{where}.rounding", agreement.rounding, ROUNDINGS))
         if not Decimal(0) <= agreement.share_percent <= Decimal(100):
-            problems.append(Problem(f"{where}.share", f"{agreement.share_percent} % is not between 0 and 100"))
+            problems.append(problem(f"{where}.share", "percent.range", value=Number(agreement.share_percent)))
         if agreement.cap is not None and agreement.cap < 0:
-            problems.append(Problem(f"{where}.cap", "a cap cannot be negative"))
+            problems.append(problem(f"{where}.cap", "funding.negative_cap"))
         for line in agreement.budget_lines:
             if line not in lines:
-                problems.append(Problem(f"{where}.budget_lines", f"unknown budget line {line!r}"))
+                problems.append(problem(f"{where}.budget_lines", "reference.unknown_budget_line", code=repr(line)))
         if agreement.part_of is not None:
             parent = next((a for a in definition.funding
                            if a.funder == agreement.part_of and a.partner in (agreement.partner, None)), None)
             if parent is None or parent.part_of is not None or agreement.part_of == agreement.funder:
-                problems.append(Problem(f"{where}.part_of", f"{agreement.part_of!r} is not a top-level funder of "
-                                                            "the same agreement scope"))
+                problems.append(problem(f"{where}.part_of", "funding.part_of", funder=repr(agreement.part_of)))
         if agreement.eligible_from and agreement.eligible_to and agreement.eligible_to < agreement.eligible_from:
-            problems.append(Problem(f"{where}.eligible_to", "the eligible period ends before it starts"))
+            problems.append(problem(f"{where}.eligible_to", "funding.eligible_ends_before_start"))
         if agreement.residual:
             residuals[(agreement.partner, agreement.part_of)] += 1
     for (partner_code, parent), count in residuals.items():
         if count > 1:
-            scope = f"partner {partner_code}" if partner_code else "the project"
-            within = f" within {parent}" if parent else ""
-            problems.append(Problem("funding", f"{scope} has {count} residual sources{within}; "
-                                               "at most one takes the remainder"))
+            scope = {"partner": partner_code} if partner_code else {}
+            within = {"funder": parent} if parent else {}
+            message_id = f"funding.residuals.{'partner' if scope else 'project'}{'_within' if within else ''}"
+            problems.append(problem("funding", message_id, **scope, count=count, **within))
     problems += _duplicates(
-        "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], key="partner/funder"
+        "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], "duplicate.agreement"
     )
 
     for i, amount in enumerate(definition.budget, 1):
         where = f"budget[{i}]"
         if amount.partner not in partners:
-            problems.append(Problem(f"{where}.partner", f"unknown partner {amount.partner!r}"))
+            problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(amount.partner)))
         if amount.line not in lines:
-            problems.append(Problem(f"{where}.line", f"unknown budget line {amount.line!r}"))
+            problems.append(problem(f"{where}.line", "reference.unknown_budget_line", code=repr(amount.line)))
         if amount.activity is not None and amount.activity not in activities:
-            problems.append(Problem(f"{where}.activity", f"unknown activity {amount.activity!r}"))
+            problems.append(problem(f"{where}.activity", "reference.unknown_activity", code=repr(amount.activity)))
         if amount.year is not None and not project.start.year <= amount.year <= project.end.year:
-            problems.append(Problem(f"{where}.year", f"{amount.year} is outside the project's years"))
+            problems.append(problem(f"{where}.year", "year.outside_project", year=amount.year))
     problems += _duplicates(
         "budget",
         [f"{b.partner}/{b.line}/{b.year or '-'}/{b.activity or '-'}" for b in definition.budget],
-        key="partner/line/year/activity",
+        "duplicate.budget",
     )
 
     ordered = sorted(definition.periods, key=lambda p: p.start)
     for i, period in enumerate(definition.periods, 1):
         where = f"periods[{i}]"
         if period.number < 1:
-            problems.append(Problem(f"{where}.number", "period numbers start at 1"))
+            problems.append(problem(f"{where}.number", "period.number_from_one"))
         if period.end < period.start:
-            problems.append(Problem(f"{where}.end", f"the period ends ({period.end}) before it starts ({period.start})"))
+            problems.append(problem(f"{where}.end", "period.ends_before_start", end=period.end, start=period.start))
         if period.start < project.start or period.end > project.end:
-            problems.append(
-                Problem(where, f"period {period.number} ({period.start} – {period.end}) is outside the project "
-                               f"({project.start} – {project.end})")
-            )
+            problems.append(problem(where, "period.outside_project", number=period.number, start=period.start,
+                                    end=period.end, project_start=project.start, project_end=project.end))
     for earlier, later in zip(ordered, ordered[1:]):
         if later.start <= earlier.end:
-            problems.append(Problem("periods", f"periods {earlier.number} and {later.number} overlap"))
+            problems.append(problem("periods", "period.overlap", first=earlier.number, second=later.number))
 
     problems += rule_problems(definition.rules, lines)
     budgeted = {b.line for b in definition.budget}
     for first, second in flat_rate_conflicts(definition.rules, budgeted):
-        problems.append(Problem("flat_rates", f"the flat rates {first.line} and {second.line} exclude each other; "
-                                              "budget only one of them"))
+        problems.append(problem("flat_rates", "flat_rate.exclusive", first=first.line, second=second.line))
 
     for i, activity in enumerate(definition.activities, 1):
         for j, planned in enumerate(activity.plan, 1):
             where = f"activities[{i}].plan[{j}]"
             if planned.funder is not None and planned.funder not in funders:
-                problems.append(Problem(f"{where}.funder", f"unknown funder {planned.funder!r}"))
+                problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(planned.funder)))
             if not project.start.year <= planned.year <= project.end.year:
-                problems.append(Problem(f"{where}.year", f"{planned.year} is outside the project's years"))
+                problems.append(problem(f"{where}.year", "year.outside_project", year=planned.year))
     return problems
 
 
-def _duplicates(section: str, keys: Iterable[object], key: str = "code") -> list[Problem]:
+def _duplicates(section: str, keys: Iterable[object], message_id: str = "duplicate.code") -> list[Problem]:
     return [
-        Problem(section, f"{key} {value!r} appears {count} times")
+        problem(section, message_id, value=repr(value), count=count)
         for value, count in Counter(keys).items()
         if count > 1
     ]
@@ -176,21 +167,19 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     problems: list[Problem] = []
     unknown = sorted(set(fields) - set(EXPENDITURE_FIELDS))
     for name in unknown:
-        problems.append(Problem(name, "is not an expenditure field"))
+        problems.append(problem(name, "expenditure.unknown_field"))
     text = {name: (fields.get(name) or "").strip() for name in EXPENDITURE_FIELDS}
     for name in REQUIRED_EXPENDITURE_FIELDS:
         if not text[name]:
-            problems.append(Problem(name, "is required"))
+            problems.append(problem(name, "value.required"))
 
     def read(name: str, parser: Callable[[str], object]) -> object:
         if not text[name]:
             return None
         try:
             return parser(text[name])
-        except (UserError, ValueError) as error:
-            message = str(error)
-            prefix = f"{name}: "
-            problems.append(Problem(name, message.removeprefix(prefix)))
+        except UserError as error:
+            problems.append(error.placed(name))
             return None
 
     document_date = read("date", _parse_date)
@@ -235,19 +224,19 @@ def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD") from None
+        raise UserError(problem("", "date.not_iso", value=repr(text))) from None
 
 
 def _parse_period_number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{text!r} is not a period number (1, 2, 3…)")
+    if not text.isdecimal() or int(text) < 1:
+        raise UserError(problem("", "period.not_number", value=repr(text)))
     return int(text)
 
 
 def _parse_units(text: str) -> Decimal:
     units = parse_decimal(text, "units", max_places=4)
     if units < 0:
-        raise ValueError(f"{text!r}: units cannot be negative")
+        raise UserError(problem("", "units.negative", value=repr(text)))
     return units
 
 
@@ -257,7 +246,7 @@ def _check_amounts(gross: Decimal, vat: Decimal, eligible: Decimal | None, probl
         if part is None or part == 0:
             continue
         if (part > 0) != (gross > 0) or abs(part) > abs(gross):
-            problems.append(Problem(name, f"{part} must have the sign of the gross amount {gross} and not exceed it"))
+            problems.append(problem(name, "amount.exceeds_gross", part=Amount(part), gross=Amount(gross)))
 
 
 def complete_expenditure(
@@ -274,19 +263,16 @@ def complete_expenditure(
     problems = reference_problems(
         {"partner": draft.partner, "line": draft.budget_line, "activity": draft.activity or ""}, definition)
     if not project.start <= draft.document_date <= project.end:
-        problems.append(
-            Problem("date", f"{draft.document_date} is outside the project ({project.start} – {project.end})")
-        )
+        problems.append(problem("date", "date.outside_project", date=draft.document_date, start=project.start,
+                                end=project.end))
 
     period = definition.period(draft.period) if draft.period else definition.period_of(draft.document_date)
     if draft.period and period is None:
-        problems.append(Problem("period", f"{project.code} has no reporting period {draft.period}"))
+        problems.append(problem("period", "period.unknown", project=project.code, number=draft.period))
     elif period is None and not problems:
-        problems.append(Problem("period", f"no reporting period contains {draft.document_date}; give the period"))
+        problems.append(problem("period", "period.none_contains", date=draft.document_date))
     elif period is not None and period.submitted:
-        problems.append(
-            Problem("period", f"period {period.number} is submitted and locked; enter a correction in an open period")
-        )
+        problems.append(problem("period", "period.locked", number=period.number))
 
     currency = draft.currency or project.currency
     rate, rate_problem = _conversion_rate(draft, currency, project.currency, rate_for_month)
@@ -294,14 +280,14 @@ def complete_expenditure(
         problems.append(rate_problem)
     flat = definition.rules.flat_rate(draft.budget_line)
     if flat is not None:
-        problems.append(Problem("line", f"{flat.line} is a flat rate ({flat.percent} % of {', '.join(flat.of_lines)}) "
-                                        "that the program computes; it is never entered by hand"))
+        problems.append(problem("line", "expenditure.flat_rate_line", line=flat.line, percent=Number(flat.percent),
+                                lines=", ".join(flat.of_lines)))
     unit_cost = definition.rules.unit_cost(draft.budget_line)
     if unit_cost is not None and draft.units is None:
-        problems.append(Problem("units", f"{unit_cost.line} is paid per {unit_cost.unit} ({unit_cost.rate} each): "
-                                         "give the number of units"))
+        problems.append(problem("units", "units.required", line=unit_cost.line, unit=unit_cost.unit,
+                                rate=Number(unit_cost.rate)))
     elif unit_cost is None and draft.units is not None:
-        problems.append(Problem("units", f"{draft.budget_line} is not a unit-cost line; units are not used"))
+        problems.append(problem("units", "units.not_used", line=draft.budget_line))
     if problems:
         return None, problems
 
@@ -348,12 +334,13 @@ def reference_problems(fields: Mapping[str, str], definition: ProjectDefinition)
     code = definition.project.code
     for name, what, known in (
         ("partner", "partner", [p.code for p in definition.partners]),
-        ("line", "budget line", [b.code for b in definition.budget_lines]),
+        ("line", "budget_line", [b.code for b in definition.budget_lines]),
         ("activity", "activity", [a.code for a in definition.activities]),
     ):
         value = (fields.get(name) or "").strip()
         if value and value not in known:
-            problems.append(Problem(name, f"unknown {what} {value!r} in {code} (known: {', '.join(known) or 'none'})"))
+            problems.append(problem(name, f"expenditure.unknown_{what}", code=repr(value), project=code,
+                                    known=", ".join(known) or Message("none")))
     return problems
 
 
@@ -383,24 +370,21 @@ def _conversion_rate(
     """
     if currency == project_currency:
         if draft.rate is not None:
-            return None, Problem("rate", f"the document is in {currency}, the project's own currency: no rate is needed")
+            return None, problem("rate", "rate.not_needed", currency=currency)
         return None, None
     if EURO not in (currency, project_currency):
-        return None, Problem(
-            "currency",
-            f"a {currency} document in a {project_currency} project needs two conversions; "
-            f"enter it in EUR or {project_currency}",
-        )
+        return None, problem("currency", "currency.two_conversions", currency=currency,
+                             project_currency=project_currency)
     foreign = currency if currency != EURO else project_currency
     fixed = FIXED_EURO_RATES.get(foreign)
     if fixed is not None:
         if draft.rate is not None and draft.rate != fixed:
-            return None, Problem("rate", f"{foreign} converts at the fixed euro rate {fixed}, not {draft.rate}")
+            return None, problem("rate", "rate.fixed", currency=foreign, fixed=Number(fixed), rate=Number(draft.rate))
         return fixed, None
     if draft.rate is not None:
         return draft.rate, None
     month = draft.document_date.isoformat()[:7]
     stored = rate_for_month(foreign, month)
     if stored is None:
-        return None, Problem("rate", f"no {foreign} rate for {month}: give the rate or store the month's rate")
+        return None, problem("rate", "rate.missing", currency=foreign, month=month)
     return stored, None

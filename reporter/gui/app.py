@@ -196,7 +196,7 @@ class ReporterWindow(ttk.Window):
 
     def _callback_error(self, kind, error, traceback) -> None:  # noqa: ANN001 - Tk's signature
         if isinstance(error, UserError):
-            Messagebox.show_error(str(error), title=self._("error"), parent=self)
+            Messagebox.show_error(self._.error(error), title=self._("error"), parent=self)
             return
         log.error("internal error in the window", exc_info=(kind, error, traceback))
         Messagebox.show_error(self._("internal_error", error=f"{type(error).__name__}: {error}", log=log_file()),

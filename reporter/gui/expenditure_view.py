@@ -189,7 +189,8 @@ class ExpenditureView(ttk.Frame):
             else:
                 saved = add_expenditure(self.window.store, self.code, self.fields())
         except ValidationError as error:
-            self.problems.configure(text="\n".join(str(p) for p in error.problems))
+            _ = self.window._
+            self.problems.configure(text="\n".join(_.problem(p, where=_(p.where)) for p in error.problems))
             self.status.configure(text="")
             return
         self.clear(keep=("partner", "line", "period", "activity", "currency"))

@@ -459,7 +459,7 @@ class ProjectView(ttk.Frame):
             check_project_data(candidate)
             problems: list[tuple[str, str]] = []
         except ValidationError as error:
-            problems = [(p.where, p.message) for p in error.problems]
+            problems = [(p.where, self.window._.problem(p, where="")) for p in error.problems]
         own = f"{current.section}[{index + 1}]"
         current.show_problems([(where, message) for where, message in problems
                                if where == own or where.startswith(own + ".")])

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from reporter.domain.checks import ERROR, CheckData, Finding, latest_open_or_last, run_all, with_records
-from reporter.domain.errors import NotFound
+from reporter.domain.errors import NotFound, problem
 from reporter.domain.financing import Exclusion, PartnerFinancing, Window, compute_financing, window_of
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import ZERO
@@ -100,9 +100,9 @@ def _narrowest_window(definition: ProjectDefinition) -> Window:
 
 def _require_filters(definition: ProjectDefinition, partner: str | None, period: int | None) -> None:
     if partner is not None and definition.partner(partner) is None:
-        raise NotFound(f"partner: {definition.project.code} has no partner {partner!r}")
+        raise NotFound(problem("partner", "partner.unknown", project=definition.project.code, partner=repr(partner)))
     if period is not None and definition.period(period) is None:
-        raise NotFound(f"period: {definition.project.code} has no reporting period {period}")
+        raise NotFound(problem("period", "period.unknown", project=definition.project.code, number=period))
 
 
 def financing_and_findings(store: Store, code: str, partner: str | None,

@@ -15,6 +15,7 @@ from reporter.domain.currency import (
     parse_rate,
     to_euro,
 )
+from reporter.domain.errors import problem
 from reporter.domain.model import ExchangeRate
 from reporter.domain.money import parse_amount
 from reporter.store import Store
@@ -47,8 +48,7 @@ def convert_to_euro(store: Store, amount_text: str, code: str, month: str | None
         month = month or date.today().isoformat()[:7]
         stored = store.rates.get(currency, month)
         if stored is None:
-            raise CurrencyError(f"rate: no {currency} rate stored for {month}; give --rate or store it with "
-                                f"'grant-reporter rate set {currency} {month} RATE'")
+            raise CurrencyError(problem("rate", "rate.not_stored", currency=currency, month=month))
         rate, source = stored, "stored"
     return Conversion(amount, currency, rate, source, month, to_euro(amount, rate))
 
@@ -56,7 +56,7 @@ def convert_to_euro(store: Store, amount_text: str, code: str, month: str | None
 def set_rate(store: Store, code: str, month: str, rate_text: str, source: str = "") -> ExchangeRate:
     currency = currency_code(code)
     if currency == EURO or currency in FIXED_EURO_RATES:
-        raise CurrencyError(f"currency: {currency} has a fixed euro rate and needs no monthly rate")
+        raise CurrencyError(problem("currency", "currency.fixed", currency=currency))
     rate = ExchangeRate(currency, month_key(month), parse_rate(rate_text), source.strip())
     with store.transaction():
         store.rates.put(rate)

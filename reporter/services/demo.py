@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
-from reporter.domain.errors import UserError, ValidationError
+from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import plain, round_half_up
 from reporter.paths import resources_dir
@@ -71,7 +71,7 @@ def demo_definitions() -> list[ProjectDefinition]:
     folder = demo_folder()
     missing = [name for name in DEMO_FILES if not (folder / name).is_file()]
     if missing:
-        raise UserError(f"demo: the demo project files are missing from {folder}: {', '.join(missing)}")
+        raise UserError(problem("demo", "demo.files_missing", folder=str(folder), files=", ".join(missing)))
     return [read_project_file(folder / name) for name in DEMO_FILES]
 
 
@@ -85,10 +85,7 @@ def create_demo(store: Store) -> DemoSummary:
     codes = tuple(d.project.code for d in definitions)
     present = [code for code in codes if store.projects.exists(code)]
     if present:
-        raise UserError(
-            f"demo: this database already has the demo project(s) {', '.join(present)}; the demo is only added "
-            "to a database without them, so that it never mixes with other data: use a new database file"
-        )
+        raise UserError(problem("demo", "demo.present", codes=", ".join(present)))
     rows = [(d.project.code, row) for d in definitions for row in _GENERATORS[d.project.code](d)]
     with store.transaction():
         for definition in definitions:

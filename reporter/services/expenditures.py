@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from reporter.domain.allocation import ShareTerms, split
-from reporter.domain.errors import Conflict, ValidationError
+from reporter.domain.errors import Conflict, ValidationError, problem
 from reporter.domain.model import Expenditure, ProjectDefinition
 from reporter.domain.money import ZERO, plain
 from reporter.domain.validation import complete_expenditure, default_eligible, parse_expenditure_fields, reference_problems
@@ -111,7 +111,7 @@ def _complete(store: Store, definition: ProjectDefinition, fields: Mapping[str, 
     else:
         expenditure, problems = complete_expenditure(draft, definition, store.rates.get)
     if problems:
-        raise ValidationError(problems, f"The expenditure has {len(problems)} problem(s); nothing was saved:")
+        raise ValidationError(problems, problem("", "expenditure.problems", count=len(problems)))
     return expenditure
 
 
@@ -123,5 +123,4 @@ def _default_eligible(definition: ProjectDefinition, expenditure: Expenditure) -
 def _refuse_if_locked(store: Store, expenditure: Expenditure) -> None:
     number, status = store.expenditures.period_status(expenditure.id)
     if status == "submitted":
-        raise Conflict(f"expenditure {expenditure.number} is in submitted period {number}, which is locked; "
-                       "enter a correction in an open period")
+        raise Conflict(problem("", "expenditure.locked", number=expenditure.number, period=number))

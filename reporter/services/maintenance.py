@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reporter.domain.errors import UserError
+from reporter.domain.errors import UserError, problem
 from reporter.store import Store
 from reporter.store import backup as backups
 from reporter.store.database import check_compatible
@@ -12,7 +12,7 @@ from reporter.store.database import check_compatible
 
 def backup_now(store: Store, keep: int = backups.DEFAULT_KEEP) -> Path:
     if store.path is None:
-        raise UserError("backup: an in-memory database cannot be backed up")
+        raise UserError(problem("backup", "backup.in_memory"))
     return backups.backup_database(store.db.conn, store.path, reason="manual", keep=keep)
 
 
@@ -28,7 +28,7 @@ def restore(database: Path, backup_file: Path) -> Path:
     Returns the safety backup of what was replaced.
     """
     if not backup_file.is_file():
-        raise UserError(f"restore: {backup_file} does not exist")
+        raise UserError(problem("restore", "file.does_not_exist", file=str(backup_file)))
     check_compatible(backup_file)
     current = Store.open(database)
     try:

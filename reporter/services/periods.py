@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reporter.domain.errors import Conflict, NotFound, UserError
+from reporter.domain.errors import Conflict, NotFound, UserError, problem
 from reporter.domain.model import PERIOD_OPEN, ReportingPeriod
 from reporter.store import Store
 
@@ -10,16 +10,16 @@ from reporter.store import Store
 def _period(store: Store, code: str, number: int) -> ReportingPeriod:
     period = store.projects.definition(code).period(number)
     if period is None:
-        raise NotFound(f"period: {code} has no reporting period {number}")
+        raise NotFound(problem("period", "period.unknown", project=code, number=number))
     return period
 
 
 def reopen_period(store: Store, code: str, number: int, reason: str) -> ReportingPeriod:
     """Unlock a submitted period, on purpose and with a reason that the audit log keeps."""
     if not reason.strip():
-        raise UserError("reason: say why the period is reopened; the audit log keeps it")
+        raise UserError(problem("reason", "period.reopen_reason"))
     if not _period(store, code, number).submitted:
-        raise Conflict(f"period {number} of {code} is not submitted")
+        raise Conflict(problem("", "period.not_submitted", number=number, project=code))
     with store.transaction():
         store.projects.set_period_status(store.projects.ids(code).project, number, PERIOD_OPEN, None,
                                          note=f"reopened: {reason.strip()}")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from reporter.domain.errors import UserError, ValidationError
+from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
@@ -32,13 +32,14 @@ def read_project_file(path: Path) -> ProjectDefinition:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
+        raise UserError(problem(str(path), "file.missing")) from None
     except UnicodeDecodeError:
-        raise UserError(f"{path}: not a text file in UTF-8 (is it a project file?)") from None
+        raise UserError(problem(str(path), "file.not_utf8")) from None
     try:
         return parse_project_file(text, template_defaults)
     except ValidationError as error:
-        raise ValidationError(error.problems, f"{path}: {error.heading}") from None
+        heading = replace(error.heading, where=str(path)) if error.heading else None
+        raise ValidationError(error.problems, heading) from None
 
 
 def load_project_file(store: Store, path: Path) -> LoadResult:
@@ -51,8 +52,8 @@ def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
     """Validate a whole definition and save it in one transaction."""
     problems = validate_definition(definition)
     if problems:
-        raise ValidationError(problems, f"Project {definition.project.code} has {len(problems)} problem(s); "
-                                        "nothing was saved:")
+        raise ValidationError(problems, problem("", "project.problems", code=definition.project.code,
+                                                count=len(problems)))
     with store.transaction():
         return store.projects.save_definition(definition)
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from reporter.domain.errors import Conflict, NotFound, UserError
+from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.reports.build import ReportInput, build_report
 from reporter.reports.model import ReportData, from_json, to_json
@@ -82,7 +82,8 @@ def write_report(store: Store, code: str, period: int, out_dir: Path, partner: s
     """Write the report's files into `out_dir`; their names say project, period, partner, template and language."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UserError(f"format: {', '.join(unknown) or 'none given'}; choose from {', '.join(FORMATS)}")
+        raise UserError(problem("format", "format.unknown", formats=", ".join(unknown), choices=", ".join(FORMATS))
+                        if unknown else problem("format", "format.none", choices=", ".join(FORMATS)))
     partner = partner or _only_partner(store.projects.definition(code))
     data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,7 +122,7 @@ def submit_period(store: Store, code: str, period: int, today: date | None = Non
     definition = store.projects.definition(code)
     _require(definition, period, None)
     if definition.period(period).submitted:  # type: ignore[union-attr]
-        raise Conflict(f"period {period} of {code} is already submitted")
+        raise Conflict(problem("", "period.already_submitted", number=period, project=code))
     template = load_template(definition.project.template)
     today = today or date.today()
     ids = store.projects.ids(code)
@@ -161,15 +162,15 @@ def _language(languages: Sequence[str], lang: str | None) -> str:
     if lang is None:
         return languages[0]
     if lang not in ("en", "lt", "lv"):
-        raise UserError(f"lang: {lang!r} is not one of en, lt, lv")
+        raise UserError(not_one_of("lang", lang, ("en", "lt", "lv")))
     return lang
 
 
 def _require(definition: ProjectDefinition, period: int, partner: str | None) -> None:
     if definition.period(period) is None:
-        raise NotFound(f"period: {definition.project.code} has no reporting period {period}")
+        raise NotFound(problem("period", "period.unknown", project=definition.project.code, number=period))
     if partner is not None and definition.partner(partner) is None:
-        raise NotFound(f"partner: {definition.project.code} has no partner {partner!r}")
+        raise NotFound(problem("partner", "partner.unknown", project=definition.project.code, partner=repr(partner)))
 
 
 def _funder(definition: ProjectDefinition, partner: str | None, funder: str | None) -> FundingAgreement | None:
@@ -178,7 +179,8 @@ def _funder(definition: ProjectDefinition, partner: str | None, funder: str | No
     if funder is not None:
         found = next((a for a in agreements if a.funder == funder), None)
         if found is None:
-            raise NotFound(f"funder: {definition.project.code} has no funding agreement with {funder!r}")
+            raise NotFound(problem("funder", "funder.no_agreement", project=definition.project.code,
+                                   funder=repr(funder)))
         return found
     top = [a for a in agreements if a.part_of is None]
     return max(top, key=lambda a: a.share_percent, default=None)

@@ -10,7 +10,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from reporter.domain.errors import UserError
+from reporter.domain.errors import UserError, problem
 
 DEFAULT_KEEP = 10
 
@@ -53,7 +53,7 @@ def list_backups(database: Path, folder: Path | None = None) -> list[Path]:
 def copy_into(backup_file: Path, database: Path) -> None:
     """Replace the content of `database` with that of `backup_file`, in one step."""
     if not backup_file.is_file():
-        raise UserError(f"restore: {backup_file} does not exist")
+        raise UserError(problem("restore", "file.does_not_exist", file=str(backup_file)))
     source = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
     target = sqlite3.connect(database)
     try:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from reporter.domain.errors import NotFound, UserError
+from reporter.domain.errors import NotFound, UserError, not_one_of, problem
 from reporter.domain.model import Expenditure
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.text import document_key, fold, search_text
@@ -114,7 +114,7 @@ class ExpenditureStore:
     def _row(self, expenditure_id: str) -> dict[str, Any]:
         row = next(self.db.query("SELECT * FROM expenditures WHERE id = ?", [expenditure_id]), None)
         if row is None:
-            raise NotFound(f"expenditure {expenditure_id} does not exist")
+            raise NotFound(problem("", "expenditure.no_id", id=expenditure_id))
         return row
 
     def get(self, project_id: str, reference: str | int) -> Expenditure:
@@ -124,7 +124,7 @@ class ExpenditureStore:
         row = next(self.db.query(f"{_SELECT} WHERE e.project_id = ? AND {column} = ?",
                                  [project_id, int(text) if text.isdigit() else text]), None)
         if row is None:
-            raise NotFound(f"expenditure: no expenditure {reference} in this project")
+            raise NotFound(problem("expenditure", "expenditure.unknown", reference=str(reference)))
         return _expenditure(row)
 
     def period_status(self, expenditure_id: str) -> tuple[int, str]:
@@ -137,18 +137,18 @@ class ExpenditureStore:
         where, args = ["e.project_id = ?"], [ids.project]
         for value, column, known, what in (
             (query.partner, "e.partner_id", ids.partners, "partner"),
-            (query.budget_line, "e.budget_line_id", ids.budget_lines, "budget line"),
+            (query.budget_line, "e.budget_line_id", ids.budget_lines, "budget_line"),
             (query.activity, "e.activity_id", ids.activities, "activity"),
             (query.period, "e.period_id", ids.periods, "period"),
         ):
             if value is not None:
                 if value not in known:
-                    raise NotFound(f"filter: no {what} {value!r} in this project")
+                    raise NotFound(problem("filter", f"filter.unknown_{what}", code=repr(value)))
                 where.append(f"{column} = ?")
                 args.append(known[value])
         if query.funder is not None:
             if query.funder not in ids.funders:
-                raise NotFound(f"filter: no funder {query.funder!r} in this project")
+                raise NotFound(problem("filter", "filter.unknown_funder", code=repr(query.funder)))
             where.append(_COVERED_BY_FUNDER)
             args.append(ids.funders[query.funder])
         if query.text:
@@ -161,9 +161,9 @@ class ExpenditureStore:
             where.append("e.document_date <= ?")
             args.append(query.date_to.isoformat())
         if query.sort not in SORT_COLUMNS:
-            raise UserError(f"sort: {query.sort!r} is not one of {', '.join(SORT_COLUMNS)}")
+            raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
         if not 1 <= query.limit <= 10_000 or query.offset < 0:
-            raise UserError("page: the page size must be 1 to 10000 and the offset not negative")
+            raise UserError(problem("page", "page.out_of_range"))
         condition = " AND ".join(where)
         direction = "DESC" if query.descending else "ASC"
         total, total_cents = self.db.execute(

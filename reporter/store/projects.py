@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
-from reporter.domain.errors import Conflict, NotFound
+from reporter.domain.errors import Conflict, NotFound, Problem, problem
 from reporter.domain.model import (
     Activity,
     BudgetAmount,
@@ -69,10 +69,10 @@ class ProjectSummary:
 
 # Which expenditure column refers to each kind of record a project file defines.
 _REFERENCED_BY_EXPENDITURES = {
-    "partners": ("partner_id", "partner"),
-    "budget_lines": ("budget_line_id", "budget line"),
-    "activities": ("activity_id", "activity"),
-    "reporting_periods": ("period_id", "reporting period"),
+    "partners": ("partner_id", "in_use.partner"),
+    "budget_lines": ("budget_line_id", "in_use.budget_line"),
+    "activities": ("activity_id", "in_use.activity"),
+    "reporting_periods": ("period_id", "in_use.period"),
 }
 
 
@@ -104,7 +104,7 @@ class ProjectStore:
     def ids(self, code: str) -> ProjectIds:
         row = self._project_row(code)
         if row is None:
-            raise NotFound(f"project: no project with code {code!r}")
+            raise NotFound(problem("project", "project.unknown", code=repr(code)))
         pid = row["id"]
 
         def codes(table: str, key: str = "code") -> dict[Any, str]:
@@ -116,7 +116,7 @@ class ProjectStore:
     def definition(self, code: str) -> ProjectDefinition:
         row = self._project_row(code)
         if row is None:
-            raise NotFound(f"project: no project with code {code!r}")
+            raise NotFound(problem("project", "project.unknown", code=repr(code)))
         pid = row["id"]
         q = self.db.query
         lines_by_agreement: dict[str, list[str]] = {}
@@ -249,7 +249,7 @@ class ProjectStore:
         row = next(self.db.query("SELECT * FROM reporting_periods WHERE project_id = ? AND number = ?",
                                  [project_id, number]), None)
         if row is None:
-            raise NotFound(f"period: no reporting period {number}")
+            raise NotFound(problem("period", "period.no_such", number=number))
         self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at,
                                                      "status_note": note})
 
@@ -263,9 +263,9 @@ def _project(row: dict[str, Any]) -> Project:
                    date.fromisoformat(row["end_date"]), row["currency"], row["template"], row["contract_number"])
 
 
-def _submitted_period_guard(row: dict[str, Any]) -> str | None:
+def _submitted_period_guard(row: dict[str, Any]) -> Problem | None:
     if row.get("status") == "submitted":
-        return f"reporting period {row['number']} is submitted and locked; it cannot be changed or removed"
+        return problem("", "period.locked_setup", number=row["number"])
     return None
 
 
@@ -279,7 +279,7 @@ class _Sync:
         self.stale: list[tuple[str, dict[str, Any]]] = []
 
     def rows(self, table: str, key: tuple[str, ...], wanted: list[dict[str, Any]],
-             scope: str = "project_id = ?", guard: Callable[[dict[str, Any]], str | None] | None = None
+             scope: str = "project_id = ?", guard: Callable[[dict[str, Any]], Problem | None] | None = None
              ) -> dict[Any, str]:
         """Sync `table`; return the ids by key (a single key column gives plain values)."""
         from reporter.store.database import new_id
@@ -337,11 +337,11 @@ class _Sync:
                  "budget_lines", "funders", "partners"]
         for table, old in sorted(self.stale, key=lambda item: order.index(item[0])):
             if table in _REFERENCED_BY_EXPENDITURES:
-                column, what = _REFERENCED_BY_EXPENDITURES[table]
+                column, message_id = _REFERENCED_BY_EXPENDITURES[table]
                 used = self.store.db.execute(f"SELECT count(*) FROM expenditures WHERE {column} = ?",
                                              [old["id"]]).fetchone()[0]
                 if used:
                     name = old.get("code") or old.get("number")
-                    raise Conflict(f"{what} {name} cannot be removed: {used} expenditure(s) refer to it")
+                    raise Conflict(problem("", message_id, name=name, count=used))
             self.store.delete(table, old)
             self.summary.deleted += 1
