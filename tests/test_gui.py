@@ -282,3 +282,17 @@ def test_window__the_funder_filter_lists_what_the_funder_pays(window):
     view.funder_filter.set("ERDF")
     view.apply_filters()
     assert view.page_label.cget("text") == "1–1 of 1"
+
+
+def test_window__a_new_project_over_unsaved_changes_asks_first(window, monkeypatch):
+    from ttkbootstrap.dialogs import Messagebox
+
+    setup = window.project_setup
+    fill(setup.details, title="Pakeistas pavadinimas")
+    assert setup.dirty
+    monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda *args, **kwargs: "No"))
+    setup.new_project()
+    assert setup.details.vars["title"].get() == "Pakeistas pavadinimas"  # kept
+    monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda *args, **kwargs: "Yes"))
+    setup.new_project()
+    assert setup.details.vars["title"].get() == "" and setup.saved_code is None

@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import ttkbootstrap as ttk
+from ttkbootstrap.dialogs import Messagebox
+from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import ValidationError
 from reporter.domain.model import FUNDER_KINDS, ROLES, ROUNDINGS, SHARE_RULES
@@ -394,6 +396,9 @@ class ProjectView(ttk.Frame):
             self.window.select_project(selected[0])
 
     def new_project(self) -> None:
+        if self.dirty and Messagebox.yesno(self.window._("discard_changes"), title=self.window._("project_setup"),
+                                           parent=self) != MessageCatalog.translate("Yes"):
+            return
         self._load(new_project_data(DEFAULT_TEMPLATE, self.window._.lang), None)
         self.status.configure(text=self.window._("new_project_hint"), bootstyle="info")
         self.details.widgets["code"].focus_set()
