@@ -175,6 +175,32 @@ def test_share__a_plan_that_adds_up_holds(store, tmp_path):
     assert findings(store, "share") == []
 
 
+def test_share__an_exact_residual_may_absorb_a_cent_from_each_rounded_source(store, tmp_path):
+    # 1 000.07: EU 85 % down 850.05 (short by 0.0095), STATE 5 % 50.00 (short by 0.0035), OWN 100.02 for 100.007.
+    load(store, tmp_path, """
+[[funders]]
+code = "STATE"
+name = "Valstybės biudžetas"
+kind = "state"
+
+[[funding]]
+funder = "EU"
+share = 85
+rounding = "down"
+
+[[funding]]
+funder = "STATE"
+share = 5
+
+[[funding]]
+funder = "OWN"
+share = 10
+residual = true
+""", BUDGET)
+    spend(store, gross="1000.07")
+    assert findings(store, "share") == []
+
+
 def test_share__a_plan_below_100_percent_is_an_error_and_leaves_costs_unpaid(store, tmp_path):
     load(store, tmp_path, SPLIT_85_15.replace("share = 15\nresidual = true", "share = 10"), BUDGET)
     spend(store, gross="100.00")

@@ -197,8 +197,8 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
         periods = [financing.periods[n] for n in numbers if n in financing.periods]
         if not periods:
             continue
-        tolerance = CENT * len(periods)
         for agreement in financing.agreements:
+            tolerance = CENT * len(periods) * _roundings_absorbed(agreement, financing.agreements)
             actual = sum((p.split.amount_of(agreement.funder) for p in periods), ZERO)
             base = sum((next(part.base for part in p.split.parts if part.funder == agreement.funder)
                         for p in periods), ZERO)
@@ -224,6 +224,14 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
                 data, "share", WARNING, _say("share.unallocated", amount=Amount(unallocated), partner=partner),
                 partner=partner, period=period, expected=ZERO, actual=unallocated))
     return findings
+
+
+def _roundings_absorbed(agreement: FundingAgreement, agreements: Iterable[FundingAgreement]) -> int:
+    """How many rounded cents a share may be off by in one split: one of its own, or, for the residual,
+    one for each source beside it that was rounded (it takes what their rounding leaves)."""
+    if not agreement.residual:
+        return 1
+    return max(1, sum(1 for a in agreements if a.part_of == agreement.part_of and a is not agreement))
 
 
 def _is_own(data: CheckData, agreement: FundingAgreement) -> bool:
