@@ -290,6 +290,10 @@ class RecordTable(ttk.Frame):
         self.problems.configure(text="\n".join(
             f"{_(f'field_{key}') if key else _('record')}: {message}" for key, message in by_field.items()))
 
+    def typed(self, record: dict[str, Any]) -> bool:
+        """Whether anything but the switches' defaults is in the form."""
+        return any(record.get(f.key) for f in self.fields if f.kind != "flag")
+
     def merged(self, previous: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
         """The form's record over the keys it has no field for (an activity's plan stays)."""
         keys = {f.key for f in self.fields}
@@ -299,6 +303,8 @@ class RecordTable(ttk.Frame):
         """Put the form's record into the project (not yet saved)."""
         records = self.view.data.setdefault(self.section, [])
         index, record = self.candidate()
+        if self.index is None and not self.typed(record):
+            return "break"  # Enter in an empty form adds nothing
         if self.index is None:
             records.append(record)
         else:
@@ -453,8 +459,7 @@ class ProjectView(ttk.Frame):
         candidate = copy.deepcopy(self.data)
         current = self._current_table()
         index, record = current.candidate()
-        if record and (current.index is not None or any(record.get(f.key) for f in current.fields
-                                                       if f.kind != "flag")):
+        if current.index is not None or current.typed(record):
             records = candidate.setdefault(current.section, [])
             if current.index is None:
                 records.append(record)
