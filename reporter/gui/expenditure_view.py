@@ -98,22 +98,10 @@ class ExpenditureView(ttk.Frame):
 
         filters = ttk.Frame(self, padding=(0, 8, 0, 4))
         filters.pack(fill="x")
-        ttk.Label(filters, text=_("partner")).pack(side="left")
-        self.partner_filter = ttk.Combobox(filters, state="readonly", width=10)
-        self.partner_filter.pack(side="left", padx=(4, 12))
-        self.partner_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
-        ttk.Label(filters, text=_("line")).pack(side="left")
-        self.line_filter = ttk.Combobox(filters, state="readonly", width=14)
-        self.line_filter.pack(side="left", padx=(4, 12))
-        self.line_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
-        ttk.Label(filters, text=_("period")).pack(side="left")
-        self.period_filter = ttk.Combobox(filters, state="readonly", width=6)
-        self.period_filter.pack(side="left", padx=(4, 12))
-        self.period_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
-        ttk.Label(filters, text=_("funder")).pack(side="left")
-        self.funder_filter = ttk.Combobox(filters, state="readonly", width=10)
-        self.funder_filter.pack(side="left", padx=(4, 12))
-        self.funder_filter.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
+        self.partner_filter = self._filter(filters, _("partner"), 10)
+        self.line_filter = self._filter(filters, _("line"), 14)
+        self.period_filter = self._filter(filters, _("period"), 6)
+        self.funder_filter = self._filter(filters, _("funder"), 10)
         ttk.Label(filters, text=_("search")).pack(side="left")
         self.search = ttk.Entry(filters, width=30)
         self.search.pack(side="left", padx=4)
@@ -132,6 +120,14 @@ class ExpenditureView(ttk.Frame):
         self.table.bind("<Delete>", lambda _e: self.delete_selected())
         self.bind_all("<Control-s>", lambda _e: self.save())
         self.bind_all("<Escape>", lambda _e: self.clear())
+
+    def _filter(self, filters: ttk.Frame, label: str, width: int) -> ttk.Combobox:
+        """A labelled choice that filters the list as soon as it is chosen."""
+        ttk.Label(filters, text=label).pack(side="left")
+        box = ttk.Combobox(filters, state="readonly", width=width)
+        box.pack(side="left", padx=(4, 12))
+        box.bind("<<ComboboxSelected>>", lambda _e: self.apply_filters())
+        return box
 
     # Project
 
