@@ -24,6 +24,7 @@ from reporter.paths import log_file, settings_file
 from reporter.services.projects import export_project, list_projects, load_project_file
 from reporter.services.settings import Settings, load_settings, save_settings
 from reporter.store import Store
+from reporter.store.projects import ProjectSummary
 
 log = logging.getLogger("reporter.gui")
 TK_THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
@@ -42,6 +43,7 @@ class ReporterWindow(ttk.Window):
         self._ = Translator(lang)
         self.project = tk.StringVar()
         self._shown_project: str | None = None
+        self.project_summaries: list[ProjectSummary] = []  # read once per reload, for the switch and the setup view
         self._checks_job: str | None = None
         self.report_callback_exception = self._callback_error  # type: ignore[assignment]
         self._set_toolkit_language(lang)
@@ -138,15 +140,13 @@ class ReporterWindow(ttk.Window):
 
     def reload_projects(self, code: str | None = None) -> None:
         """Fill the project switch afresh and show `code` (or the first project)."""
-        choices = [f"{p.code} {p.title}" for p in list_projects(self.store)]
+        self.project_summaries = list_projects(self.store)
+        choices = [f"{p.code} {p.title}" for p in self.project_summaries]
         self.project_box.configure(values=choices)
         self.hint.configure(text="" if choices else self._("no_projects"))
         if choices:
             self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]))
         self.project_changed()
-
-    def select_project(self, code: str) -> None:
-        self.reload_projects(code)
 
     def project_changed(self) -> None:
         """Show the project's first page at once; its checks follow as soon as the window is idle."""

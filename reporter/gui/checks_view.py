@@ -45,9 +45,13 @@ class ChecksView(ttk.Frame):
         panes.add(left, weight=3)
         self.bars = ttk.Labelframe(panes, text=_("financing"), padding=6)
         panes.add(self.bars, weight=2)
-        # The findings' columns ask for most of the width; give the bars two fifths once the window has a size.
-        panes.bind("<Map>", lambda _e: panes.after_idle(lambda: panes.sashpos(0, panes.winfo_width() * 3 // 5)),
-                   add="+")
+        # The findings' columns ask for most of the width; give the bars two fifths once the window has a size
+        # (once only: a sash the user moves stays where it is when the tab is shown again).
+        self._first_map = panes.bind("<Map>", lambda _e: self._place_sash(panes), add="+")
+
+    def _place_sash(self, panes: ttk.Panedwindow) -> None:
+        panes.unbind("<Map>", self._first_map)
+        panes.after_idle(lambda: panes.sashpos(0, panes.winfo_width() * 3 // 5))
 
     def show_project(self, code: str | None) -> None:
         self.code = code

@@ -23,11 +23,10 @@ from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import ValidationError
 from reporter.domain.model import FUNDER_KINDS, ROLES, ROUNDINGS, SHARE_RULES
-from reporter.domain.money import format_amount, tidy_percent
+from reporter.domain.money import format_amount, format_percent
 from reporter.gui.widgets import SearchablePicker
 from reporter.services.projects import (
     check_project_data,
-    list_projects,
     new_project_data,
     project_data,
     save_project_data,
@@ -85,8 +84,7 @@ def display(field: Field, value: Any, _: Any) -> str:
     if field.kind == "amount" and isinstance(value, Decimal):
         return format_amount(value, _.lang)
     if field.kind == "percent" and isinstance(value, (Decimal, int)):
-        text = str(tidy_percent(Decimal(value)))
-        return text if _.lang == "en" else text.replace(".", ",")
+        return format_percent(Decimal(value), _.lang)
     if isinstance(value, date):
         return value.isoformat()
     if field.kind == "flag":
@@ -393,13 +391,13 @@ class ProjectView(ttk.Frame):
 
     def _list_projects(self) -> None:
         self.projects.delete(*self.projects.get_children())
-        for p in list_projects(self.window.store):
+        for p in self.window.project_summaries:
             self.projects.insert("", "end", iid=p.code, values=(p.code, p.title, p.expenditures))
 
     def _open_selected_project(self) -> None:
         selected = self.projects.selection()
         if selected:
-            self.window.select_project(selected[0])
+            self.window.reload_projects(selected[0])
 
     def new_project(self) -> None:
         if self.dirty and Messagebox.yesno(self.window._("discard_changes"), title=self.window._("project_setup"),
@@ -516,5 +514,5 @@ class ProjectView(ttk.Frame):
             self.status.configure(text=self.window._("not_saved", count=len(self._problems)), bootstyle="danger")
             return
         self.dirty = False
-        self.window.select_project(result.code)
+        self.window.reload_projects(result.code)
         self.status.configure(text=self.window._("project_saved", code=result.code), bootstyle="success")
