@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from decimal import Decimal
+from dataclasses import replace
 from typing import Any, Callable
 
 import tomli_w
@@ -30,6 +31,20 @@ from reporter.domain.model import (
     ReportingPeriod,
 )
 from reporter.domain.money import parse_amount, parse_percent, plain, tidy_percent
+from reporter.domain.records import (
+    AMOUNT,
+    CHOICE,
+    CODE,
+    CODES,
+    CURRENCY,
+    DAY,
+    FLAG,
+    INTEGER,
+    PERCENT,
+    TEXT,
+    FieldSpec,
+    record_fields,
+)
 from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
 from reporter.domain.validation import validate_definition
 
@@ -60,8 +75,8 @@ class _Section:
         """A value a parser refused: its problem, placed at this key."""
         self.problems.append(error.placed(f"{self.where}.{key}"))
 
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self.data.get(key, default)
+    def text(self, key: str) -> str:
+        value = self.data.get(key)
         if value is None:
             self._fail(key, "value.required")
             return ""
@@ -69,12 +84,6 @@ class _Section:
             self._fail(key, "file.not_text", value=repr(value))
             return ""
         return value.strip()
-
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) or None if key in self.data else None
-
-    def optional_day(self, key: str) -> date | None:
-        return self.day(key) if key in self.data else None
 
     def day(self, key: str) -> date:
         value = self.data.get(key)
@@ -91,11 +100,10 @@ class _Section:
             self._fail(key, "file.not_date", value=repr(value))
         return date.min
 
-    def amount(self, key: str, required: bool = True) -> Decimal | None:
+    def amount(self, key: str) -> Decimal | None:
         value = self.data.get(key)
         if value is None:
-            if required:
-                self._fail(key, "value.required")
+            self._fail(key, "value.required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
             self._fail(key, "file.not_amount", value=repr(value))
@@ -117,11 +125,10 @@ class _Section:
             self.refused(key, error)
             return Decimal(0)
 
-    def integer(self, key: str, required: bool = True) -> int | None:
+    def integer(self, key: str) -> int | None:
         value = self.data.get(key)
         if value is None:
-            if required:
-                self._fail(key, "value.required")
+            self._fail(key, "value.required")
             return None
         if isinstance(value, str) and value.strip().isdigit():
             return int(value)
@@ -143,6 +150,31 @@ class _Section:
             self._fail(key, "file.not_codes")
             return ()
         return tuple(v.strip() for v in value)
+
+    def value(self, f: FieldSpec) -> Any:
+        """The value of a declared field: None when an optional one is left out (or a required one is bad)."""
+        if not f.required and f.key not in self.data:
+            return f.default
+        if f.kind in (TEXT, CHOICE, CODE):
+            text = self.text(f.key)
+            return text or None if f.kind == CODE and not f.required else text
+        if f.kind == CURRENCY:
+            try:
+                return currency_code(self.text(f.key), f.key) if self.data.get(f.key) else f.default
+            except UserError as error:
+                self.refused(f.key, error)
+                return None
+        if f.kind == CODES:
+            return self.codes(f.key)
+        if f.kind == PERCENT:
+            return self.percent(f.key)
+        if f.kind == AMOUNT:
+            return self.amount(f.key)
+        if f.kind == DAY:
+            return self.day(f.key)
+        if f.kind == FLAG:
+            return self.flag(f.key, f.default)
+        return self.integer(f.key)
 
     def tables(self, key: str) -> list[Any]:
         value = self.data.get(key, [])
@@ -170,87 +202,60 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
     """
     problems: list[Problem] = []
     root = _Section(data, "file", problems, _SECTIONS)
-    head = _Section(data.get("project"), "project", problems,
-                    {"code", "title", "start", "end", "currency", "template", "contract_number"})
-    currency = head.text("currency", "EUR")
-    try:
-        currency = currency_code(currency, "project.currency") if currency else "EUR"
-    except UserError as error:
-        head.refused("currency", error)
-    project = Project(
-        code=head.text("code"),
-        title=head.text("title"),
-        start=head.day("start"),
-        end=head.day("end"),
-        currency=currency,
-        template=head.text("template", "generic"),
-        contract_number=head.text("contract_number", ""),
-    )
-
-    partners = []
-    for i, item in enumerate(root.tables("partners"), 1):
-        s = _Section(item, f"partners[{i}]", problems, {"code", "name", "country", "role", "vat_recoverable"})
-        partners.append(Partner(s.text("code"), s.text("name"), s.text("country", ""), s.text("role", "partner"),
-                                s.flag("vat_recoverable")))
-    funders = []
-    for i, item in enumerate(root.tables("funders"), 1):
-        s = _Section(item, f"funders[{i}]", problems, {"code", "name", "kind"})
-        funders.append(Funder(s.text("code"), s.text("name"), s.text("kind", "other")))
-    funding = []
-    for i, item in enumerate(root.tables("funding"), 1):
-        s = _Section(item, f"funding[{i}]", problems, {"partner", "funder", "share", "rule", "rounding", "residual",
-                                                         "cap", "budget_lines", "contract_number", "eligible_from",
-                                                         "eligible_to", "vat_eligible", "part_of", "prefinancing"})
-        funding.append(FundingAgreement(
-            funder=s.text("funder"), share_percent=s.percent("share"), partner=s.optional_text("partner"),
-            rule=s.text("rule", "exact"), rounding=s.text("rounding", "half-up"), residual=s.flag("residual"),
-            cap=s.amount("cap", required=False), budget_lines=s.codes("budget_lines"),
-            contract_number=s.text("contract_number", ""), eligible_from=s.optional_day("eligible_from"),
-            eligible_to=s.optional_day("eligible_to"), vat_eligible=s.flag("vat_eligible", True),
-            part_of=s.optional_text("part_of"), prefinancing=s.amount("prefinancing", required=False),
-        ))
+    project = _record(_Section(data.get("project"), "project", problems, _keys(Project)), Project)
     try:
         template_lines, template_rules = template_defaults(project.template)
     except UserError as error:
-        head.refused("template", error)
+        problems.append(error.placed("project.template"))
         template_lines, template_rules = (), ContractRules()
-    if "budget_lines" in data:
-        lines = []
-        for i, item in enumerate(root.tables("budget_lines"), 1):
-            s = _Section(item, f"budget_lines[{i}]", problems, {"code", "name"})
-            lines.append(BudgetLine(s.text("code"), s.text("name")))
-        budget_lines = tuple(lines)
-    else:
-        budget_lines = template_lines
-    rules = rules_from_mapping(data, "", problems, base=template_rules)
-    budget = []
-    for i, item in enumerate(root.tables("budget"), 1):
-        s = _Section(item, f"budget[{i}]", problems, {"partner", "line", "amount", "year", "activity"})
-        budget.append(BudgetAmount(s.text("partner"), s.text("line"), s.amount("amount") or Decimal(0),
-                                   s.integer("year", required=False), s.optional_text("activity")))
-    periods = []
-    for i, item in enumerate(root.tables("periods"), 1):
-        s = _Section(item, f"periods[{i}]", problems, {"number", "start", "end"})
-        periods.append(ReportingPeriod(s.integer("number") or 0, s.day("start"), s.day("end")))
-    activities = []
-    for i, item in enumerate(root.tables("activities"), 1):
-        s = _Section(item, f"activities[{i}]", problems, {"code", "title", "planned"})
-        plan = []
-        for j, planned in enumerate(s.tables("planned"), 1):
-            p = _Section(planned, f"activities[{i}].planned[{j}]", problems, {"year", "amount", "funder"})
-            plan.append(PlannedAmount(p.integer("year") or 0, p.amount("amount") or Decimal(0),
-                                      p.optional_text("funder")))
-        activities.append(Activity(s.text("code"), s.text("title"), tuple(plan)))
 
+    def records(section: str, record_type: type, extra: set[str] = set()) -> list[tuple[_Section, Any]]:
+        found = []
+        for i, item in enumerate(root.tables(section), 1):
+            s = _Section(item, f"{section}[{i}]", problems, _keys(record_type) | extra)
+            found.append((s, _record(s, record_type)))
+        return found
+
+    activities = []
+    for s, activity in records("activities", Activity, {"planned"}):
+        plan = tuple(_record(_Section(planned, f"{s.where}.planned[{j}]", problems, _keys(PlannedAmount)),
+                             PlannedAmount) for j, planned in enumerate(s.tables("planned"), 1))
+        activities.append(replace(activity, plan=plan))
     definition = ProjectDefinition(
-        project=project, partners=tuple(partners), funders=tuple(funders), funding=tuple(funding),
-        budget_lines=budget_lines, budget=tuple(budget), periods=tuple(periods), activities=tuple(activities),
-        rules=rules,
+        project=project,
+        partners=tuple(r for _, r in records("partners", Partner)),
+        funders=tuple(r for _, r in records("funders", Funder)),
+        funding=tuple(r for _, r in records("funding", FundingAgreement)),
+        budget_lines=tuple(r for _, r in records("budget_lines", BudgetLine)) if "budget_lines" in data
+        else template_lines,
+        budget=tuple(r for _, r in records("budget", BudgetAmount)),
+        periods=tuple(r for _, r in records("periods", ReportingPeriod)),
+        activities=tuple(activities),
+        rules=rules_from_mapping(data, "", problems, base=template_rules),
     )
     problems += _beyond(problems, validate_definition(definition))
     if problems:
         raise ValidationError(problems, problem("", "file.problems", count=len(problems)))
     return definition
+
+
+def _keys(record_type: type) -> set[str]:
+    return {f.key for f in record_fields(record_type)}
+
+
+# Values that stand in for a required value that could not be read: the file is refused anyway,
+# and validation must not trip over a missing value before every problem has been listed.
+_PLACEHOLDERS = {TEXT: "", CHOICE: "", CODE: "", CURRENCY: "EUR", PERCENT: Decimal(0), AMOUNT: Decimal(0),
+                 DAY: date.min, INTEGER: 0, FLAG: False, CODES: ()}
+
+
+def _record(section: _Section, record_type: type) -> Any:
+    """A record read from one table of the file, field by field as the record declares them."""
+    values = {}
+    for f in record_fields(record_type):
+        value = section.value(f)
+        values[f.name] = _PLACEHOLDERS[f.kind] if value is None and f.required else value
+    return record_type(**values)
 
 
 def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem]:
@@ -265,26 +270,40 @@ def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem
 
 def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
     """A definition as the tables of its project file, in the order the file is written."""
-    p = definition.project
     rules = rules_to_mapping(definition.rules)
     return {
-        "project": _drop_empty({"code": p.code, "title": p.title, "start": p.start, "end": p.end,
-                                "currency": p.currency, "template": p.template, "contract_number": p.contract_number}),
-        "partners": [{"code": x.code, "name": x.name, "country": x.country, "role": x.role,
-                      "vat_recoverable": x.vat_recoverable} for x in definition.partners],
-        "funders": [{"code": f.code, "name": f.name, "kind": f.kind} for f in definition.funders],
-        "funding": [_funding_table(a) for a in definition.funding],
-        "budget_lines": [{"code": b.code, "name": b.name} for b in definition.budget_lines],
-        "budget": [_drop_empty({"partner": b.partner, "line": b.line, "amount": _number(b.amount), "year": b.year,
-                                "activity": b.activity}) for b in definition.budget],
-        "periods": [{"number": x.number, "start": x.start, "end": x.end} for x in definition.periods],
+        "project": _table(definition.project),
+        "partners": [_table(x) for x in definition.partners],
+        "funders": [_table(x) for x in definition.funders],
+        "funding": [_table(x) for x in definition.funding],
+        "budget_lines": [_table(x) for x in definition.budget_lines],
+        "budget": [_table(x) for x in definition.budget],
+        "periods": [_table(x) for x in definition.periods],
         "rules": rules["rules"],
         "flat_rates": rules.get("flat_rates", []),
         "unit_costs": rules.get("unit_costs", []),
-        "activities": [{"code": a.code, "title": a.title,
-                        "planned": [_drop_empty({"year": x.year, "amount": _number(x.amount), "funder": x.funder})
-                                    for x in a.plan]} for a in definition.activities],
+        "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
     }
+
+
+def _table(record: Any) -> dict[str, Any]:
+    """A record as a table of its file: required keys always, the others when they differ from the default."""
+    table: dict[str, Any] = {}
+    for f in record_fields(type(record)):
+        value = getattr(record, f.name)
+        if f.required or value != f.default:
+            table[f.key] = _file_value(f.kind, value)
+    return table
+
+
+def _file_value(kind: str, value: Any) -> Any:
+    if kind == PERCENT:
+        return tidy_percent(value)
+    if kind == AMOUNT:
+        return Decimal(plain(value))  # exact TOML numbers with two decimals, read back as Decimal
+    if kind == CODES:
+        return list(value)
+    return value
 
 
 def render_project_file(definition: ProjectDefinition) -> str:
@@ -302,44 +321,10 @@ def render_project_file(definition: ProjectDefinition) -> str:
     sections += [("[[flat_rates]]", flat) for flat in data["flat_rates"]]
     sections += [("[[unit_costs]]", unit) for unit in data["unit_costs"]]
     for activity in data["activities"]:
-        sections.append(("[[activities]]", {"code": activity["code"], "title": activity["title"]}))
+        sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]
     p = definition.project
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
     for header, table in sections:
         lines += ["", header, *(tomli_w.dumps({key: value}).rstrip("\n") for key, value in table.items())]
     return "\n".join(lines) + "\n"
-
-
-def _funding_table(agreement: FundingAgreement) -> dict[str, Any]:
-    table: dict[str, Any] = {}
-    if agreement.partner:
-        table["partner"] = agreement.partner
-    table.update(funder=agreement.funder, share=tidy_percent(agreement.share_percent), rule=agreement.rule,
-                 rounding=agreement.rounding, residual=agreement.residual)
-    if agreement.cap is not None:
-        table["cap"] = _number(agreement.cap)
-    if agreement.budget_lines:
-        table["budget_lines"] = list(agreement.budget_lines)
-    if agreement.contract_number:
-        table["contract_number"] = agreement.contract_number
-    if agreement.eligible_from:
-        table["eligible_from"] = agreement.eligible_from
-    if agreement.eligible_to:
-        table["eligible_to"] = agreement.eligible_to
-    if not agreement.vat_eligible:
-        table["vat_eligible"] = False
-    if agreement.part_of:
-        table["part_of"] = agreement.part_of
-    if agreement.prefinancing is not None:
-        table["prefinancing"] = _number(agreement.prefinancing)
-    return table
-
-
-def _number(amount: Decimal) -> Decimal:
-    """Amounts are written as exact TOML numbers with two decimals (read back as Decimal)."""
-    return Decimal(plain(amount))
-
-
-def _drop_empty(table: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in table.items() if value is not None and value != ""}

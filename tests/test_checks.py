@@ -252,14 +252,26 @@ rule = "min"
 # 2. Caps
 
 
-def test_cap__holds_below_and_breaks_above(store, tmp_path):
+def test_cap__holds_below_and_above_it_the_residual_takes_what_the_cap_holds_back(store, tmp_path):
     load(store, tmp_path, SPLIT_85_15.replace('rounding = "down"', 'rounding = "down"\ncap = 170.00', 1), BUDGET)
     spend(store, gross="100.00")
     spend(store, partner="PP2", gross="100.00")
     assert findings(store, "cap") == []
     spend(store, partner="PP2", gross="0.02")
     [found] = findings(store, "cap")
-    assert (found.funder, found.expected, found.actual) == ("EU", D("170.00"), D("170.01"))
+    assert (found.severity, found.funder, found.partner, found.actual) == ("warning", "EU", "PP2", D("0.01"))
+    assert found.message == "EU has reached its cap of 170.00 for PP2: 0.01 of its share is left to OWN"
+    pp2 = financing_view(store, "CHK-1", partner="PP2", period=1).partners[0]
+    assert [(f.funder, f.cumulative) for f in pp2.funders] == [("EU", D("85.00")), ("OWN", D("15.02"))]
+
+
+def test_cap__a_residual_above_its_cap_is_an_error(store, tmp_path):
+    load(store, tmp_path, SPLIT_85_15.replace("residual = true", "residual = true\ncap = 15.00"), BUDGET)
+    spend(store, gross="100.00")
+    assert findings(store, "cap") == []
+    spend(store, gross="0.07")  # OWN takes 0.02 of it: 15.02 in all
+    [found] = findings(store, "cap")
+    assert (found.severity, found.funder, found.expected, found.actual) == ("error", "OWN", D("15.00"), D("15.02"))
 
 
 # 3. Budget lines

@@ -80,7 +80,8 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
     window.update()
     rows = [checks.table.item(i) for i in checks.table.get_children()]
     cap = [r for r in rows if r["values"][1] == "Cap"]
-    assert cap and cap[0]["tags"] == ["error"]
+    assert cap and cap[0]["tags"] == ["warning"]
+    assert cap[0]["values"][2].startswith("ERDF has reached its cap of 170,000.00 for PP2")
     checks.table.selection_set(str(rows.index(cap[0])))
     checks.show_records()
     assert checks.records.cget("text").endswith("\n#1")
@@ -225,8 +226,8 @@ def test_window__creates_a_project_in_the_forms_and_an_over_share_entry_raises_a
     assert [setup.tables["budget"].table.item(i)["values"] for i in setup.tables["budget"].table.get_children()] \
         == [["LP", "STAFF", "8,000.00", "", ""]]
     funding = setup.tables["funding"].table
-    assert [funding.item(i)["values"][:4] for i in funding.get_children()] == [["LKT", "", 80, "exactly"],
-                                                                                ["OWN", "", 20, "at most"]]
+    assert [funding.item(i)["values"][:5] for i in funding.get_children()] == [["LKT", "", 80, "", "exactly"],
+                                                                                ["OWN", "", 20, "", "at most"]]
 
     # Equipment is not paid by the culture council, so own funds pay all of it: more than their 20 %.
     view, checks = window.expenditure, window.checks

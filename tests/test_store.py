@@ -2,6 +2,7 @@
 
 import hashlib
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from sqlite_utils import Migrations
 
 from conftest import expense, row_counts
 from reporter.domain.errors import UserError
+from reporter.domain.money import D
 from reporter.services.expenditures import add_expenditure, delete_expenditure, edit_expenditure
 from reporter.services.maintenance import backup_now, list_backups, restore
 from reporter.services.projects import load_project_file
@@ -21,6 +23,9 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+ALL_MIGRATIONS = [m.name for m in schema.migrations._migrations]  # sqlite-utils has no public list
+
+
 def test_open__creates_a_fresh_database_with_the_whole_schema(tmp_path):
     store = Store.open(tmp_path / "new" / "db.sqlite3")
     names = set(store.db.table_names())
@@ -29,8 +34,7 @@ def test_open__creates_a_fresh_database_with_the_whole_schema(tmp_path):
             "audit_log"} <= names
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
-                                                                     "0003_reports"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ALL_MIGRATIONS
     store.close()
 
 
@@ -53,8 +57,7 @@ def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_fir
 
     store = Store.open(path)
 
-    assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
-                                                                     "0003_reports"]
+    assert [m.name for m in schema.migrations.applied(store.db)] == ALL_MIGRATIONS
     row = next(store.db.query("SELECT document_key, eligible_vat_project_currency_cents FROM expenditures"))
     assert row == {"document_key": "uabknyga|sf0117", "eligible_vat_project_currency_cents": 608}
     assert store.projects.definition("OLD-1").rules.flat_rates == ()
@@ -65,6 +68,38 @@ def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_fir
     assert "document_key" not in [row[1] for row in before.execute("PRAGMA table_info(expenditures)")]
     assert before.execute("SELECT count(*) FROM expenditures").fetchone()[0] == 1
     before.close()
+
+
+def test_open__carries_funding_agreements_and_their_lines_into_the_financing_engine_schema(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    before_engine = Migrations(schema.MIGRATION_SET)
+    for migration in schema.migrations._migrations[:3]:
+        before_engine(name=migration.name)(migration.fn)
+    old = Store.open(path, migration_set=before_engine)
+    for statement in (
+        "INSERT INTO projects VALUES ('p', 'OLD-2', 'Senas', '2020-01-01', '2020-12-31', 'EUR', 'generic', '', 'x', "
+        "'x', '{}')",
+        "INSERT INTO partners VALUES ('lp', 'p', 'LP', 'Biblioteka', 'LT', 'lead', 0, 0)",
+        "INSERT INTO funders VALUES ('eu', 'p', 'EU', 'ERDF', 'eu', 0)",
+        "INSERT INTO budget_lines VALUES ('st', 'p', 'STAFF', 'Staff', 0)",
+        "INSERT INTO funding_agreements (id, project_id, partner_id, funder_id, share_percent, rule, rounding, "
+        "is_residual, cap_cents, contract_number, position, vat_eligible, prefinancing_cents) VALUES "
+        "('a', 'p', 'lp', 'eu', '85', 'exact', 'down', 0, 5650800, 'S-1', 0, 0, 100000)",
+        "INSERT INTO funding_agreement_lines VALUES ('a', 'st')",
+    ):
+        old.db.execute(statement)
+    old.db.conn.commit()
+    old.close()
+
+    store = Store.open(path)
+
+    [agreement] = store.projects.definition("OLD-2").funding
+    assert (agreement.funder, agreement.partner, agreement.share_percent, agreement.amount, agreement.rounding,
+            agreement.rounding_basis, agreement.cap, agreement.budget_lines, agreement.vat_eligible,
+            agreement.prefinancing) == ("EU", "LP", Decimal("85"), None, "down", "cumulative", D("56508.00"),
+                                        ("STAFF",), False, D("1000.00"))
+    assert store.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close()
 
 
 def test_open__refuses_a_database_from_a_newer_version_and_changes_nothing(tmp_path):

@@ -13,16 +13,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping
 
-from reporter.domain.financing import DatedExpenditure, PartnerFinancing, window_of
+from reporter.domain.financing import (
+    ACTIVITY_NOT_PAID,
+    INDIRECT_OVER_CAP,
+    LINE_NOT_PAID,
+    VAT_NOT_PAID,
+    WINDOW_REASONS,
+    Cost,
+    Financing,
+    PartnerFinancing,
+    partner_terms,
+)
 from reporter.domain.messages import Amount, Message, Number, Param, render
-from reporter.domain.model import FundingAgreement, ProjectDefinition
+from reporter.domain.model import FundingAgreement, Payment, ProjectDefinition
 from reporter.domain.money import CENT, ZERO
 from reporter.domain.rules import ContractRules, flat_rate_conflicts
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
-         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock")
+         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -32,19 +42,26 @@ MESSAGES = {
     "share.sources": "The sources within {funder} of {partner} add up to {parts} %, not its {share} %",
     "share.exact.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
                                "the agreement says exactly {share} %",
-    "share.exact.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+    "share.exact.period": "{funder} pays {actual} % of {partner}'s eligible costs through period {period}; "
                           "the agreement says exactly {share} %",
     "share.max.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
                              "the agreement says at most {share} %",
-    "share.max.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+    "share.max.period": "{funder} pays {actual} % of {partner}'s eligible costs through period {period}; "
                         "the agreement says at most {share} %",
     "share.min.all-periods": "{funder} pays {actual} % of {partner}'s eligible costs in all periods; "
                              "the agreement says at least {share} %",
-    "share.min.period": "{funder} pays {actual} % of {partner}'s eligible costs in period {period}; "
+    "share.min.period": "{funder} pays {actual} % of {partner}'s eligible costs through period {period}; "
                         "the agreement says at least {share} %",
     "share.unallocated": "{amount} of {partner}'s eligible costs is paid by no funder (no residual source takes it)",
     "cap.partner": "{funder} would pay {amount} for {partner}, above its cap of {cap}",
     "cap.project": "{funder} would pay {amount} for the project, above its cap of {cap}",
+    "cap.reached": "{funder} has reached its cap of {cap} for {partner}: {amount} of its share is left to {residual}",
+    "cap.reached-unpaid": "{funder} has reached its cap of {cap} for {partner}: {amount} of its share is paid by "
+                          "no source",
+    "fixed.used": "{funder}'s fixed sum of {cap} is used up for {partner}: {amount} of the costs it covers is left "
+                  "to {residual}",
+    "fixed.used-unpaid": "{funder}'s fixed sum of {cap} is used up for {partner}: {amount} of the costs it covers "
+                         "is paid by no source",
     "budget-line.over": "{partner} {line}: {spent} spent against a budget of {budget}, {over} over "
                         "(the flexibility allows {allowance})",
     "budget-line.within": "{partner} {line}: {over} over its budget of {budget}, within the flexibility of {allowance}",
@@ -60,7 +77,7 @@ MESSAGES = {
     "unit-cost.no-units": "#{number} on {line} has no number of {unit}s",
     "unit-cost.amount": "#{number} on {line}: {units} × {rate} = {amount}, but {declared} is declared",
     "indirect-cap.over": "{partner}'s indirect costs are {indirect}, above {percent} % of the direct costs "
-                         "counted as their base ({base} → at most {cap})",
+                         "counted as their base ({base} → at most {cap}); the {excess} above it is not claimed",
     "eligibility.outside": "{count} expenditure(s) of {partner} are outside the eligible period of {funders}: "
                            "{details}",
     "eligibility.outside-more": "{count} expenditure(s) of {partner} are outside the eligible period of {funders}: "
@@ -80,6 +97,13 @@ MESSAGES = {
                              "edit it to use the new rate, or keep the rate it was paid at",
     "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
                            "submission",
+    "payer.no-agreement": "#{number} names {funder} as its payer, but {funder} has no funding agreement with "
+                          "{partner}",
+    "payer.line": "#{number} names {funder} as its payer, but {funder}'s agreement does not pay budget line {line}",
+    "payer.activity": "#{number} names {funder} as its payer, but {funder}'s agreement does not pay its activity",
+    "payer.vat": "#{number} names {funder} as its payer for more than its amount without VAT, but {funder} does not "
+                 "pay VAT",
+    "payer.dates": "#{number} names {funder} as its payer, but is outside {funder}'s eligible period: {detail}",
 }
 
 
@@ -129,23 +153,24 @@ class CheckData:
     """Everything the checks read, gathered by the store (mostly as sums)."""
 
     definition: ProjectDefinition
-    financing: dict[str, PartnerFinancing]
-    near_edges: tuple[DatedExpenditure, ...] = ()  # outside some funder's window (or unpaid)
-    outside_reporting_period: tuple[DatedExpenditure, ...] = ()
+    financing: Financing
+    singles: tuple[Cost, ...] = ()  # outside some funder's dates (or unpaid), or with named payers
+    outside_reporting_period: tuple[Cost, ...] = ()
     hand_entered_flat_rates: Mapping[tuple[str, str], tuple[RecordRef, ...]] = field(default_factory=dict)
     unit_cost_rows: tuple[tuple[RecordRef, str, str, Decimal | None, Decimal], ...] = ()  # ref, partner, line, units, eligible
     double_claims: tuple[tuple[str, Decimal, Decimal, tuple[RecordRef, ...]], ...] = ()  # document, claimed, gross, refs
     missing_rates: tuple[tuple[RecordRef, str, str], ...] = ()  # ref, partner, currency
     changed_rates: tuple[tuple[RecordRef, str, Decimal, Decimal], ...] = ()  # ref, partner, used, stored
     changed_after_submission: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
+    payments: tuple[Payment, ...] = ()
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     """Every check; with `period`, shares are judged for that period and sums through it."""
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
-                  check_unit_costs, check_indirect_cap, check_eligibility, check_double_funding, check_currency,
-                  check_period_lock):
+                  check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
+                  check_currency, check_period_lock):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -167,42 +192,53 @@ def with_records(finding: Finding, refs: Iterable[RecordRef]) -> Finding:
     return replace(finding, records=tuple(r.id for r in refs), record_numbers=tuple(r.number for r in refs))
 
 
-def _periods(financing: PartnerFinancing, period: int | None) -> list[int]:
-    return [period] if period is not None else sorted(financing.periods)
-
-
 # 1. Shares of eligible costs and the financing plan
 
 
 def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Each source's cumulative amount (through `period`) against its share of what it covers.
+
+    The engine rounds cumulatively, so an amount is off its exact share by at
+    most a rounded cent (a residual: one for each rounded source beside it); what
+    a cap held back is not a breach, and the residual that took it over is judged
+    without it.
+    """
     findings = []
     for partner, financing in data.financing.items():
-        top = [a for a in financing.agreements if a.part_of is None]
-        if top:
-            planned = sum((a.share_percent for a in top), Decimal(0))
+        agreements = financing.agreements
+        top = [a for a in agreements if a.part_of is None]
+        if top and not any(a.fixed for a in top):
+            planned = sum((a.share for a in top), Decimal(0))
             if planned != 100:
                 findings.append(_finding(
                     data, "share", ERROR, _say("share.plan", partner=partner, planned=Number(planned)),
                     partner=partner, expected="100", actual=str(planned)))
         for parent in top:
-            parts = [a for a in financing.agreements if a.part_of == parent.funder]
-            within = sum((a.share_percent for a in parts), Decimal(0))
-            if parts and within != parent.share_percent:
+            parts = [a for a in agreements if a.part_of == parent.funder]
+            within = sum((a.share for a in parts), Decimal(0))
+            if parts and not parent.fixed and within != parent.share:
                 findings.append(_finding(
                     data, "share", WARNING,
                     _say("share.sources", funder=parent.funder, partner=partner, parts=Number(within),
-                         share=Number(parent.share_percent)),
+                         share=Number(parent.share)),
                     partner=partner, funder=parent.funder))
-        numbers = _periods(financing, period)
-        periods = [financing.periods[n] for n in numbers if n in financing.periods]
+        periods = [n for n in financing.periods if period is None or n <= period]
         if not periods:
             continue
-        for agreement in financing.agreements:
-            tolerance = CENT * len(periods) * _roundings_absorbed(agreement, financing.agreements)
-            actual = sum((p.split.amount_of(agreement.funder) for p in periods), ZERO)
-            base = sum((next(part.base for part in p.split.parts if part.funder == agreement.funder)
-                        for p in periods), ZERO)
-            expected = base * agreement.share_percent / 100
+        for agreement in agreements:
+            siblings = [a for a in agreements if a.part_of == agreement.part_of and a is not agreement]
+            fixed_beside = [a for a in siblings if a.fixed]
+            if agreement.fixed or (agreement.residual and fixed_beside and agreement.rule != "min"):
+                continue  # a fixed sum has no share; a residual beside one only has a minimum to keep
+            base = financing.base(agreement.funder, period)
+            actual = financing.cumulative(agreement.funder, period)
+            if agreement.residual:
+                actual -= sum((financing.cut(a.funder, period) for a in siblings), ZERO)
+            else:
+                actual += financing.cut(agreement.funder, period)
+            tolerance = CENT * sum(_rounded_cents(a, len(periods)) for a in (siblings if agreement.residual
+                                                                                    else [agreement]))
+            expected = base * agreement.share / 100
             broken = {
                 "exact": abs(actual - expected) > tolerance,
                 "max": actual > expected + tolerance,
@@ -210,15 +246,16 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
             }[agreement.rule]
             if broken and base:
                 kind = "own-contribution" if agreement.rule == "min" and _is_own(data, agreement) else "share"
+                unused = any(financing.cumulative(a.funder, period) < a.amount for a in fixed_beside)  # type: ignore[operator]
                 said = dict(funder=agreement.funder, actual=Number((actual / base * 100).quantize(CENT)),
-                            partner=partner, share=Number(agreement.share_percent))
+                            partner=partner, share=Number(agreement.share))
                 findings.append(_finding(
-                    data, kind, ERROR,
+                    data, kind, WARNING if unused else ERROR,
                     _say(f"share.{agreement.rule}.all-periods", **said) if period is None else
                     _say(f"share.{agreement.rule}.period", **said, period=period),
                     scope=RecordScope(partner, (), period), partner=partner, funder=agreement.funder, period=period,
                     expected=expected.quantize(CENT), actual=actual))
-        unallocated = sum((p.split.unallocated for p in periods), ZERO)
+        unallocated = financing.unallocated(period)
         if unallocated:
             findings.append(_finding(
                 data, "share", WARNING, _say("share.unallocated", amount=Amount(unallocated), partner=partner),
@@ -226,39 +263,57 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
     return findings
 
 
-def _roundings_absorbed(agreement: FundingAgreement, agreements: Iterable[FundingAgreement]) -> int:
-    """How many rounded cents a share may be off by in one split: one of its own, or, for the residual,
-    one for each source beside it that was rounded (it takes what their rounding leaves)."""
-    if not agreement.residual:
-        return 1
-    return max(1, sum(1 for a in agreements if a.part_of == agreement.part_of and a is not agreement))
+def _rounded_cents(agreement: FundingAgreement, periods: int) -> int:
+    """How many cents a source's cumulative amount may be off its exact share by rounding."""
+    if agreement.fixed or agreement.residual:
+        return 0
+    return periods if agreement.rounding_basis == "period" else 1
 
 
 def _is_own(data: CheckData, agreement: FundingAgreement) -> bool:
     return any(f.code == agreement.funder and f.kind == "own" for f in data.definition.funders)
 
 
-# 2. Caps
+# 2. Caps and fixed sums
 
 
 def check_caps(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A source above its cap (only a residual or named payers can get there: the engine keeps the
+    others within it), and where a cap or a fixed sum held back part of a source's share."""
     findings = []
-    capped: dict[tuple[str | None, str], tuple[FundingAgreement, Decimal]] = {}
+    capped: dict[tuple[str | None, str], tuple[FundingAgreement, Decimal, int]] = {}
     for partner, financing in data.financing.items():
+        periods = len([n for n in financing.periods if period is None or n <= period])
         for agreement in financing.agreements:
-            if agreement.cap is None:
+            limit = agreement.amount if agreement.fixed else agreement.cap
+            if limit is None:
                 continue
             key = (agreement.partner, agreement.funder)  # a project-wide cap covers every partner together
-            _, so_far = capped.get(key, (agreement, ZERO))
-            capped[key] = (agreement, so_far + financing.cumulative(agreement.funder, period))
-    for (partner, funder), (agreement, amount) in capped.items():
-        if amount > agreement.cap:  # type: ignore[operator]
-            said = dict(funder=funder, amount=Amount(amount), cap=Amount(agreement.cap))
+            _, so_far, _ = capped.get(key, (agreement, ZERO, 0))
+            capped[key] = (agreement, so_far + financing.cumulative(agreement.funder, period), periods)
+            held = financing.cut(agreement.funder, period)
+            if held:
+                residual = next((a.funder for a in financing.agreements
+                                 if a.residual and a.part_of == agreement.part_of), None)
+                name = ("fixed.used" if agreement.fixed else "cap.reached") + ("" if residual else "-unpaid")
+                findings.append(_finding(
+                    data, "cap", WARNING if residual else ERROR,
+                    _say(name, funder=agreement.funder, cap=Amount(limit), partner=partner, amount=Amount(held),
+                         **({"residual": residual} if residual else {})),
+                    scope=RecordScope(partner, (), period), partner=partner, funder=agreement.funder, period=period,
+                    expected=limit, actual=held))
+    for (partner, funder), (agreement, amount, periods) in capped.items():
+        limit = agreement.amount if agreement.fixed else agreement.cap
+        siblings = [a for a in data.definition.agreements_for(partner or "") if a.part_of == agreement.part_of
+                    and a is not agreement] if agreement.residual else []
+        tolerance = CENT * sum(_rounded_cents(a, periods) for a in siblings)
+        if amount > limit + tolerance:  # type: ignore[operator]
+            said = dict(funder=funder, amount=Amount(amount), cap=Amount(limit))
             findings.append(_finding(
                 data, "cap", ERROR,
                 _say("cap.partner", **said, partner=partner) if partner else _say("cap.project", **said),
                 scope=RecordScope(partner, (), period), partner=partner, funder=funder, period=period,
-                expected=agreement.cap, actual=amount))
+                expected=limit, actual=amount))
     return findings
 
 
@@ -435,23 +490,26 @@ def check_unit_costs(data: CheckData, period: int | None = None) -> list[Finding
 
 
 def check_indirect_cap(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Indirect costs above their cap: the engine claims only up to it, and says what it held back."""
     rules = data.definition.rules
     if rules.indirect_cap_percent is None or not rules.indirect_lines:
         return []
     findings = []
     for partner, financing in data.financing.items():
+        excess = financing.not_claimed(period).get(INDIRECT_OVER_CAP, ZERO)
+        if not excess:
+            continue
         lines = financing.line_totals(period)
         indirect = sum((a for line, a in lines.items() if line in rules.indirect_lines), ZERO)
         base = sum((a for line, a in lines.items()
                     if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
-        cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
-        if indirect > cap:
-            findings.append(_finding(
-                data, "indirect-cap", ERROR,
-                _say("indirect-cap.over", partner=partner, indirect=Amount(indirect),
-                     percent=Number(rules.indirect_cap_percent), base=Amount(base), cap=Amount(cap)),
-                scope=RecordScope(partner, rules.indirect_lines, period),
-                partner=partner, period=period, expected=cap, actual=indirect))
+        findings.append(_finding(
+            data, "indirect-cap", WARNING,
+            _say("indirect-cap.over", partner=partner, indirect=Amount(indirect),
+                 percent=Number(rules.indirect_cap_percent), base=Amount(base), cap=Amount(indirect - excess),
+                 excess=Amount(excess)),
+            scope=RecordScope(partner, rules.indirect_lines, period),
+            partner=partner, period=period, expected=indirect - excess, actual=indirect))
     return findings
 
 
@@ -460,18 +518,21 @@ def check_indirect_cap(data: CheckData, period: int | None = None) -> list[Findi
 
 def check_eligibility(data: CheckData, period: int | None = None) -> list[Finding]:
     definition = data.definition
-    grouped: dict[tuple[str, str], list[tuple[DatedExpenditure, tuple[str, date, date]]]] = {}
-    unpaid: dict[str, list[DatedExpenditure]] = {}
-    for e in data.near_edges:
+    grouped: dict[tuple[str, str], list[tuple[Cost, tuple[str, date, date]]]] = {}
+    unpaid: dict[str, list[Cost]] = {}
+    terms = {p.code: partner_terms(definition, p.code) for p in definition.partners}
+    for e in data.singles:
         if period is not None and e.period != period:
             continue
         if e.payment_date is None and not definition.rules.unit_cost(e.line):
             unpaid.setdefault(e.partner, []).append(e)  # unit costs are declared, not paid against an invoice
+        if e.payers:
+            continue  # named payers are judged by check_payers
         reasons: dict[tuple[str, date, date], list[str]] = {}
-        for agreement in definition.agreements_for(e.partner):
-            paid = agreement.budget_lines or tuple(b.code for b in definition.budget_lines)
-            if e.line in paid and (reason := window_of(definition, agreement).excludes(e)):
-                reasons.setdefault(reason, []).append(agreement.funder)
+        for t in terms[e.partner]:
+            if t.lines is None or e.line in t.lines:
+                if reason := t.window.excludes(e):
+                    reasons.setdefault(reason, []).append(t.funder)
         for reason, funders in reasons.items():
             grouped.setdefault((e.partner, ", ".join(funders)), []).append((e, reason))
     findings = []
@@ -484,10 +545,10 @@ def check_eligibility(data: CheckData, period: int | None = None) -> list[Findin
             _say("eligibility.outside-more", **said, more=len(items) - 5) if len(items) > 5 else
             _say("eligibility.outside", **said),
             [RecordRef(e.id, e.number) for e, _ in items], partner=partner, funder=funders, period=period))
-    for partner, items in sorted(unpaid.items()):
+    for partner, costs in sorted(unpaid.items()):
         findings.append(_finding(
-            data, "eligibility", WARNING, _say("eligibility.unpaid", count=len(items), partner=partner),
-            [RecordRef(e.id, e.number) for e in items], partner=partner, period=period))
+            data, "eligibility", WARNING, _say("eligibility.unpaid", count=len(costs), partner=partner),
+            [RecordRef(e.id, e.number) for e in costs], partner=partner, period=period))
     for e in data.outside_reporting_period:
         if period is not None and e.period != period:
             continue
@@ -498,6 +559,32 @@ def check_eligibility(data: CheckData, period: int | None = None) -> list[Findin
             _say("reporting-period.outside-dates", **said, start=bounds.start, end=bounds.end) if bounds else
             _say("reporting-period.outside", **said),
             [RecordRef(e.id, e.number)], partner=e.partner, period=e.period))
+    return findings
+
+
+def check_payers(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A named payer that may not pay the cost it is named for."""
+    findings = []
+    for found in data.financing.payer_problems:
+        cost = found.cost
+        if period is not None and cost.period != period:
+            continue
+        said = dict(number=cost.number, funder=found.funder)
+        if found.reason in WINDOW_REASONS:
+            window = next(t.window for t in partner_terms(data.definition, cost.partner) if t.funder == found.funder)
+            _, day, limit = window.excludes(cost)  # type: ignore[misc]
+            message = _say("payer.dates", **said, detail=_say(f"eligibility.{found.reason}", number=cost.number,
+                                                                date=day, limit=limit))
+        elif found.reason == LINE_NOT_PAID:
+            message = _say("payer.line", **said, line=cost.line)
+        elif found.reason == ACTIVITY_NOT_PAID:
+            message = _say("payer.activity", **said)
+        elif found.reason == VAT_NOT_PAID:
+            message = _say("payer.vat", **said)
+        else:
+            message = _say("payer.no-agreement", **said, partner=cost.partner)
+        findings.append(_finding(data, "payer", ERROR, message, [RecordRef(cost.id, cost.number)],
+                                 partner=cost.partner, funder=found.funder, period=cost.period))
     return findings
 
 

@@ -12,85 +12,106 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from reporter.domain.records import AMOUNT, CHOICE, CODE, CODES, CURRENCY, DAY, FLAG, INTEGER, PERCENT, spec
 from reporter.domain.rules import ContractRules
 
 ROLES = ("lead", "partner")
 FUNDER_KINDS = ("eu", "state", "municipality", "foundation", "own", "sponsor", "other")
 SHARE_RULES = ("exact", "max", "min")
 ROUNDINGS = ("down", "half-up")
+ROUNDING_BASES = ("cumulative", "period")
 PERIOD_OPEN, PERIOD_SUBMITTED = "open", "submitted"
 
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    code: str
-    title: str
-    start: date
-    end: date
-    currency: str
-    template: str
-    contract_number: str = ""
+    code: str = spec("code")
+    title: str = spec("title")
+    start: date = spec("start", DAY, column="start_date")
+    end: date = spec("end", DAY, column="end_date")
+    currency: str = spec("currency", CURRENCY, default="EUR")
+    template: str = spec("template", default="generic")
+    contract_number: str = spec("contract_number", default="")
 
 
 @dataclass(frozen=True, slots=True)
 class Partner:
-    code: str
-    name: str
-    country: str = ""
-    role: str = "partner"
-    vat_recoverable: bool = False
+    code: str = spec("code")
+    name: str = spec("name")
+    country: str = spec("country", default="")
+    role: str = spec("role", CHOICE, default="partner", options=ROLES)
+    vat_recoverable: bool = spec("vat_recoverable", FLAG, default=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Funder:
-    code: str
-    name: str
-    kind: str = "other"
+    code: str = spec("code")
+    name: str = spec("name")
+    kind: str = spec("kind", CHOICE, default="other", options=FUNDER_KINDS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FundingAgreement:
-    """What one funder pays: a share of the eligible costs of a partner (or of all partners)."""
+    """What one funder pays of a partner's (or of every partner's) eligible costs.
 
-    funder: str
-    share_percent: Decimal
-    partner: str | None = None
-    rule: str = "exact"
-    rounding: str = "half-up"
-    residual: bool = False
-    cap: Decimal | None = None
-    budget_lines: tuple[str, ...] = ()  # empty: every line of the project
-    contract_number: str = ""
-    eligible_from: date | None = None  # None: the project's start
-    eligible_to: date | None = None  # None: the project's end
-    vat_eligible: bool = True  # False: VAT within eligible amounts is no base for this funder
-    part_of: str | None = None  # a source within another funder's part (e.g. the partner contribution)
-    prefinancing: Decimal | None = None  # paid in advance by the funder (for the payment position)
+    Either a share of them (`share_percent`) or a fixed sum (`amount`): the
+    funder then pays the costs it covers until the sum is used, and what
+    exceeds it falls to the residual source.
+    """
+
+    funder: str = spec("funder", CODE, refers_to="funders")
+    partner: str | None = spec("partner", CODE, default=None, refers_to="partners")  # None: every partner
+    share_percent: Decimal | None = spec("share", PERCENT, default=None, column="share_percent")
+    amount: Decimal | None = spec("amount", AMOUNT, default=None)  # a fixed-sum grant, instead of a share
+    rule: str = spec("rule", CHOICE, default="exact", options=SHARE_RULES)
+    rounding: str = spec("rounding", CHOICE, default="half-up", options=ROUNDINGS)
+    cap: Decimal | None = spec("cap", AMOUNT, default=None)
+    residual: bool = spec("residual", FLAG, default=False, column="is_residual")
+    part_of: str | None = spec("part_of", CODE, default=None, column="part_of_funder_id", refers_to="funders")
+    budget_lines: tuple[str, ...] = spec("budget_lines", CODES, default=(), column="funding_agreement_lines",
+                                         refers_to="budget_lines")  # empty: every line of the project
+    activities: tuple[str, ...] = spec("activities", CODES, default=(), column="funding_agreement_activities",
+                                       refers_to="activities")  # empty: every activity (and none)
+    eligible_from: date | None = spec("eligible_from", DAY, default=None)  # None: the project's start
+    eligible_to: date | None = spec("eligible_to", DAY, default=None)  # None: the project's end
+    vat_eligible: bool = spec("vat_eligible", FLAG, default=True)  # False: VAT within eligible amounts is no base
+    rounding_basis: str = spec("rounding_basis", CHOICE, default="cumulative", options=ROUNDING_BASES)
+    prefinancing: Decimal | None = spec("prefinancing", AMOUNT, default=None)  # the contract's advance payment
+    contract_number: str = spec("contract_number", default="")
+
+    @property
+    def fixed(self) -> bool:
+        return self.amount is not None
+
+    @property
+    def share(self) -> Decimal:
+        """The rate of the costs it covers that it pays: a fixed-sum grant pays them whole, until used."""
+        return Decimal(100) if self.share_percent is None else self.share_percent
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
-    code: str
-    name: str
+    code: str = spec("code")
+    name: str = spec("name")
 
 
 @dataclass(frozen=True, slots=True)
 class BudgetAmount:
     """Approved amount for one partner and budget line (optionally per year and activity)."""
 
-    partner: str
-    line: str
-    amount: Decimal
-    year: int | None = None
-    activity: str | None = None
+    partner: str = spec("partner", CODE, refers_to="partners")
+    line: str = spec("line", CODE, refers_to="budget_lines")
+    amount: Decimal = spec("amount", AMOUNT)
+    year: int | None = spec("year", INTEGER, default=None)
+    activity: str | None = spec("activity", CODE, default=None, refers_to="activities")
 
 
 @dataclass(frozen=True, slots=True)
 class ReportingPeriod:
-    number: int
-    start: date
-    end: date
-    status: str = PERIOD_OPEN
+    number: int = spec("number", INTEGER)
+    start: date = spec("start", DAY, column="start_date")
+    end: date = spec("end", DAY, column="end_date")
+    status: str = PERIOD_OPEN  # kept by the store: a project file does not submit periods
 
     @property
     def submitted(self) -> bool:
@@ -102,16 +123,16 @@ class ReportingPeriod:
 
 @dataclass(frozen=True, slots=True)
 class PlannedAmount:
-    year: int
-    amount: Decimal
-    funder: str | None = None
+    year: int = spec("year", INTEGER)
+    amount: Decimal = spec("amount", AMOUNT)
+    funder: str | None = spec("funder", CODE, default=None, refers_to="funders")
 
 
 @dataclass(frozen=True, slots=True)
 class Activity:
-    code: str
-    title: str
-    plan: tuple[PlannedAmount, ...] = ()
+    code: str = spec("code")
+    title: str = spec("title")
+    plan: tuple[PlannedAmount, ...] = ()  # the project file's [[activities.planned]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +152,9 @@ class ProjectDefinition:
     def partner(self, code: str) -> Partner | None:
         return next((p for p in self.partners if p.code == code), None)
 
+    def funder(self, code: str) -> Funder | None:
+        return next((f for f in self.funders if f.code == code), None)
+
     def period(self, number: int) -> ReportingPeriod | None:
         return next((p for p in self.periods if p.number == number), None)
 
@@ -142,6 +166,14 @@ class ProjectDefinition:
         own = tuple(a for a in self.funding if a.partner == partner)
         covered = {a.funder for a in own}
         return own + tuple(a for a in self.funding if a.partner is None and a.funder not in covered)
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    """A source named as having really paid (part of) a cost; it replaces the agreements' mix for that cost."""
+
+    funder: str
+    amount: Decimal | None = None  # in the project's currency; None: what the other payers leave
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +197,7 @@ class ExpenditureDraft:
     payment_date: date | None = None
     attachments: tuple[str, ...] = ()
     notes: str = ""
+    payers: tuple[Payer, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +223,30 @@ class Expenditure:
     payment_date: date | None = None
     attachments: tuple[str, ...] = ()
     notes: str = ""
+    payers: tuple[Payer, ...] = ()  # empty: the funding agreements' mix pays it
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
+
+
+PAYMENT_KINDS = ("prefinancing", "interim", "balance", "return")
+"""A payment from a funder, or (`return`) money paid back to it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """Money a funder really transferred, at the level its grant is held (the project, or one partner)."""
+
+    funder: str
+    partner: str | None  # None: paid to the project (the lead partner) for every partner
+    date: date
+    amount: Decimal  # positive; a `return` counts against what was paid
+    kind: str = "interim"
+    note: str = ""
+    id: str = ""
+
+    @property
+    def received(self) -> Decimal:
+        return -self.amount if self.kind == "return" else self.amount
 
 
 @dataclass(frozen=True, slots=True)

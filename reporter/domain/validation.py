@@ -6,6 +6,7 @@ whole input at once, so a user sees every mistake in one go.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -14,22 +15,15 @@ from typing import Callable, Iterable, Mapping
 from reporter.domain.currency import EURO, FIXED_EURO_RATES, convert, currency_code, parse_rate
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
 from reporter.domain.messages import Amount, Message, Number
-from reporter.domain.model import (
-    FUNDER_KINDS,
-    ROLES,
-    ROUNDINGS,
-    SHARE_RULES,
-    Expenditure,
-    ExpenditureDraft,
-    ProjectDefinition,
-)
-from reporter.domain.money import ZERO, parse_amount, parse_decimal
+from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Payer, ProjectDefinition
+from reporter.domain.records import CHOICE, record_fields
+from reporter.domain.money import ZERO, parse_amount, parse_decimal, plain
 from reporter.domain.rules import flat_rate_conflicts, rule_problems
 
 # The expenditure fields a form, a command line or an import row may give, as text.
 EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible",
-    "currency", "rate", "period", "units", "activity", "description", "paid", "attachments", "notes",
+    "currency", "rate", "period", "units", "activity", "description", "paid", "paid_by", "attachments", "notes",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date", "document", "supplier", "gross")
 
@@ -57,8 +51,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
 
     for i, partner in enumerate(definition.partners, 1):
         where = f"partners[{i}]"
-        if partner.role not in ROLES:
-            problems.append(not_one_of(f"{where}.role", partner.role, ROLES))
+        problems += _choice_problems(where, partner)
         if not partner.name.strip():
             problems.append(problem(f"{where}.name", "partner.name_required"))
     leads = [p.code for p in definition.partners if p.role == "lead"]
@@ -66,8 +59,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
         problems.append(problem("partners", "partner.one_lead", leads=", ".join(leads)))
 
     for i, funder in enumerate(definition.funders, 1):
-        if funder.kind not in FUNDER_KINDS:
-            problems.append(not_one_of(f"funders[{i}].kind", funder.kind, FUNDER_KINDS))
+        problems += _choice_problems(f"funders[{i}]", funder)
 
     residuals: Counter[tuple[str | None, str | None]] = Counter()
     for i, agreement in enumerate(definition.funding, 1):
@@ -76,21 +68,19 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(agreement.funder)))
         if agreement.partner is not None and agreement.partner not in partners:
             problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(agreement.partner)))
-        if agreement.rule not in SHARE_RULES:
-            problems.append(not_one_of(f"{where}.rule", agreement.rule, SHARE_RULES))
-        if agreement.rounding not in ROUNDINGS:
-            problems.append(not_one_of(f"{where}.rounding", agreement.rounding, ROUNDINGS))
-        if not Decimal(0) <= agreement.share_percent <= Decimal(100):
-            problems.append(problem(f"{where}.share", "percent.range", value=Number(agreement.share_percent)))
-        if agreement.cap is not None and agreement.cap < 0:
-            problems.append(problem(f"{where}.cap", "funding.negative_cap"))
+        problems += _choice_problems(where, agreement)
+        problems += _agreement_terms_problems(where, agreement)
         for line in agreement.budget_lines:
             if line not in lines:
                 problems.append(problem(f"{where}.budget_lines", "reference.unknown_budget_line", code=repr(line)))
+        for code in agreement.activities:
+            if code not in activities:
+                problems.append(problem(f"{where}.activities", "reference.unknown_activity", code=repr(code)))
         if agreement.part_of is not None:
             parent = next((a for a in definition.funding
                            if a.funder == agreement.part_of and a.partner in (agreement.partner, None)), None)
-            if parent is None or parent.part_of is not None or agreement.part_of == agreement.funder:
+            if (parent is None or parent.part_of is not None or parent.fixed or agreement.part_of == agreement.funder
+                    or agreement.fixed):
                 problems.append(problem(f"{where}.part_of", "funding.part_of", funder=repr(agreement.part_of)))
         if agreement.eligible_from and agreement.eligible_to and agreement.eligible_to < agreement.eligible_from:
             problems.append(problem(f"{where}.eligible_to", "funding.eligible_ends_before_start"))
@@ -151,6 +141,31 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     return problems
 
 
+def _choice_problems(where: str, record: object) -> list[Problem]:
+    """Values of a record's CHOICE fields that are none of the choices."""
+    return [not_one_of(f"{where}.{f.key}", getattr(record, f.name), f.options)
+            for f in record_fields(type(record)) if f.kind == CHOICE and getattr(record, f.name) not in f.options]
+
+
+def _agreement_terms_problems(where: str, agreement: FundingAgreement) -> list[Problem]:
+    """A share or a fixed sum, each within its bounds."""
+    if (agreement.share_percent is None) == (agreement.amount is None):
+        return [problem(f"{where}.share", "funding.share_or_amount")]
+    problems = []
+    if agreement.share_percent is not None and not Decimal(0) <= agreement.share_percent <= Decimal(100):
+        problems.append(problem(f"{where}.share", "percent.range", value=Number(agreement.share_percent)))
+    if agreement.fixed:
+        if agreement.amount < 0:  # type: ignore[operator]
+            problems.append(problem(f"{where}.amount", "funding.negative_amount"))
+        if agreement.cap is not None:
+            problems.append(problem(f"{where}.cap", "funding.amount_and_cap"))
+        if agreement.residual:
+            problems.append(problem(f"{where}.residual", "funding.fixed_residual"))
+    if agreement.cap is not None and agreement.cap < 0:
+        problems.append(problem(f"{where}.cap", "funding.negative_cap"))
+    return problems
+
+
 def _duplicates(section: str, keys: Iterable[object], message_id: str = "duplicate.code") -> list[Problem]:
     return [
         problem(section, message_id, value=repr(value), count=count)
@@ -182,8 +197,8 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
             problems.append(error.placed(name))
             return None
 
-    document_date = read("date", _parse_date)
-    payment_date = read("paid", _parse_date)
+    document_date = read("date", parse_day)
+    payment_date = read("paid", parse_day)
     gross = read("gross", lambda t: parse_amount(t, "gross"))
     vat = read("vat", lambda t: parse_amount(t, "vat"))
     eligible = read("eligible", lambda t: parse_amount(t, "eligible"))
@@ -191,6 +206,7 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     rate = read("rate", parse_rate)
     period = read("period", _parse_period_number)
     units = read("units", _parse_units)
+    payers = read("paid_by", parse_payers)
     if problems:
         return None, problems
     assert isinstance(document_date, date) and isinstance(gross, Decimal)
@@ -216,11 +232,60 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         payment_date=payment_date,  # type: ignore[arg-type]
         attachments=tuple(a.strip() for a in text["attachments"].split(";") if a.strip()),
         notes=text["notes"],
+        payers=payers or (),  # type: ignore[arg-type]
     )
     return draft, []
 
 
-def _parse_date(text: str) -> date:
+def parse_payers(text: str) -> tuple[Payer, ...]:
+    """Named payers as typed: `KM`, or `KM=600, OWN=400`, or `KM=600,50; OWN` (one may be left without
+    an amount: it pays what the others leave). Amounts are in the project's currency.
+
+    Payers are separated by ';', or by ',' when a code follows (a ',' before digits is a decimal comma).
+    """
+    payers = []
+    for item in (i.strip() for chunk in text.split(";") for i in re.split(r",(?=\s*[^\d\s])", chunk)):
+        if not item:
+            continue
+        code, sep, amount = item.partition("=")
+        if not code.strip() or (sep and not amount.strip()):
+            raise UserError(problem("", "payer.not_payer", value=repr(item)))
+        payers.append(Payer(code.strip(), parse_amount(amount, "paid_by") if sep else None))
+    return tuple(payers)
+
+
+def format_payers(payers: Iterable[Payer]) -> str:
+    """Named payers written the way `parse_payers` reads them."""
+    return ", ".join(p.funder if p.amount is None else f"{p.funder}={plain(p.amount)}" for p in payers)
+
+
+def payer_problems(payers: tuple[Payer, ...], eligible: Decimal, definition: ProjectDefinition) -> list[Problem]:
+    """Named payers must be funders of the project, each named once, and pay the eligible amount exactly."""
+    problems = []
+    known = [f.code for f in definition.funders]
+    for payer in payers:
+        if payer.funder not in known:
+            problems.append(problem("paid_by", "payer.unknown_funder", code=repr(payer.funder),
+                                    known=", ".join(known) or Message("none")))
+        if payer.amount is not None and payer.amount and (payer.amount > 0) != (eligible > 0):
+            problems.append(problem("paid_by", "payer.sign", funder=payer.funder, amount=Amount(payer.amount),
+                                    eligible=Amount(eligible)))
+    codes = [p.funder for p in payers]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        problems.append(problem("paid_by", "payer.twice", funder=code))
+    rest = [p for p in payers if p.amount is None]
+    given = sum((p.amount for p in payers if p.amount is not None), ZERO)
+    if len(rest) > 1:
+        problems.append(problem("paid_by", "payer.two_without_amount"))
+    elif payers and not rest and given != eligible:
+        problems.append(problem("paid_by", "payer.sum", given=Amount(given), eligible=Amount(eligible)))
+    elif rest and abs(given) > abs(eligible):
+        problems.append(problem("paid_by", "payer.sum_over", given=Amount(given), eligible=Amount(eligible)))
+    return problems
+
+
+def parse_day(text: str) -> date:
+    """A date as typed: YYYY-MM-DD only."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -301,6 +366,9 @@ def complete_expenditure(
         return convert(amount, currency, project.currency, lambda _code: rate)  # type: ignore[arg-type,return-value]
 
     converted = in_project_currency(eligible)
+    problems = payer_problems(draft.payers, converted, definition)
+    if problems:
+        return None, problems
     vat_in_eligible = in_project_currency(vat_within_eligible(draft.gross, draft.vat, eligible))
     return (
         Expenditure(
@@ -323,6 +391,7 @@ def complete_expenditure(
             payment_date=draft.payment_date,
             attachments=draft.attachments,
             notes=draft.notes,
+            payers=draft.payers,
         ),
         [],
     )

@@ -38,7 +38,7 @@ PAGE_SIZE = 100
 # The form's fields in Tab order, and how each is entered.
 FORM = (("partner", "pick"), ("line", "pick"), ("date", "date"), ("document", "text"), ("supplier", "supplier"),
         ("gross", "text"), ("vat", "text"), ("eligible", "text"), ("currency", "text"), ("period", "pick"),
-        ("activity", "pick"), ("description", "text"), ("paid", "date"))
+        ("activity", "pick"), ("description", "text"), ("paid", "date"), ("paid_by", "text"))
 LIST_COLUMNS = (("number", "number", 55, "e"), ("date", "date", 120, "w"), ("partner", "partner", 80, "w"),
                 ("line", "line", 110, "w"), ("document", "document", 230, "w"), ("supplier", "supplier", 330, "w"),
                 ("amount", "amount", 130, "e"), ("period", "period", 90, "e"))
@@ -221,7 +221,7 @@ class ExpenditureView(ttk.Frame):
         if not self.code:
             return
         try:
-            parts = preview_split(self.window.store, self.code, self.fields())
+            parts = preview_split(self.window.store, self.code, self.fields(), self.editing)
         except UserError:
             self.preview.configure(text="")
             return

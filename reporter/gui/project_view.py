@@ -22,7 +22,29 @@ from ttkbootstrap.dialogs import Messagebox
 from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import ValidationError
-from reporter.domain.model import FUNDER_KINDS, ROLES, ROUNDINGS, SHARE_RULES
+from reporter.domain.model import (
+    Activity,
+    BudgetAmount,
+    BudgetLine,
+    Funder,
+    FundingAgreement,
+    Partner,
+    Project,
+    ReportingPeriod,
+)
+from reporter.domain.records import (
+    AMOUNT,
+    CHOICE,
+    CODE,
+    CODES,
+    CURRENCY,
+    DAY,
+    FLAG,
+    INTEGER,
+    PERCENT,
+    TEXT,
+    record_fields,
+)
 from reporter.domain.money import format_amount, format_percent
 from reporter.gui.widgets import SearchablePicker
 from reporter.services.projects import (
@@ -50,30 +72,34 @@ class Field:
     kind: str = "text"  # text, amount, percent, date, int, flag, codes, choice, pick
     options: str | tuple[str, ...] = ()
     width: int = 16
-    default: bool = False  # a flag's value in a new record
+    default: Any = None  # its value in a new record (and where the file leaves it out)
     span: int = 1  # form columns it takes
     label: str = ""  # the message id of its label, when not "field_<key>"
 
 
-SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = (
-    ("partners", (Field("code", width=8), Field("name", width=44), Field("country", width=9),
-                  Field("role", "choice", ROLES), Field("vat_recoverable", "flag"))),
-    ("funders", (Field("code", width=8), Field("name", width=44), Field("kind", "choice", FUNDER_KINDS))),
-    ("funding", (Field("funder", "pick", "funders"), Field("partner", "pick", "partners", label="field_partner_or_all"),
-                 Field("share", "percent", width=8), Field("rule", "choice", SHARE_RULES),
-                 Field("rounding", "choice", ROUNDINGS), Field("cap", "amount"), Field("residual", "flag"),
-                 Field("part_of", "pick", "funders"), Field("budget_lines", "codes", "budget_lines", width=24),
-                 Field("eligible_from", "date"), Field("eligible_to", "date"), Field("vat_eligible", "flag", default=True),
-                 Field("prefinancing", "amount"), Field("contract_number"))),
-    ("budget_lines", (Field("code", width=10), Field("name", width=44))),
-    ("budget", (Field("partner", "pick", "partners"), Field("line", "pick", "budget_lines", width=24),
-                Field("amount", "amount"), Field("year", "int", width=6), Field("activity", "pick", "activities"))),
-    ("periods", (Field("number", "int", width=6), Field("start", "date"), Field("end", "date"))),
-    ("activities", (Field("code", width=10), Field("title", width=50))),
-)
-PROJECT_FIELDS = (Field("code", width=14), Field("title", width=60, span=4), Field("start", "date", width=13),
-                  Field("end", "date", width=13), Field("currency", width=10), Field("template", "choice", width=26),
-                  Field("contract_number", width=20))
+# How each kind of declared value is typed in a form.
+_FORM_KINDS = {TEXT: "text", CURRENCY: "text", CHOICE: "choice", CODE: "pick", CODES: "codes", PERCENT: "percent",
+               AMOUNT: "amount", DAY: "date", FLAG: "flag", INTEGER: "int"}
+# What the record declarations do not say: how wide a field is, and labels and kinds that differ in a form.
+_WIDTHS = {"name": 44, "title": 50, "code": 10, "country": 9, "share": 8, "budget_lines": 24, "activities": 24,
+           "line": 24, "year": 6, "number": 6, "start": 13, "end": 13, "currency": 10, "contract_number": 20}
+_LABELS = {("funding", "partner"): "field_partner_or_all", ("funding", "amount"): "field_fixed_amount"}
+
+
+def form_fields(section: str, record_type: type, **overrides: Field) -> tuple[Field, ...]:
+    """The form of a record, from its declared fields."""
+    return tuple(overrides.get(f.key) or Field(
+        f.key, _FORM_KINDS[f.kind], f.options or f.refers_to, _WIDTHS.get(f.key, 16),
+        f.default if f.kind in (FLAG, CHOICE) else None, label=_LABELS.get((section, f.key), ""))
+        for f in record_fields(record_type))
+
+
+SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = tuple(
+    (section, form_fields(section, record_type)) for section, record_type in (
+        ("partners", Partner), ("funders", Funder), ("funding", FundingAgreement), ("budget_lines", BudgetLine),
+        ("budget", BudgetAmount), ("periods", ReportingPeriod), ("activities", Activity)))
+PROJECT_FIELDS = form_fields("project", Project, title=Field("title", width=60, span=4),
+                             template=Field("template", "choice", width=26))
 DETAIL_COLUMNS, RECORD_COLUMNS = 5, 7  # fields per row in the project's form and in a record's form
 
 
@@ -164,9 +190,9 @@ class FieldEditor:
     def show(self, record: dict[str, Any]) -> None:
         _ = self.view.window._
         for field in self.fields:
-            value = record.get(field.key)
+            value = record.get(field.key, field.default)
             if field.kind == "flag":
-                self.vars[field.key].set(field.default if value is None else bool(value))
+                self.vars[field.key].set(bool(value))
             elif field.kind == "choice":
                 labels = {code: label for label, code in self._choice_codes.get(field.key, {}).items()}
                 self.vars[field.key].set(labels.get(value, "" if value is None else str(value)))
@@ -247,7 +273,7 @@ class RecordTable(ttk.Frame):
         _ = self.view.window._
         self.table.delete(*self.table.get_children())
         for i, record in enumerate(self.view.data.get(self.section, [])):
-            self.table.insert("", "end", iid=str(i), values=[display(f, record.get(f.key), _)
+            self.table.insert("", "end", iid=str(i), values=[display(f, record.get(f.key, f.default), _)
                                                               for f in self.fields[:8]])
         self.editor.offer_choices()
         self.new()
@@ -289,8 +315,8 @@ class RecordTable(ttk.Frame):
             f"{_(f'field_{key}') if key else _('record')}: {message}" for key, message in by_field.items()))
 
     def typed(self, record: dict[str, Any]) -> bool:
-        """Whether anything but the switches' defaults is in the form."""
-        return any(record.get(f.key) for f in self.fields if f.kind != "flag")
+        """Whether anything but the defaults (of switches and choices) is in the form."""
+        return any(record.get(f.key) not in (None, "", f.default) for f in self.fields if f.kind != "flag")
 
     def merged(self, previous: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
         """The form's record over the keys it has no field for (an activity's plan stays)."""

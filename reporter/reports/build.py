@@ -14,10 +14,21 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
-from reporter.domain.allocation import ShareTerms, split
 from reporter.domain.checks import Finding, transfer_positions
-from reporter.domain.financing import PartnerFinancing
+from reporter.domain.financing import (
+    ACTIVITY_NOT_PAID,
+    INDIRECT_OVER_CAP,
+    LINE_NOT_PAID,
+    NO_SOURCE,
+    VAT_NOT_PAID,
+    Allocation,
+    Cost,
+    Financing,
+    cost_of,
+    partner_terms,
+)
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
+from reporter.domain.payments import PaymentPosition
 from reporter.domain.money import CENT, ZERO, format_amount, tidy_percent
 from reporter.i18n import finding_text, rule_name
 from reporter.paths import resources_dir
@@ -49,10 +60,11 @@ class ReportInput:
     period: int
     partner: str | None  # None: the consolidated project report
     funder: FundingAgreement | None  # the funder the report is addressed to
-    financing: dict[str, PartnerFinancing]
+    financing: Financing
     expenditures: list[Expenditure]  # the period's, of the partner (or of all)
     findings: list[Finding]
-    activity_years: list[tuple[str, str | None, int, Decimal]] = field(default_factory=list)
+    positions: list[PaymentPosition] = field(default_factory=list)
+    plan_costs: list[Cost] = field(default_factory=list)  # every cost through the period (for the activity plan)
     generated: date = date(2000, 1, 1)
 
 
@@ -131,6 +143,8 @@ class _Builder:
         self.definition = given.definition
         self.period = given.period
         self.partners = [p.code for p in self.definition.partners if given.partner in (None, p.code)]
+        self.funder_names = {f.code: f.name for f in self.definition.funders}
+        self._allocations: list[Allocation] | None = None
 
     def section(self, name: str) -> list[Table]:
         builders: dict[str, Callable[[], list[Table]]] = {
@@ -161,6 +175,7 @@ class _Builder:
         return totals
 
     def actual(self, partners: list[str], through: int) -> dict[str, Decimal]:
+        """Declared per line (flat rates included), through a period."""
         totals: dict[str, Decimal] = {}
         for code in partners:
             for line, amount in self.given.financing[code].line_totals(through).items():
@@ -171,6 +186,12 @@ class _Builder:
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
         return [b.code for b in self.definition.budget_lines if b.code in approved or b.code in actual]
 
+    def allocations(self) -> list[Allocation]:
+        """What each source pays of each cost of the period (and of its flat rates), from the engine."""
+        if self._allocations is None:
+            self._allocations = self.given.financing.allocate(cost_of(e) for e in self.given.expenditures)
+        return self._allocations
+
     def progress_columns(self, first: Column) -> tuple[Column, ...]:
         w = self.words
         return (first, Column("approved", w["approved"], MONEY, 1.3, True),
@@ -179,10 +200,11 @@ class _Builder:
                 Column("so_far", w["so_far"], MONEY, 1.3, True), Column("used", w["used"], PERCENT, 0.9),
                 Column("remaining", w["remaining"], MONEY, 1.3, True))
 
-    def progress_row(self, label: str, approved: Decimal, previously: Decimal, this_period: Decimal) -> Row:
+    def progress_row(self, label: str, approved: Decimal | None, previously: Decimal, this_period: Decimal) -> Row:
         so_far = previously + this_period
-        return Row((label, approved, previously, this_period, so_far, _percent_of(so_far, approved),
-                    approved - so_far))
+        return Row((label, approved, previously, this_period, so_far,
+                    _percent_of(so_far, approved) if approved is not None else None,
+                    approved - so_far if approved is not None else None))
 
     # Sections
 
@@ -193,7 +215,37 @@ class _Builder:
                                   now.get(line, ZERO) - before.get(line, ZERO)) for line in self.used_lines()]
         return [Table("lines", self.words["line_overview"],
                       self.progress_columns(Column("line", self.words["budget_line"], TEXT, 3)), tuple(rows),
-                      self.words["total"])]
+                      self.words["total"]), *self.reconciliation()]
+
+    def reconciliation(self) -> list[Table]:
+        """From the costs declared to the costs the sources share, when the two differ: by how much and why."""
+        w = self.words
+
+        def through(period: int) -> tuple[Decimal, dict[str, Decimal], Decimal, Decimal]:
+            declared, not_claimed, eligible, unallocated = ZERO, {}, ZERO, ZERO
+            for code in self.partners:
+                financing = self.given.financing[code]
+                declared += sum(financing.line_totals(period).values(), ZERO)
+                for reason, amount in financing.not_claimed(period).items():
+                    not_claimed[reason] = not_claimed.get(reason, ZERO) + amount
+                eligible += financing.total(period)
+                unallocated += financing.unallocated(period)
+            return declared, not_claimed, eligible, unallocated
+
+        (d0, n0, e0, u0), (d1, n1, e1, u1) = through(self.period - 1), through(self.period)
+        if not any(n1.values()) and not u1:
+            return []
+        rows = [Row((w["declared_costs"], d1 - d0, d1))]
+        for reason, label in ((NO_SOURCE, w["not_eligible_any"]), (INDIRECT_OVER_CAP, w["indirect_over_cap"])):
+            if n1.get(reason):
+                rows.append(Row((label, -(n1[reason] - n0.get(reason, ZERO)), -n1[reason])))
+        rows.append(Row((w["eligible_costs"], e1 - e0, e1), SUBTOTAL))
+        if u1:
+            rows.append(Row((w["paid_by_no_source"], -(u1 - u0), -u1)))
+            rows.append(Row((w["shared_costs"], (e1 - u1) - (e0 - u0), e1 - u1), SUBTOTAL))
+        columns = (Column("item", w["item"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3),
+                   Column("so_far", w["so_far"], MONEY, 1.3))
+        return [Table("reconciliation", w["reconciliation"], columns, tuple(rows), None, w["reconciliation_note"])]
 
     def partner_overview(self) -> list[Table]:
         rows = []
@@ -206,45 +258,70 @@ class _Builder:
                       self.progress_columns(Column("partner", self.words["partner"], TEXT, 3)), tuple(rows),
                       self.words["total"])]
 
-    def funder_amounts(self) -> list[tuple[FundingAgreement, Decimal, Decimal, Decimal]]:
-        """Per funder: approved (its split of the budget), previously reported and this period."""
-        result: dict[str, list] = {}
-        for code in self.partners:
-            financing = self.given.financing[code]
-            budget_total = sum(self.approved([code]).values(), ZERO)
-            planned = split(budget_total, [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual,
-                                                      part_of=a.part_of) for a in financing.agreements])
-            for agreement in financing.agreements:
-                entry = result.setdefault(agreement.funder, [agreement, ZERO, ZERO, ZERO])
-                entry[1] += planned.amount_of(agreement.funder)
-                entry[2] += financing.cumulative(agreement.funder, self.period - 1)
-                entry[3] += financing.cumulative(agreement.funder, self.period) - financing.cumulative(
-                    agreement.funder, self.period - 1)
-        return [tuple(entry) for entry in result.values()]  # type: ignore[misc]
+    def funder_rows(self, partner: str) -> list[tuple[FundingAgreement | None, str, Decimal | None, Decimal, Decimal]]:
+        """Per source of a partner: its agreement (None: a named payer without one), name, approved (its part of
+        the partner's budget, or its fixed sum), previously and this period."""
+        financing = self.given.financing[partner]
+        planned = self.given.financing.planned(partner, self.approved([partner]))
+        rows = []
+        funders = [(a, a.funder) for a in financing.agreements]
+        funders += [(None, f) for f in sorted({f for p in financing.periods.values() for f in p.named}
+                                              - {a.funder for a in financing.agreements})]
+        for agreement, funder in funders:
+            before = financing.cumulative(funder, self.period - 1)
+            now = financing.cumulative(funder, self.period)
+            approved = agreement.amount if agreement and agreement.fixed else planned.get(funder)
+            rows.append((agreement, funder, approved, before, now - before))
+        return rows
 
     def cofinancing(self) -> list[Table]:
-        names = {f.code: f.name for f in self.definition.funders}
-        amounts = self.funder_amounts()
+        """Per source: its share, its part of the budget and what it paid. A consolidated report lists each
+        partner's sources under the partner (their shares differ), then every source's total."""
+        w = self.words
+        first = Column("fund", w["fund"], TEXT, 3)
+        columns = (first, Column("share", w["share"], PERCENT, 0.8), *self.progress_columns(first)[1:])
 
-        def row(agreement: FundingAgreement, approved: Decimal, before: Decimal, now: Decimal) -> Row:
-            label = ("   " if agreement.part_of else "") + names.get(agreement.funder, agreement.funder)
+        def row(agreement: FundingAgreement | None, funder: str, approved: Decimal | None, before: Decimal,
+                now: Decimal) -> Row:
+            label = ("   " if agreement and agreement.part_of else "") + self.funder_names.get(funder, funder)
             progress = self.progress_row(label, approved, before, now)
-            return Row((progress.cells[0], agreement.share_percent, *progress.cells[1:]))
+            share = agreement.share_percent if agreement and not agreement.fixed else None
+            return Row((progress.cells[0], share, *progress.cells[1:]))
 
-        rows = []  # a source within another funder's part comes right under it
-        for entry in amounts:
-            if entry[0].part_of is None:
-                rows.append(row(*entry))
-                rows += [row(*inner) for inner in amounts if inner[0].part_of == entry[0].funder]
-        first = Column("fund", self.words["fund"], TEXT, 3)
-        columns = (first, Column("share", self.words["share"], PERCENT, 0.8), *self.progress_columns(first)[1:])
-        nested = any(entry[0].part_of for entry in amounts)  # a total would count those sources twice
-        return [Table("cofinancing", self.words["cofinancing"], columns, tuple(rows),
-                      None if nested else self.words["total"])]
+        def ordered(entries: list) -> list[Row]:
+            rows = []  # a source within another's part comes right under it
+            for entry in entries:
+                if entry[0] is None or entry[0].part_of is None:
+                    rows.append(row(*entry))
+                    rows += [row(*inner) for inner in entries if inner[0] and inner[0].part_of == entry[1]]
+            return rows
+
+        nested = any(a.part_of for a in self.definition.funding)  # a total would count those sources twice
+        if self.given.partner is not None or len(self.partners) == 1:
+            rows = ordered(self.funder_rows(self.partners[0]))
+            return [Table("cofinancing", w["cofinancing"], columns, tuple(rows), None if nested else w["total"])]
+        grouped: list[Row] = []
+        totals: dict[str, list] = {}
+        for partner in self.definition.partners:
+            entries = self.funder_rows(partner.code)
+            grouped.append(Row((f"{partner.code} {partner.name}",) + (None,) * (len(columns) - 1), GROUP))
+            grouped += ordered(entries)
+            grouped.append(Row((w["subtotal"],) + (None,) * (len(columns) - 1), SUBTOTAL))
+            for agreement, funder, approved, before, now in entries:
+                entry = totals.setdefault(funder, [agreement, funder, ZERO, ZERO, ZERO])
+                entry[2] += approved or ZERO
+                entry[3] += before
+                entry[4] += now
+        summary_columns = (first, *self.progress_columns(first)[1:])
+        summary = [Row((r.cells[0], *r.cells[2:])) for r in ordered([tuple(e) for e in totals.values()])]
+        return [Table("cofinancing", w["cofinancing"], columns, tuple(grouped), None if nested else w["total"]),
+                Table("cofinancing_funds", w["cofinancing_funds"], summary_columns, tuple(summary),
+                      None if nested else w["total"])]
 
     def expenditure_list(self) -> list[Table]:
         w, currency = self.words, self.definition.project.currency
         consolidated = self.given.partner is None
+        funder = self.given.funder.funder if self.given.funder else None
         same_currency = all(e.currency == currency for e in self.given.expenditures)
         columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8)]
         if consolidated:
@@ -258,24 +335,87 @@ class _Builder:
                     Column("declared", w["declared"], MONEY, 1.25, same_currency),
                     Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8),
                     Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True)]
+        notes = {e.id: self.why_not_paid(e, funder) for e in self.given.expenditures} if funder else {}
+        if funder:
+            columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
+        if any(notes.values()):  # the note says why the funder pays less of a cost, when it does
+            columns.append(Column("note", w["note"], TEXT, 1.8))
+        parts = {a.cost.id: a.parts for a in self.allocations() if a.kind == "cost"}
+        computed: dict[tuple[str, str], list[Allocation]] = {}
+        for a in self.allocations():
+            if a.kind != "cost":
+                computed.setdefault((a.cost.partner, a.cost.line), []).append(a)
         rows: list[Row] = []
         blank = (None,) * (len(columns) - 1)
         current_line = None
-        for n, e in enumerate(self.given.expenditures, 1):
+        n = 0
+
+        def close_line(line: str) -> None:
+            for partner in self.partners:
+                for a in computed.pop((partner, line), []):
+                    rows.append(self.computed_row(a, consolidated, funder, len(columns)))
+            rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
+
+        for e in self.given.expenditures:
             if e.budget_line != current_line:
                 if current_line is not None:
-                    rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
+                    close_line(current_line)
                 current_line = e.budget_line
                 rows.append(Row((self.line_name(e.budget_line),) + blank, GROUP))
+            n += 1
             cells: list[Any] = [str(n), f"#{e.number}"]
             if consolidated:
                 cells.append(e.partner)
             cells += [e.document_no, e.document_date, e.supplier, e.description, e.payment_date, e.gross, e.vat,
                       e.eligible, e.currency, e.rate, e.eligible_project_currency]
+            if funder:
+                cells.append(parts[e.id].get(funder, ZERO))
+            if any(notes.values()):
+                cells.append(notes[e.id])
             rows.append(Row(tuple(cells)))
         if current_line is not None:
+            close_line(current_line)
+        for (partner, line), items in sorted(computed.items(), key=lambda item: self._line_position(item[0][1])):
+            rows.append(Row((self.line_name(line),) + blank, GROUP))
+            rows += [self.computed_row(a, consolidated, funder, len(columns)) for a in items]
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
         return [Table("expenditure", w["expenditure_list"], tuple(columns), tuple(rows), w["total"])]
+
+    def _line_position(self, line: str) -> int:
+        return next((i for i, b in enumerate(self.definition.budget_lines) if b.code == line), 0)
+
+    def computed_row(self, allocation: Allocation, consolidated: bool, funder: str | None, width: int) -> Row:
+        """A flat rate, or indirect costs held back above their cap, as a row of the list."""
+        w, rules = self.words, self.definition.rules
+        if allocation.kind == INDIRECT_OVER_CAP:
+            label = w["indirect_over_cap"]
+        else:
+            flat = rules.flat_rate(allocation.cost.line)
+            label = w["flat_rate_row"].format(percent=tidy_percent(flat.percent) if flat else "",
+                                              lines=", ".join(self.line_name(line) for line in flat.of_lines)
+                                              if flat else "")
+        cells: list[Any] = ["", ""] + ([allocation.cost.partner] if consolidated else [])
+        cells += ["", None, "", label, None, None, None, None, "", None, allocation.cost.eligible]
+        if funder:
+            cells.append(allocation.parts.get(funder, ZERO))
+        return Row(tuple(cells + [""] * (width - len(cells))))
+
+    def why_not_paid(self, expenditure: Expenditure, funder: str) -> str:
+        """Why the report's funder pays nothing (or less) of a cost: its lines, dates, VAT, or named payers."""
+        w = self.words
+        if expenditure.payers:
+            if any(p.funder == funder for p in expenditure.payers):
+                return ""
+            return w["paid_by_named"].format(payers=", ".join(p.funder for p in expenditure.payers))
+        terms = next((t for t in partner_terms(self.definition, expenditure.partner) if t.funder == funder), None)
+        if terms is None:
+            return w["no_agreement"].format(funder=funder)
+        reason = terms.excludes(cost_of(expenditure))
+        if reason is None:
+            return w["vat_not_paid"].format(funder=funder) if not terms.agreement.vat_eligible and \
+                expenditure.eligible_vat_project_currency else ""
+        return {LINE_NOT_PAID: w["line_not_paid"], ACTIVITY_NOT_PAID: w["activity_not_paid"],
+                VAT_NOT_PAID: w["vat_not_paid"]}.get(reason, w["outside_dates"]).format(funder=funder)
 
     def category_overview(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
@@ -316,45 +456,60 @@ class _Builder:
         return [Table("transfers", w["transfers"], columns, rows, w["total"], note)]
 
     def payment_position(self) -> list[Table]:
-        w = self.words
-        funder = self.given.funder
+        """Where the grant stands, at the level it is held: a partner's own grant in its report, a grant held by
+        the project in the project report. A partner's report of a project-held grant shows its own claim only."""
+        w, funder = self.words, self.given.funder
         if funder is None:
             return []
-        reported = sum((self.given.financing[p].cumulative(funder.funder, self.period) for p in self.partners), ZERO)
-        agreements = [a for a in self.definition.funding if a.funder == funder.funder
-                      and (a.partner is None or a.partner in self.partners)]
-        maximum = sum((a.cap for a in agreements if a.cap is not None), ZERO)
-        prefinancing = sum((a.prefinancing for a in agreements if a.prefinancing is not None), ZERO)
-        rows = (Row((w["grant_maximum"], maximum)), Row((w["grant_reported"], reported)),
-                Row((w["prefinancing"], prefinancing)), Row((w["amount_due"], reported - prefinancing)))
-        return [Table("payment", w["payment_position"],
-                      (Column("item", w["item"], TEXT, 3), Column("amount", w["amount"], MONEY, 1.5)), rows)]
+        partner = self.given.partner if len(self.definition.partners) > 1 else None
+        position = next((p for p in self.given.positions if p.funder == funder.funder and p.partner == funder.partner),
+                        None)
+        columns = (Column("item", w["item"], TEXT, 3), Column("date", w["payment_date"], DATE, 1.2),
+                   Column("amount", w["amount"], MONEY, 1.5))
+        if position is None:
+            return []
+        if partner is not None and position.partner is None:
+            claimed = self.given.financing[partner].cumulative(funder.funder, self.period)
+            rows = (Row((w["partner_claim"], None, claimed)),)
+            return [Table("payment", w["payment_position"], columns, rows, None, w["held_by_project"])]
+        rows = [Row((w["grant_fixed"] if position.fixed else w["grant_maximum"], None, position.granted))]
+        if position.prefinancing is not None:
+            rows.append(Row((w["prefinancing_contract"], None, position.prefinancing)))
+        rows.append(Row((w["grant_reported"], None, position.claimed)))
+        if position.fixed:
+            rows.append(Row((w["unused"], None, position.unused)))
+        rows += [Row((w[f"payment_{p.kind}"] + (f" ({p.note})" if p.note else ""), p.date, p.received))
+                 for p in position.payments]
+        rows.append(Row((w["paid_total"], None, position.paid)))
+        rows.append(Row((w["amount_due"], None, position.due)))
+        return [Table("payment", w["payment_position"], columns, tuple(rows), None, w["payment_note"])]
 
     def estimate_execution(self) -> list[Table]:
         """Per estimate item: what the funder's money paid and what other sources paid."""
         w, funder = self.words, self.given.funder
         approved = self.approved(self.partners)
+        actual = self.actual(self.partners, self.period)
         funder_part: dict[str, Decimal] = {}
-        totals: dict[str, Decimal] = {}
         for code in self.partners:
-            financing = self.given.financing[code]
-            terms = [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual, part_of=a.part_of)
-                     for a in financing.agreements]
-            for number, period in financing.periods.items():
-                if number > self.period:
-                    continue
-                for line, amount in period.lines.items():
-                    paid = split(amount, terms).amount_of(funder.funder) if funder else ZERO
-                    funder_part[line] = funder_part.get(line, ZERO) + paid
-                    totals[line] = totals.get(line, ZERO) + amount
+            if funder:
+                for line, amount in self.given.financing[code].line_parts(funder.funder, self.period).items():
+                    funder_part[line] = funder_part.get(line, ZERO) + amount
         rows = tuple(Row((self.line_name(line), approved.get(line, ZERO), funder_part.get(line, ZERO),
-                          totals.get(line, ZERO) - funder_part.get(line, ZERO), totals.get(line, ZERO),
-                          approved.get(line, ZERO) - totals.get(line, ZERO))) for line in self.used_lines())
+                          actual.get(line, ZERO) - funder_part.get(line, ZERO), actual.get(line, ZERO),
+                          approved.get(line, ZERO) - actual.get(line, ZERO))) for line in self.used_lines())
         columns = (Column("item", w["estimate_item"], TEXT, 3), Column("planned", w["planned"], MONEY, 1.3, True),
                    Column("funder", w["funder_used"], MONEY, 1.3, True),
                    Column("other", w["other_sources"], MONEY, 1.3, True),
                    Column("actual", w["actual"], MONEY, 1.3, True), Column("deviation", w["deviation"], MONEY, 1.3, True))
-        return [Table("estimate", w["estimate_execution"], columns, rows, w["total"])]
+        tables = [Table("estimate", w["estimate_execution"], columns, rows, w["total"])]
+        position = next((p for p in self.given.positions if funder and p.funder == funder.funder and p.fixed
+                         and p.partner == funder.partner), None)
+        if position is not None:
+            use = (Row((w["grant_fixed"], position.granted)), Row((w["used_so_far"], position.claimed)),
+                   Row((w["unused"], position.unused)))
+            tables.append(Table("grant_use", w["grant_use"], (Column("item", w["item"], TEXT, 3),
+                                                               Column("amount", w["amount"], MONEY, 1.5)), use))
+        return [*tables, *self.reconciliation()]
 
     def documents(self) -> list[Table]:
         w, lang = self.words, self.given.lang
@@ -377,23 +532,28 @@ class _Builder:
     def budget_vs_actual(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
-        rows = tuple(Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
-                          approved.get(line, ZERO) - actual.get(line, ZERO),
-                          _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
-                          "")) for line in self.used_lines())
+        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
+                     approved.get(line, ZERO) - actual.get(line, ZERO),
+                     _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
+                     "")) for line in self.used_lines()]
         note = ""
         if rules.indirect_cap_percent is not None and rules.indirect_lines:
+            excess = sum((self.given.financing[p].not_claimed(self.period).get(INDIRECT_OVER_CAP, ZERO)
+                          for p in self.partners), ZERO)
             indirect = sum((a for line, a in actual.items() if line in rules.indirect_lines), ZERO)
             base = sum((a for line, a in actual.items()
                         if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
             cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
+            if excess:
+                rows.append(Row((w["indirect_over_cap"], None, -excess, excess, None, "")))
             note = w["indirect_note"].format(indirect=self.money(indirect), cap=self.money(cap),
-                                             percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base))
+                                             percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base),
+                                             claimed=self.money(indirect - excess), excess=self.money(excess))
         columns = (Column("line", w["budget_line"], TEXT, 2.6), Column("budget", w["budget"], MONEY, 1.3, True),
                    Column("actual", w["actual"], MONEY, 1.3, True), Column("variance", w["variance"], MONEY, 1.3, True),
                    Column("variance_percent", w["variance_percent"], PERCENT, 1),
                    Column("explanation", w["explanation"], TEXT, 3.5))
-        return [Table("budget", w["budget_vs_actual"], columns, rows, w["total"], note)]
+        return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
 
     def exchange_rates(self) -> list[Table]:
         w = self.words
@@ -411,31 +571,22 @@ class _Builder:
                    Column("converted", w["converted"].format(currency=currency), MONEY, 1.4, True))
         return [Table("rates", w["exchange_rates"], columns, rows, w["total"])]
 
-    def activity_sources(self, partner: str, plan: tuple, year: int) -> list[ShareTerms]:
-        """How an activity's actual costs of a year divide among the sources: as its plan for that
-        year divides them, or, without a plan by source, as the funding agreements do."""
-        planned = [p for p in plan if p.year == year and p.funder is not None and p.amount]
-        total = sum((p.amount for p in planned), ZERO)
-        if total:
-            return [ShareTerms(p.funder, p.amount / total * 100, "half-up", residual=(i == len(planned) - 1))
-                    for i, p in enumerate(planned)]
-        return [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual, part_of=a.part_of)
-                for a in self.definition.agreements_for(partner)]
-
     def activity_plan(self) -> list[Table]:
-        """One table a year: per activity and funding source, planned against actual; the year's total last."""
+        """One table a year: per activity and funding source, planned against what each source really paid (named
+        payers, else the engine's split of each cost); the year's total last."""
         w, definition = self.words, self.definition
-        names = {f.code: f.name for f in definition.funders}
         actual: dict[tuple[str | None, int, str | None], Decimal] = {}  # activity, year, funder (None: all)
-        plans = {a.code: a.plan for a in definition.activities}
-        for partner, activity, year, amount in self.given.activity_years:
-            if partner not in self.partners:
-                continue
-            for part in split(amount, self.activity_sources(partner, plans.get(activity, ()), year)).parts:
-                if part.part_of is None:
-                    key = (activity, year, part.funder)
-                    actual[key] = actual.get(key, ZERO) + part.amount
-            actual[(activity, year, None)] = actual.get((activity, year, None), ZERO) + amount
+        top = {a.funder for a in definition.funding if a.part_of is None}
+        costs = [c for c in self.given.plan_costs if c.partner in self.partners]
+        for allocation in self.given.financing.allocate(costs):
+            cost = allocation.cost
+            if cost.document_date is None:
+                continue  # a flat rate of the plan's costs: not an activity's
+            year = cost.document_date.year
+            for funder, amount in allocation.parts.items():
+                if funder in top or not any(a.funder == funder for a in definition.funding):
+                    actual[(cost.activity, year, funder)] = actual.get((cost.activity, year, funder), ZERO) + amount
+            actual[(cost.activity, year, None)] = actual.get((cost.activity, year, None), ZERO) + cost.eligible
         years = sorted({year for _, year, _ in actual} | {p.year for a in definition.activities for p in a.plan})
         activities = [(a.code, f"{a.code} {a.title}", a.plan) for a in definition.activities]
         if any(activity is None for activity, _, _ in actual):
@@ -452,11 +603,11 @@ class _Builder:
                     continue
                 rows.append(Row((title, None, None, None), GROUP))
                 sources = [f.code for f in definition.funders
-                           if any(p.funder == f.code for p in planned) or (code, year, f.code) in actual]
+                           if any(p.funder == f.code for p in planned) or actual.get((code, year, f.code))]
                 for source in sources:
                     plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
                     spent = actual.get((code, year, source), ZERO)
-                    rows.append(Row((names.get(source, source), plan_amount, spent, plan_amount - spent)))
+                    rows.append(Row((self.funder_names.get(source, source), plan_amount, spent, plan_amount - spent)))
                 unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
                 if unassigned:
                     rows.append(Row((w["other_sources"], unassigned, ZERO, unassigned)))

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from reporter.domain.checks import ERROR, CheckData, Finding, latest_open_or_last, run_all, with_records
 from reporter.domain.errors import NotFound, problem
-from reporter.domain.financing import Exclusion, PartnerFinancing, Window, compute_financing, window_of
+from reporter.domain.financing import Exclusion, Financing, PartnerFinancing, compute_financing, narrowest_window
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import ZERO
+from reporter.domain.payments import PaymentPosition, payment_positions
 from reporter.store import Store
 
 
@@ -34,9 +35,15 @@ class FunderLine:
     base_this_period: Decimal
     this_period: Decimal
     cumulative: Decimal
-    cap: Decimal | None
-    remaining: Decimal | None  # cap − cumulative
+    cap: Decimal | None  # the cap, or a fixed sum's amount
+    remaining: Decimal | None  # cap − cumulative; of a fixed sum: what is not used (yet)
+    fixed: bool  # a fixed-sum grant: `cap` is granted, `cumulative` used, `remaining` unused
+    held_back: Decimal  # cumulative: what the cap or the fixed sum kept it from paying
+    named: Decimal  # cumulative: what it paid as a named payer
     excluded: Exclusion  # cumulative, with the reasons
+    claimed: Decimal | None  # where the grant is held by this partner: the claim, payments and what is due
+    paid: Decimal | None
+    due: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class PartnerView:
     eligible_this_period: Decimal
     eligible_cumulative: Decimal
     flat_rates_this_period: dict[str, Decimal]
+    not_claimed_cumulative: dict[str, Decimal]  # declared, but asked of no source, by reason
     unallocated_cumulative: Decimal
     funders: list[FunderLine]
 
@@ -56,16 +64,22 @@ class FinancingView:
     currency: str
     period: int | None
     partners: list[PartnerView]
+    positions: list[PaymentPosition]  # every grant where it is held: what is claimed, paid and due
+
+
+def gather_financing(store: Store, code: str) -> tuple[ProjectDefinition, Financing, list]:
+    """The engine's answer for a project, from the store's sums and the costs it must see one by one."""
+    definition = store.projects.definition(code)
+    project_id = store.projects.ids(code).project
+    singles = sorted(store.analysis.singles(project_id, narrowest_window(definition)), key=lambda e: e.number)
+    by_activity = any(a.activities for a in definition.funding)
+    return definition, compute_financing(definition, store.analysis.sums(project_id, by_activity), singles), singles
 
 
 def _gather(store: Store, code: str) -> CheckData:
-    definition = store.projects.definition(code)
+    definition, financing, singles = gather_financing(store, code)
     project_id = store.projects.ids(code).project
     queries = store.analysis
-    window = _narrowest_window(definition)
-    near_edges = tuple(sorted(queries.near_edges(project_id, window.start, window.end, window.paid_by),
-                              key=lambda e: e.number))
-    financing = compute_financing(definition, queries.line_amounts(project_id), near_edges)
     flat_lines = [f.line for f in definition.rules.flat_rates]
     hand_entered: dict[tuple[str, str], list] = {}
     for ref, partner, line, _units, _eligible in queries.on_lines(project_id, flat_lines):
@@ -73,7 +87,7 @@ def _gather(store: Store, code: str) -> CheckData:
     return CheckData(
         definition=definition,
         financing=financing,
-        near_edges=near_edges,
+        singles=tuple(singles),
         outside_reporting_period=tuple(queries.outside_reporting_period(project_id)),
         hand_entered_flat_rates={key: tuple(refs) for key, refs in hand_entered.items()},
         unit_cost_rows=_by_number(queries.on_lines(project_id, [u.line for u in definition.rules.unit_costs])),
@@ -81,21 +95,13 @@ def _gather(store: Store, code: str) -> CheckData:
         missing_rates=_by_number(queries.missing_rates(project_id, definition.project.currency)),
         changed_rates=_by_number(queries.changed_rates(project_id, definition.project.currency)),
         changed_after_submission=_by_number(queries.changed_after_submission(project_id)),
+        payments=tuple(store.payments.list(project_id)),
     )
 
 
 def _by_number(rows: list[tuple]) -> tuple:
     """Rows led by a `RecordRef`, in the order users number them."""
     return tuple(sorted(rows, key=lambda row: row[0].number))
-
-
-def _narrowest_window(definition: ProjectDefinition) -> Window:
-    """Rows outside this window are the only ones some funder might not pay."""
-    windows = [window_of(definition, a) for a in definition.funding]
-    if not windows:
-        project = definition.project
-        return Window(project.start, project.end, project.end)
-    return Window(max(w.start for w in windows), min(w.end for w in windows), min(w.paid_by for w in windows))
 
 
 def _require_filters(definition: ProjectDefinition, partner: str | None, period: int | None) -> None:
@@ -106,10 +112,11 @@ def _require_filters(definition: ProjectDefinition, partner: str | None, period:
 
 
 def financing_and_findings(store: Store, code: str, partner: str | None,
-                           period: int | None) -> tuple[dict[str, PartnerFinancing], list[Finding]]:
-    """The split of every partner and the findings (with their records), from one reading of the data."""
+                           period: int | None) -> tuple[CheckData, list[Finding]]:
+    """The engine's answer, what it was worked out from, and the findings (with their records), from one
+    reading of the data."""
     data = _gather(store, code)
-    return data.financing, _check(store, data, partner, period, with_records=True).findings
+    return data, _check(store, data, partner, period, with_records=True).findings
 
 
 def check_project(store: Store, code: str, partner: str | None = None, period: int | None = None,
@@ -159,31 +166,38 @@ def _financing(data: CheckData, partner: str | None, period: int | None, today: 
     code = definition.project.code
     _require_filters(definition, partner, period)
     period = period if period is not None else latest_open_or_last(definition, today or date.today())
+    positions = payment_positions(data.financing, data.payments, period)
     names = {f.code: f.name for f in definition.funders}
     partners = [p for p in definition.partners if partner is None or p.code == partner]
     return FinancingView(code, definition.project.currency, period,
-                         [_partner_view(data.financing[p.code], p.name, names, period) for p in partners])
+                         [_partner_view(data.financing[p.code], p.name, names, period, positions) for p in partners],
+                         [p for p in positions if partner is None or p.partner in (None, partner)])
 
 
-def _partner_view(financing: PartnerFinancing, name: str, funder_names: dict[str, str],
-                  period: int | None) -> PartnerView:
+def _partner_view(financing: PartnerFinancing, name: str, funder_names: dict[str, str], period: int | None,
+                  positions: list[PaymentPosition]) -> PartnerView:
     current = financing.periods.get(period) if period is not None else None
     rows = []
     for agreement in financing.agreements:
-        cumulative = financing.cumulative(agreement.funder, period)
-        part = next((p for p in current.split.parts if p.funder == agreement.funder), None) if current else None
+        funder = agreement.funder
+        cumulative = financing.cumulative(funder, period)
+        limit = agreement.amount if agreement.fixed else agreement.cap
+        held = next((p for p in positions if p.funder == funder and p.partner == financing.partner), None)
         rows.append(FunderLine(
-            funder=agreement.funder, name=funder_names.get(agreement.funder, agreement.funder), rule=agreement.rule,
-            share_percent=agreement.share_percent, rounding=agreement.rounding, residual=agreement.residual,
-            part_of=agreement.part_of, base_this_period=part.base if part else ZERO,
-            this_period=part.amount if part else ZERO, cumulative=cumulative, cap=agreement.cap,
-            remaining=None if agreement.cap is None else agreement.cap - cumulative,
-            excluded=financing.exclusion(agreement.funder, period)))
-    through = [p for n, p in financing.periods.items() if period is None or n <= period]
+            funder=funder, name=funder_names.get(funder, funder), rule=agreement.rule,
+            share_percent=agreement.share, rounding=agreement.rounding, residual=agreement.residual,
+            part_of=agreement.part_of, base_this_period=current.split.base_of(funder) if current else ZERO,
+            this_period=current.split.amount_of(funder) if current else ZERO, cumulative=cumulative, cap=limit,
+            remaining=None if limit is None else limit - cumulative, fixed=agreement.fixed,
+            held_back=financing.cut(funder, period), named=financing.named(funder, period),
+            excluded=financing.exclusion(funder, period),
+            claimed=held.claimed if held else None, paid=held.paid if held else None,
+            due=held.due if held else None))
     return PartnerView(
         partner=financing.partner, name=name,
         eligible_this_period=current.total if current else ZERO,
         eligible_cumulative=financing.total(period),
         flat_rates_this_period=dict(current.flat_rates) if current else {},
-        unallocated_cumulative=sum((p.split.unallocated for p in through), ZERO),
+        not_claimed_cumulative=financing.not_claimed(period),
+        unallocated_cumulative=financing.unallocated(period),
         funders=rows)

@@ -6,11 +6,17 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Mapping
 
-from reporter.domain.allocation import ShareTerms, split
 from reporter.domain.errors import Conflict, ValidationError, problem
+from reporter.domain.financing import Cost, compute_financing, cost_of, narrowest_window
 from reporter.domain.model import Expenditure, ProjectDefinition
-from reporter.domain.money import ZERO, plain
-from reporter.domain.validation import complete_expenditure, default_eligible, parse_expenditure_fields, reference_problems
+from reporter.domain.money import plain
+from reporter.domain.validation import (
+    complete_expenditure,
+    default_eligible,
+    format_payers,
+    parse_expenditure_fields,
+    reference_problems,
+)
 from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery, Page
 
@@ -66,18 +72,41 @@ def suggest_suppliers(store: Store, project_code: str, prefix: str) -> list[str]
     return store.expenditures.suppliers(store.projects.ids(project_code).project, prefix)
 
 
-def preview_split(store: Store, project_code: str, fields: Mapping[str, str]) -> list[tuple[str, Decimal]]:
-    """How this one expenditure would split among its partner's funders, before it is saved.
+def preview_split(store: Store, project_code: str, fields: Mapping[str, str],
+                  editing: str | None = None) -> list[tuple[str, Decimal]]:
+    """What each source would pay of this expenditure once saved (in place of `editing`, when given).
 
-    Raises `ValidationError` while the fields are not yet a valid expenditure.
+    The engine works it out with the expenditure among the project's costs, exactly as it will be
+    booked. Raises `ValidationError` while the fields are not yet a valid expenditure.
     """
     definition = store.projects.definition(project_code)
+    ids = store.projects.ids(project_code)
+    old = store.expenditures.get(ids.project, editing) if editing else None
     expenditure = _complete(store, definition, fields)
-    amount = expenditure.eligible_project_currency
-    terms = [ShareTerms(a.funder, a.share_percent, a.rounding, a.residual,
-                        amount if not a.budget_lines or expenditure.budget_line in a.budget_lines else ZERO, a.part_of)
-             for a in definition.agreements_for(expenditure.partner)]
-    return [(part.funder, part.amount) for part in split(amount, terms).parts]
+    number = old.number if old else store.expenditures.next_number(ids.project)
+    draft = cost_of(replace(expenditure, id=old.id if old else "", number=number))
+    return list(_split_among(store, definition, draft, cost_of(old) if old else None).items())
+
+
+def booked_split(store: Store, project_code: str, reference: str) -> dict[str, Decimal]:
+    """What each source pays of a saved expenditure."""
+    definition = store.projects.definition(project_code)
+    cost = cost_of(store.expenditures.get(store.projects.ids(project_code).project, reference))
+    return _split_among(store, definition, cost, cost)
+
+
+def _split_among(store: Store, definition: ProjectDefinition, cost: Cost, replacing: Cost | None) -> dict[str, Decimal]:
+    """The engine's parts of `cost` among the project's costs, `replacing` one of them."""
+    project_id = store.projects.ids(definition.project.code).project
+    window = narrowest_window(definition)
+    singles = [c for c in store.analysis.singles(project_id, window) if replacing is None or c.id != replacing.id]
+    sums = store.analysis.sums(project_id, any(a.activities for a in definition.funding))
+    if replacing is not None:
+        sums.append(replace(replacing, eligible=-replacing.eligible, vat=-replacing.vat, count=-1, id=""))
+    financing = compute_financing(definition, [*sums, cost], [*singles, cost])
+    line = [c for c in store.analysis.costs_of_line(project_id, cost.partner, cost.period, cost.line)
+            if replacing is None or c.id != replacing.id]
+    return next(a.parts for a in financing.allocate([*line, cost]) if a.cost is cost)
 
 
 def fields_of(expenditure: Expenditure) -> dict[str, str]:
@@ -98,6 +127,7 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "paid": expenditure.payment_date.isoformat() if expenditure.payment_date else "",
         "attachments": "; ".join(expenditure.attachments),
         "notes": expenditure.notes,
+        "paid_by": format_payers(expenditure.payers),
     }
     if expenditure.rate is not None:
         fields["rate"] = str(expenditure.rate)

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
+from reporter.domain.payments import payment_positions
 from reporter.reports.build import ReportInput, build_report
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import financing_and_findings
@@ -60,18 +61,21 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
            partner: str | None, funder: str | None, today: date) -> ReportData:
     code = definition.project.code
     project_id = store.projects.ids(code).project
-    financing, findings = financing_and_findings(store, code, partner, period)
+    data, findings = financing_and_findings(store, code, partner, period)
+    template = load_template(template_id)
+    sections = set(template.report.sections) | set(template.report.consolidated_sections)
     return build_report(ReportInput(
         definition=definition,
-        template=load_template(template_id),
+        template=template,
         lang=lang,
         period=period,
         partner=partner,
         funder=_funder(definition, partner, funder),
-        financing=financing,
+        financing=data.financing,
         expenditures=store.expenditures.of_period(project_id, period, partner),
         findings=findings,
-        activity_years=store.analysis.activity_years(project_id, period),
+        positions=payment_positions(data.financing, data.payments, period, paid_by=today),
+        plan_costs=store.analysis.costs(project_id, partner, period) if "activity_plan" in sections else [],
         generated=today,
     ))
 

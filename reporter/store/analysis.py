@@ -9,12 +9,14 @@ using the narrow index; the checks sort what little comes back.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from reporter.domain.checks import RecordRef
-from reporter.domain.financing import DatedExpenditure, LineAmount
+from reporter.domain.financing import Cost, Window, resolve_payers
+from reporter.domain.model import Payer
 from reporter.domain.money import from_cents
 
 if TYPE_CHECKING:
@@ -26,9 +28,13 @@ JOIN budget_lines bl ON bl.id = e.budget_line_id
 JOIN reporting_periods rp ON rp.id = e.period_id
 """
 _DATED = f"""
-SELECT e.id, e.number, p.code AS partner, rp.number AS period, bl.code AS line, e.document_date, e.payment_date,
-       e.eligible_project_currency_cents AS eligible, e.eligible_vat_project_currency_cents AS vat
-FROM expenditures e {_CODES}
+SELECT e.id, e.number, p.code AS partner, rp.number AS period, bl.code AS line, a.code AS activity,
+       e.document_date, e.payment_date,
+       e.eligible_project_currency_cents AS eligible, e.eligible_vat_project_currency_cents AS vat,
+       (SELECT json_group_array(json_array(code, amount_cents)) FROM (
+            SELECT f.code, ep.amount_cents FROM expenditure_payers ep JOIN funders f ON f.id = ep.funder_id
+            WHERE ep.expenditure_id = e.id ORDER BY ep.position)) AS payers
+FROM expenditures e {_CODES} LEFT JOIN activities a ON a.id = e.activity_id
 """
 
 
@@ -36,54 +42,62 @@ class ContractQueries:
     def __init__(self, store: "Store") -> None:
         self.db = store.db
 
-    def line_amounts(self, project_id: str) -> list[LineAmount]:
-        """Sums per partner × period × line; a covering index answers it without reading rows."""
+    def sums(self, project_id: str, by_activity: bool = False) -> list[Cost]:
+        """Sums per partner × period × line (× activity); a covering index answers it without reading rows."""
         partners = self._codes("partners", project_id)
         lines = self._codes("budget_lines", project_id)
+        activities = self._codes("activities", project_id)
         periods = {r[0]: r[1] for r in self.db.execute(
             "SELECT id, number FROM reporting_periods WHERE project_id = ?", [project_id])}
+        activity = ", activity_id" if by_activity else ", NULL"
         return [
-            LineAmount(partners[partner], periods[period], lines[line], n, from_cents(eligible), from_cents(vat))
-            for partner, period, line, n, eligible, vat in self.db.execute("""
-                SELECT partner_id, period_id, budget_line_id, count(*), sum(eligible_project_currency_cents),
+            Cost(partners[partner], periods[period], lines[line], from_cents(eligible), from_cents(vat),
+                 activities.get(activity_id) if activity_id else None, count=n)
+            for partner, period, line, activity_id, n, eligible, vat in self.db.execute(f"""
+                SELECT partner_id, period_id, budget_line_id{activity}, count(*), sum(eligible_project_currency_cents),
                        sum(eligible_vat_project_currency_cents)
                 FROM expenditures WHERE project_id = ?
-                GROUP BY partner_id, period_id, budget_line_id""", [project_id])
+                GROUP BY partner_id, period_id, budget_line_id{activity if by_activity else ''}""", [project_id])
         ]
-
-    def activity_years(self, project_id: str, through_period: int) -> list[tuple[str, str | None, int, Decimal]]:
-        """Eligible amounts per partner, activity and calendar year, through a period."""
-        return [(r[0], r[1], int(r[2]), from_cents(r[3])) for r in self.db.execute("""
-            SELECT p.code, a.code, substr(e.document_date, 1, 4), sum(e.eligible_project_currency_cents)
-            FROM expenditures e JOIN partners p ON p.id = e.partner_id
-            JOIN reporting_periods rp ON rp.id = e.period_id LEFT JOIN activities a ON a.id = e.activity_id
-            WHERE e.project_id = ? AND rp.number <= ?
-            GROUP BY p.code, a.code, substr(e.document_date, 1, 4)""", [project_id, through_period])]
 
     def _codes(self, table: str, project_id: str) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, code FROM {table} WHERE project_id = ?",
                                                      [project_id])}
 
-    def near_edges(self, project_id: str, latest_start: date, earliest_end: date,
-                   earliest_paid_by: date) -> list[DatedExpenditure]:
-        """Rows outside the narrowest eligible window of any funder, or not paid yet.
+    def singles(self, project_id: str, window: Window) -> list[Cost]:
+        """The costs the engine looks at one by one: outside the narrowest eligible window of any source
+        (or not paid yet), and those that name their payers.
 
         One indexed range query per edge, so that only the rows near an edge are read.
         """
-        start, end, paid_by = latest_start.isoformat(), earliest_end.isoformat(), earliest_paid_by.isoformat()
-        return [_dated(r) for r in self.db.query(f"""{_DATED} WHERE e.id IN (
+        start, end, paid_by = window.start.isoformat(), window.end.isoformat(), window.paid_by.isoformat()
+        return [_cost(r) for r in self.db.query(f"""{_DATED} WHERE e.id IN (
                 SELECT id FROM expenditures WHERE project_id = ? AND document_date < ?
                 UNION SELECT id FROM expenditures WHERE project_id = ? AND document_date > ?
                 UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date IS NULL
                 UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date < ?
-                UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date > ?)""",
-            [project_id, start, project_id, end, project_id, project_id, start, project_id, paid_by])]
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date > ?
+                UNION SELECT ep.expenditure_id FROM expenditure_payers ep JOIN funders f ON f.id = ep.funder_id
+                      WHERE f.project_id = ?)""",
+            [project_id, start, project_id, end, project_id, project_id, start, project_id, paid_by, project_id])]
 
-    def outside_reporting_period(self, project_id: str) -> list[DatedExpenditure]:
+    def costs_of_line(self, project_id: str, partner: str, period: int, line: str) -> list[Cost]:
+        return [_cost(r) for r in self.db.query(
+            f"{_DATED} WHERE e.project_id = ? AND p.code = ? AND rp.number = ? AND bl.code = ?",
+            [project_id, partner, period, line])]
+
+    def costs(self, project_id: str, partner: str | None, through_period: int) -> list[Cost]:
+        """Every cost of a partner (or of all) through a period, one by one."""
+        where, args = "e.project_id = ? AND rp.number <= ?", [project_id, through_period]
+        if partner is not None:
+            where, args = where + " AND p.code = ?", [*args, partner]
+        return [_cost(r) for r in self.db.query(f"{_DATED} WHERE {where}", args)]
+
+    def outside_reporting_period(self, project_id: str) -> list[Cost]:
         found = []
         for period_id, start, end in self.db.execute(
                 "SELECT id, start_date, end_date FROM reporting_periods WHERE project_id = ?", [project_id]).fetchall():
-            found += [_dated(r) for r in self.db.query(
+            found += [_cost(r) for r in self.db.query(
                 f"{_DATED} WHERE e.period_id = ? AND (e.document_date < ? OR e.document_date > ?)",
                 [period_id, start, end])]
         return sorted(found, key=lambda e: e.number)
@@ -173,8 +187,10 @@ class ContractQueries:
         return found
 
 
-def _dated(r: dict) -> DatedExpenditure:
-    return DatedExpenditure(r["id"], r["number"], r["partner"], r["period"], r["line"],
-                            date.fromisoformat(r["document_date"]),
-                            date.fromisoformat(r["payment_date"]) if r["payment_date"] else None,
-                            from_cents(r["eligible"]), from_cents(r["vat"]))
+def _cost(r: dict) -> Cost:
+    eligible = from_cents(r["eligible"])
+    payers = tuple(Payer(code, None if cents is None else from_cents(cents)) for code, cents in json.loads(r["payers"]))
+    return Cost(r["partner"], r["period"], r["line"], eligible, from_cents(r["vat"]), r["activity"],
+                date.fromisoformat(r["document_date"]),
+                date.fromisoformat(r["payment_date"]) if r["payment_date"] else None,
+                resolve_payers(payers, eligible), r["id"], r["number"])

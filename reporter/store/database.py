@@ -50,6 +50,7 @@ class Store:
         self.user_name = current_user()
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
+        from reporter.store.payments import PaymentStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
         from reporter.store.reports import ReportStore
@@ -59,6 +60,7 @@ class Store:
         self.rates = RateStore(self)
         self.analysis = ContractQueries(self)
         self.reports = ReportStore(self)
+        self.payments = PaymentStore(self)
 
     @classmethod
     def open(cls, path: Path | str, migration_set: Migrations = schema_migrations) -> "Store":

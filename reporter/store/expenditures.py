@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from reporter.domain.errors import NotFound, UserError, not_one_of, problem
-from reporter.domain.model import Expenditure
+from reporter.domain.model import Expenditure, Payer
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.text import document_key, fold, search_text
 
@@ -31,7 +31,10 @@ SORT_COLUMNS = {
 
 _SELECT = """
 SELECT e.*, p.code AS partner, bl.code AS budget_line, a.code AS activity, rp.number AS period,
-       rp.status AS period_status
+       rp.status AS period_status,
+       (SELECT json_group_array(json_array(code, amount_cents)) FROM (
+            SELECT f.code, ep.amount_cents FROM expenditure_payers ep JOIN funders f ON f.id = ep.funder_id
+            WHERE ep.expenditure_id = e.id ORDER BY ep.position)) AS payers
 FROM expenditures e
 JOIN partners p ON p.id = e.partner_id
 JOIN budget_lines bl ON bl.id = e.budget_line_id
@@ -91,25 +94,51 @@ class ExpenditureStore:
         """Insert with a new id and the next internal number; call inside a transaction."""
         from reporter.store.database import new_id, now
 
-        number = self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM expenditures WHERE project_id = ?",
-                                 [ids.project]).fetchone()[0]
+        number = self.next_number(ids.project)
         saved = replace(expenditure, id=new_id(), number=number)
         stamp = now()
         self.store.insert("expenditures", {
             "id": saved.id, "project_id": ids.project, "number": number, **_columns(ids, saved),
             "created_at": stamp, "updated_at": stamp})
+        self._set_payers(saved.id, [ids.funders[p.funder] for p in saved.payers], saved.payers)
         return saved
+
+    def next_number(self, project_id: str) -> int:
+        return self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM expenditures WHERE project_id = ?",
+                               [project_id]).fetchone()[0]
 
     def update(self, ids: "ProjectIds", expenditure: Expenditure) -> None:
         from reporter.store.database import now
 
         old = self._row(expenditure.id)
         changes = {k: v for k, v in _columns(ids, expenditure).items() if old[k] != v}
+        if self._set_payers(expenditure.id, [ids.funders[p.funder] for p in expenditure.payers], expenditure.payers):
+            changes.setdefault("updated_at", now())
         if changes:
             self.store.update("expenditures", old, {**changes, "updated_at": now()})
 
     def delete(self, expenditure_id: str) -> None:
+        self._set_payers(expenditure_id, [], ())
         self.store.delete("expenditures", self._row(expenditure_id))
+
+    def _set_payers(self, expenditure_id: str, funder_ids: list[str], payers: Sequence[Payer]) -> bool:
+        """Make the stored named payers of an expenditure these; True when they changed."""
+        wanted = [{"expenditure_id": expenditure_id, "funder_id": funder_id,
+                   "amount_cents": None if p.amount is None else to_cents(p.amount), "position": i}
+                  for i, (funder_id, p) in enumerate(zip(funder_ids, payers))]
+        current = list(self.db.query("SELECT * FROM expenditure_payers WHERE expenditure_id = ? ORDER BY position",
+                                     [expenditure_id]))
+        if current == wanted:
+            return False
+        for row in current:
+            self.db.execute("DELETE FROM expenditure_payers WHERE expenditure_id = ? AND funder_id = ?",
+                            [row["expenditure_id"], row["funder_id"]])
+            self.store.audit("delete", "expenditure_payers", expenditure_id, old=row)
+        for row in wanted:
+            self.db.execute("INSERT INTO expenditure_payers (expenditure_id, funder_id, amount_cents, position) "
+                            "VALUES (?, ?, ?, ?)", list(row.values()))
+            self.store.audit("insert", "expenditure_payers", expenditure_id, new=row)
+        return True
 
     def _row(self, expenditure_id: str) -> dict[str, Any]:
         row = next(self.db.query("SELECT * FROM expenditures WHERE id = ?", [expenditure_id]), None)
@@ -244,4 +273,6 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
         payment_date=date.fromisoformat(row["payment_date"]) if row["payment_date"] else None,
         attachments=tuple(json.loads(row["attachments"])),
         notes=row["notes"],
+        payers=tuple(Payer(code, None if cents is None else from_cents(cents))
+                     for code, cents in json.loads(row["payers"] or "[]")),
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from reporter.domain.errors import Conflict, NotFound, Problem, problem
 from reporter.domain.model import (
@@ -22,6 +22,7 @@ from reporter.domain.model import (
     ReportingPeriod,
 )
 from reporter.domain.money import from_cents, to_cents
+from reporter.domain.records import AMOUNT, CODE, CODES, DAY, FLAG, ID_COLUMNS, PERCENT, FieldSpec, record_fields
 from reporter.domain.rules import rules_from_mapping, rules_to_mapping
 
 if TYPE_CHECKING:
@@ -67,12 +68,13 @@ class ProjectSummary:
     eligible_total: Decimal
 
 
-# Which expenditure column refers to each kind of record a project file defines.
-_REFERENCED_BY_EXPENDITURES = {
-    "partners": ("partner_id", "in_use.partner"),
-    "budget_lines": ("budget_line_id", "in_use.budget_line"),
-    "activities": ("activity_id", "in_use.activity"),
-    "reporting_periods": ("period_id", "in_use.period"),
+# Where the records a project file defines are referred to by what users enter: (table, column, message).
+_IN_USE = {
+    "partners": (("expenditures", "partner_id", "in_use.partner"), ("payments", "partner_id", "in_use.partner_payments")),
+    "budget_lines": (("expenditures", "budget_line_id", "in_use.budget_line"),),
+    "activities": (("expenditures", "activity_id", "in_use.activity"),),
+    "reporting_periods": (("expenditures", "period_id", "in_use.period"),),
+    "funders": (("expenditure_payers", "funder_id", "in_use.funder"), ("payments", "funder_id", "in_use.funder")),
 }
 
 
@@ -119,55 +121,36 @@ class ProjectStore:
             raise NotFound(problem("project", "project.unknown", code=repr(code)))
         pid = row["id"]
         q = self.db.query
-        lines_by_agreement: dict[str, list[str]] = {}
-        for r in q("""SELECT fal.funding_agreement_id AS agreement, bl.code FROM funding_agreement_lines fal
-                      JOIN budget_lines bl ON bl.id = fal.budget_line_id
-                      WHERE bl.project_id = ? ORDER BY bl.position""", [pid]):
-            lines_by_agreement.setdefault(r["agreement"], []).append(r["code"])
+
+        def rows(table: str, order: str = "position") -> list[dict[str, Any]]:
+            return list(q(f"SELECT * FROM {table} WHERE project_id = ? ORDER BY {order}", [pid]))
+
+        tables = {name: rows(name) for name in ("partners", "funders", "budget_lines", "activities")}
+        codes = {name: {r["id"]: r["code"] for r in found} for name, found in tables.items()}
+        links: dict[str, dict[str, list[str]]] = {}  # by link table and agreement: the codes it names
+        for table, column, section in _AGREEMENT_LINKS:
+            for r in q(f"""SELECT link.funding_agreement_id, link.{column} FROM {table} link
+                           JOIN {section} target ON target.id = link.{column}
+                           WHERE target.project_id = ? ORDER BY target.position""", [pid]):
+                links.setdefault(table, {}).setdefault(r["funding_agreement_id"], []).append(
+                    codes[section][r[column]])
         plans: dict[str, list[PlannedAmount]] = {}
-        for r in q("""SELECT ap.activity_id, ap.year, ap.amount_cents, f.code AS funder FROM activity_plan ap
-                      JOIN activities a ON a.id = ap.activity_id LEFT JOIN funders f ON f.id = ap.funder_id
+        for r in q("""SELECT ap.* FROM activity_plan ap JOIN activities a ON a.id = ap.activity_id
                       WHERE a.project_id = ? ORDER BY ap.position""", [pid]):
-            plans.setdefault(r["activity_id"], []).append(
-                PlannedAmount(r["year"], from_cents(r["amount_cents"]), r["funder"]))
+            plans.setdefault(r["activity_id"], []).append(_record(PlannedAmount, r, codes))
         return ProjectDefinition(
-            project=_project(row),
-            partners=tuple(Partner(r["code"], r["name"], r["country"], r["role"], bool(r["vat_recoverable"]))
-                           for r in q("SELECT * FROM partners WHERE project_id = ? ORDER BY position", [pid])),
-            funders=tuple(Funder(r["code"], r["name"], r["kind"])
-                          for r in q("SELECT * FROM funders WHERE project_id = ? ORDER BY position", [pid])),
-            funding=tuple(
-                FundingAgreement(
-                    funder=r["funder"], share_percent=Decimal(r["share_percent"]), partner=r["partner"],
-                    rule=r["rule"], rounding=r["rounding"], residual=bool(r["is_residual"]),
-                    cap=None if r["cap_cents"] is None else from_cents(r["cap_cents"]),
-                    budget_lines=tuple(lines_by_agreement.get(r["id"], ())), contract_number=r["contract_number"],
-                    eligible_from=_day(r["eligible_from"]), eligible_to=_day(r["eligible_to"]),
-                    vat_eligible=bool(r["vat_eligible"]), part_of=r["part_of"],
-                    prefinancing=None if r["prefinancing_cents"] is None else from_cents(r["prefinancing_cents"]),
-                )
-                for r in q("""SELECT fa.*, f.code AS funder, p.code AS partner, parent.code AS part_of
-                              FROM funding_agreements fa
-                              JOIN funders f ON f.id = fa.funder_id LEFT JOIN partners p ON p.id = fa.partner_id
-                              LEFT JOIN funders parent ON parent.id = fa.part_of_funder_id
-                              WHERE fa.project_id = ? ORDER BY fa.position""", [pid])
-            ),
-            budget_lines=tuple(BudgetLine(r["code"], r["name"])
-                               for r in q("SELECT * FROM budget_lines WHERE project_id = ? ORDER BY position", [pid])),
-            budget=tuple(
-                BudgetAmount(r["partner"], r["line"], from_cents(r["amount_cents"]), r["year"], r["activity"])
-                for r in q("""SELECT b.*, p.code AS partner, bl.code AS line, a.code AS activity FROM budgets b
-                              JOIN partners p ON p.id = b.partner_id JOIN budget_lines bl ON bl.id = b.budget_line_id
-                              LEFT JOIN activities a ON a.id = b.activity_id
-                              WHERE b.project_id = ? ORDER BY b.position""", [pid])
-            ),
-            periods=tuple(
-                ReportingPeriod(r["number"], date.fromisoformat(r["start_date"]), date.fromisoformat(r["end_date"]),
-                                r["status"])
-                for r in q("SELECT * FROM reporting_periods WHERE project_id = ? ORDER BY number", [pid])
-            ),
-            activities=tuple(Activity(r["code"], r["title"], tuple(plans.get(r["id"], ())))
-                             for r in q("SELECT * FROM activities WHERE project_id = ? ORDER BY position", [pid])),
+            project=_record(Project, row, codes),
+            partners=tuple(_record(Partner, r, codes) for r in tables["partners"]),
+            funders=tuple(_record(Funder, r, codes) for r in tables["funders"]),
+            funding=tuple(_record(FundingAgreement, r, codes, {table: found.get(r["id"], ())
+                                                                for table, found in links.items()})
+                          for r in rows("funding_agreements")),
+            budget_lines=tuple(_record(BudgetLine, r, codes) for r in tables["budget_lines"]),
+            budget=tuple(_record(BudgetAmount, r, codes) for r in rows("budgets")),
+            periods=tuple(replace(_record(ReportingPeriod, r, codes), status=r["status"])
+                          for r in rows("reporting_periods", "number")),
+            activities=tuple(replace(_record(Activity, r, codes), plan=tuple(plans.get(r["id"], ())))
+                             for r in tables["activities"]),
             rules=rules_from_mapping(json.loads(row["rules"]), "", []),
         )
 
@@ -187,9 +170,8 @@ class ProjectStore:
 
         summary = SaveSummary()
         p = definition.project
-        values = {"code": p.code, "title": p.title, "start_date": p.start.isoformat(), "end_date": p.end.isoformat(),
-                  "currency": p.currency, "template": p.template, "contract_number": p.contract_number,
-                  "rules": json.dumps(rules_to_mapping(definition.rules), default=str, sort_keys=True)}
+        values = {**_columns(p, {}), "rules": json.dumps(rules_to_mapping(definition.rules), default=str,
+                                                         sort_keys=True)}
         existing = self._project_row(p.code)
         if existing is None:
             pid = new_id()
@@ -204,41 +186,27 @@ class ProjectStore:
                 summary.updated += 1
 
         sync = _Sync(self.store, pid, summary)
-        partners = sync.rows("partners", ("code",), [
-            {"code": x.code, "name": x.name, "country": x.country, "role": x.role,
-             "vat_recoverable": int(x.vat_recoverable), "position": i}
-            for i, x in enumerate(definition.partners)])
-        funders = sync.rows("funders", ("code",), [
-            {"code": x.code, "name": x.name, "kind": x.kind, "position": i} for i, x in enumerate(definition.funders)])
-        lines = sync.rows("budget_lines", ("code",), [
-            {"code": x.code, "name": x.name, "position": i} for i, x in enumerate(definition.budget_lines)])
-        activities = sync.rows("activities", ("code",), [
-            {"code": x.code, "title": x.title, "position": i} for i, x in enumerate(definition.activities)])
-        sync.rows("reporting_periods", ("number",), [
-            {"number": x.number, "start_date": x.start.isoformat(), "end_date": x.end.isoformat()}
-            for x in definition.periods], guard=_submitted_period_guard)
-        agreements = sync.rows("funding_agreements", ("partner_id", "funder_id"), [
-            {"partner_id": partners[a.partner] if a.partner else None, "funder_id": funders[a.funder],
-             "share_percent": str(a.share_percent), "rule": a.rule, "rounding": a.rounding,
-             "is_residual": int(a.residual), "cap_cents": None if a.cap is None else to_cents(a.cap),
-             "contract_number": a.contract_number, "position": i,
-             "eligible_from": a.eligible_from.isoformat() if a.eligible_from else None,
-             "eligible_to": a.eligible_to.isoformat() if a.eligible_to else None,
-             "vat_eligible": int(a.vat_eligible), "part_of_funder_id": funders[a.part_of] if a.part_of else None,
-             "prefinancing_cents": None if a.prefinancing is None else to_cents(a.prefinancing)}
-            for i, a in enumerate(definition.funding)])
-        sync.agreement_lines({
-            agreements[(partners[a.partner] if a.partner else None, funders[a.funder])]:
-                {lines[code] for code in a.budget_lines}
-            for a in definition.funding})
-        sync.rows("budgets", ("partner_id", "budget_line_id", "year", "activity_id"), [
-            {"partner_id": partners[b.partner], "budget_line_id": lines[b.line], "year": b.year,
-             "activity_id": activities[b.activity] if b.activity else None,
-             "amount_cents": to_cents(b.amount), "position": i}
-            for i, b in enumerate(definition.budget)])
+        ids: dict[str, dict[Any, str]] = {}
+
+        def records(items: Sequence[Any]) -> list[dict[str, Any]]:
+            return [{**_columns(item, ids), "position": i} for i, item in enumerate(items)]
+
+        ids["partners"] = sync.rows("partners", ("code",), records(definition.partners))
+        ids["funders"] = sync.rows("funders", ("code",), records(definition.funders))
+        ids["budget_lines"] = sync.rows("budget_lines", ("code",), records(definition.budget_lines))
+        ids["activities"] = sync.rows("activities", ("code",), records(definition.activities))
+        sync.rows("reporting_periods", ("number",), [_columns(x, ids) for x in definition.periods],
+                  guard=_submitted_period_guard)
+        agreements = sync.rows("funding_agreements", ("partner_id", "funder_id"), records(definition.funding))
+        for table, column, section in _AGREEMENT_LINKS:
+            name = next(f.name for f in record_fields(FundingAgreement) if f.column == table)
+            sync.links(table, column, {
+                agreements[(ids["partners"][a.partner] if a.partner else None, ids["funders"][a.funder])]:
+                    {ids[section][code] for code in getattr(a, name)}
+                for a in definition.funding})
+        sync.rows("budgets", ("partner_id", "budget_line_id", "year", "activity_id"), records(definition.budget))
         sync.rows("activity_plan", ("activity_id", "year", "funder_id"), [
-            {"activity_id": activities[a.code], "year": x.year, "funder_id": funders[x.funder] if x.funder else None,
-             "amount_cents": to_cents(x.amount), "position": i}
+            {"activity_id": ids["activities"][a.code], **_columns(x, ids), "position": i}
             for a in definition.activities for i, x in enumerate(a.plan)],
             scope="activity_id IN (SELECT id FROM activities WHERE project_id = ?)")
         sync.delete_stale()
@@ -254,13 +222,55 @@ class ProjectStore:
                                                      "status_note": note})
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+# The link tables of an agreement's CODES fields: (table, the linked record's column, its section).
+_AGREEMENT_LINKS = tuple((f.column, ID_COLUMNS[f.refers_to], f.refers_to)
+                         for f in record_fields(FundingAgreement) if f.kind == CODES)
 
 
-def _project(row: dict[str, Any]) -> Project:
-    return Project(row["code"], row["title"], date.fromisoformat(row["start_date"]),
-                   date.fromisoformat(row["end_date"]), row["currency"], row["template"], row["contract_number"])
+def _columns(record: Any, ids: Mapping[str, Mapping[Any, str]]) -> dict[str, Any]:
+    """A record's store columns, from its declared fields; codes become the ids in `ids`."""
+    return {f.column: _to_column(f, getattr(record, f.name), ids) for f in record_fields(type(record))
+            if f.kind != CODES}
+
+
+def _to_column(f: FieldSpec, value: Any, ids: Mapping[str, Mapping[Any, str]]) -> Any:
+    if value is None:
+        return None
+    if f.kind == AMOUNT:
+        return to_cents(value)
+    if f.kind == PERCENT:
+        return str(value)
+    if f.kind == DAY:
+        return value.isoformat()
+    if f.kind == FLAG:
+        return int(value)
+    if f.kind == CODE:
+        return ids[f.refers_to][value]
+    return value
+
+
+def _record(record_type: type, row: Mapping[str, Any], codes: Mapping[str, Mapping[str, str]],
+            links: Mapping[str, Sequence[str]] = {}) -> Any:
+    """A record from its store row; ids become codes, and CODES fields come from `links` by table."""
+    values = {}
+    for f in record_fields(record_type):
+        if f.kind == CODES:
+            values[f.name] = tuple(links.get(f.column, ()))
+            continue
+        value = row[f.column]
+        if value is not None:
+            if f.kind == AMOUNT:
+                value = from_cents(value)
+            elif f.kind == PERCENT:
+                value = Decimal(value)
+            elif f.kind == DAY:
+                value = date.fromisoformat(value)
+            elif f.kind == FLAG:
+                value = bool(value)
+            elif f.kind == CODE:
+                value = codes[f.refers_to][value]
+        values[f.name] = value
+    return record_type(**values)
 
 
 def _submitted_period_guard(row: dict[str, Any]) -> Problem | None:
@@ -314,21 +324,21 @@ class _Sync:
         self.stale += [(table, old) for old in stale]
         return ids
 
-    def agreement_lines(self, wanted: dict[str, set[str]]) -> None:
-        """Which budget lines each funding agreement pays (none listed: all lines)."""
+    def links(self, table: str, column: str, wanted: dict[str, set[str]]) -> None:
+        """Which records (lines, activities) each funding agreement names (none: all of them)."""
         db = self.store.db
-        for agreement_id, line_ids in wanted.items():
-            current = {r["budget_line_id"] for r in db.query(
-                "SELECT budget_line_id FROM funding_agreement_lines WHERE funding_agreement_id = ?", [agreement_id])}
-            for line_id in sorted(current - line_ids):
-                db.execute("DELETE FROM funding_agreement_lines WHERE funding_agreement_id = ? AND budget_line_id = ?",
-                           [agreement_id, line_id])
-                self.store.audit("delete", "funding_agreement_lines", agreement_id, old={"budget_line_id": line_id})
+        for agreement_id, linked in wanted.items():
+            current = {r[column] for r in db.query(
+                f"SELECT {column} FROM {table} WHERE funding_agreement_id = ?", [agreement_id])}
+            for record_id in sorted(current - linked):
+                db.execute(f"DELETE FROM {table} WHERE funding_agreement_id = ? AND {column} = ?",
+                           [agreement_id, record_id])
+                self.store.audit("delete", table, agreement_id, old={column: record_id})
                 self.summary.deleted += 1
-            for line_id in sorted(line_ids - current):
-                db.execute("INSERT INTO funding_agreement_lines (funding_agreement_id, budget_line_id) VALUES (?, ?)",
-                           [agreement_id, line_id])
-                self.store.audit("insert", "funding_agreement_lines", agreement_id, new={"budget_line_id": line_id})
+            for record_id in sorted(linked - current):
+                db.execute(f"INSERT INTO {table} (funding_agreement_id, {column}) VALUES (?, ?)",
+                           [agreement_id, record_id])
+                self.store.audit("insert", table, agreement_id, new={column: record_id})
                 self.summary.inserted += 1
 
     def delete_stale(self) -> None:
@@ -336,9 +346,8 @@ class _Sync:
         order = ["activity_plan", "budgets", "funding_agreements", "reporting_periods", "activities",
                  "budget_lines", "funders", "partners"]
         for table, old in sorted(self.stale, key=lambda item: order.index(item[0])):
-            if table in _REFERENCED_BY_EXPENDITURES:
-                column, message_id = _REFERENCED_BY_EXPENDITURES[table]
-                used = self.store.db.execute(f"SELECT count(*) FROM expenditures WHERE {column} = ?",
+            for referring, column, message_id in _IN_USE.get(table, ()):
+                used = self.store.db.execute(f"SELECT count(*) FROM {referring} WHERE {column} = ?",
                                              [old["id"]]).fetchone()[0]
                 if used:
                     name = old.get("code") or old.get("number")

@@ -245,3 +245,79 @@ CREATE TABLE report_files (
     PRIMARY KEY (snapshot_id, format)
 )
 """)
+
+
+@migrations(name="0004_financing_engine")
+def financing_engine(db: Database) -> None:
+    """Fixed-sum grants, per-agreement rounding basis and activities, named payers, and payments.
+
+    `share_percent` becomes optional (a fixed-sum grant has an amount instead), which SQLite can
+    only do by building the table again; its budget lines are kept aside meanwhile, so that
+    dropping the old table cascades into nothing.
+    """
+    _run(db, """
+CREATE TABLE agreement_lines_kept AS SELECT * FROM funding_agreement_lines;
+DROP TABLE funding_agreement_lines;
+CREATE TABLE funding_agreements_new (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    partner_id TEXT REFERENCES partners(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    share_percent TEXT,
+    amount_cents INTEGER CHECK (amount_cents IS NULL OR amount_cents >= 0),
+    rule TEXT NOT NULL CHECK (rule IN ('exact', 'max', 'min')),
+    rounding TEXT NOT NULL CHECK (rounding IN ('down', 'half-up')),
+    rounding_basis TEXT NOT NULL DEFAULT 'cumulative' CHECK (rounding_basis IN ('cumulative', 'period')),
+    is_residual INTEGER NOT NULL CHECK (is_residual IN (0, 1)),
+    cap_cents INTEGER CHECK (cap_cents IS NULL OR cap_cents >= 0),
+    contract_number TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL,
+    eligible_from TEXT,
+    eligible_to TEXT,
+    vat_eligible INTEGER NOT NULL DEFAULT 1 CHECK (vat_eligible IN (0, 1)),
+    part_of_funder_id TEXT REFERENCES funders(id),
+    prefinancing_cents INTEGER CHECK (prefinancing_cents IS NULL OR prefinancing_cents >= 0),
+    CHECK ((share_percent IS NULL) <> (amount_cents IS NULL))
+);
+INSERT INTO funding_agreements_new (id, project_id, partner_id, funder_id, share_percent, rule, rounding, is_residual,
+    cap_cents, contract_number, position, eligible_from, eligible_to, vat_eligible, part_of_funder_id,
+    prefinancing_cents)
+SELECT id, project_id, partner_id, funder_id, share_percent, rule, rounding, is_residual, cap_cents, contract_number,
+    position, eligible_from, eligible_to, vat_eligible, part_of_funder_id, prefinancing_cents
+FROM funding_agreements;
+DROP TABLE funding_agreements;
+ALTER TABLE funding_agreements_new RENAME TO funding_agreements;
+CREATE UNIQUE INDEX funding_agreements_key ON funding_agreements (project_id, coalesce(partner_id, ''), funder_id);
+CREATE TABLE funding_agreement_lines (
+    funding_agreement_id TEXT NOT NULL REFERENCES funding_agreements(id) ON DELETE CASCADE,
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    PRIMARY KEY (funding_agreement_id, budget_line_id)
+);
+INSERT INTO funding_agreement_lines SELECT * FROM agreement_lines_kept;
+DROP TABLE agreement_lines_kept;
+CREATE TABLE funding_agreement_activities (
+    funding_agreement_id TEXT NOT NULL REFERENCES funding_agreements(id) ON DELETE CASCADE,
+    activity_id TEXT NOT NULL REFERENCES activities(id),
+    PRIMARY KEY (funding_agreement_id, activity_id)
+);
+CREATE TABLE expenditure_payers (
+    expenditure_id TEXT NOT NULL REFERENCES expenditures(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    amount_cents INTEGER,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (expenditure_id, funder_id)
+);
+CREATE INDEX expenditure_payers_by_funder ON expenditure_payers (funder_id, expenditure_id);
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    partner_id TEXT REFERENCES partners(id),
+    payment_date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('prefinancing', 'interim', 'balance', 'return')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_date)
+""")

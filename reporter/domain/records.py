@@ -1,0 +1,64 @@
+"""A record's fields, declared once on the dataclass that holds them.
+
+Each field of a project-file record says its key in the file (and the setup
+form), the kind of value it holds, the section its codes name and its store
+column. The project file's reader and writer, the store's row mapping and the
+setup form are derived from these declarations, so a field added here is read,
+written, saved and edited everywhere at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import MISSING, dataclass
+from typing import Any
+
+# Kinds of value: how a field is read, written, stored and typed.
+TEXT, CHOICE, CODE, CODES, PERCENT, AMOUNT, DAY, FLAG, INTEGER, CURRENCY = (
+    "text", "choice", "code", "codes", "percent", "amount", "day", "flag", "integer", "currency")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str  # the attribute of the record
+    key: str  # in the project file and the setup form
+    kind: str
+    column: str  # in the store; for CODES the link table
+    required: bool
+    default: Any
+    options: tuple[str, ...] = ()  # the values of a CHOICE
+    refers_to: str = ""  # the section whose codes a CODE or CODES field names ("partners", "funders"…)
+
+
+def spec(key: str, kind: str = TEXT, *, default: Any = MISSING, column: str = "", options: tuple[str, ...] = (),
+         refers_to: str = "") -> Any:
+    """A dataclass field with its declaration (no default: the field is required)."""
+    metadata = {"spec": (key, kind, column, options, refers_to)}
+    if default is MISSING:
+        return dataclasses.field(metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+ID_COLUMNS = {"partners": "partner_id", "funders": "funder_id", "budget_lines": "budget_line_id",
+               "activities": "activity_id"}
+
+
+def _column(key: str, kind: str, refers_to: str) -> str:
+    if kind == AMOUNT:
+        return f"{key}_cents"
+    if kind == CODE:
+        return ID_COLUMNS[refers_to]
+    return key
+
+
+def record_fields(record_type: type) -> tuple[FieldSpec, ...]:
+    """The declared fields of a record type, in declaration order."""
+    found = []
+    for field in dataclasses.fields(record_type):
+        if "spec" not in field.metadata:
+            continue
+        key, kind, column, options, refers_to = field.metadata["spec"]
+        required = field.default is MISSING and field.default_factory is MISSING  # type: ignore[misc]
+        found.append(FieldSpec(field.name, key, kind, column or _column(key, kind, refers_to), required,
+                               None if required else field.default, options, refers_to))
+    return tuple(found)
