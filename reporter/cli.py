@@ -46,6 +46,8 @@ _EXPENSE_OPTIONS = {
     "activity": "activity code",
     "description": "what was bought or paid",
     "paid": "payment date, YYYY-MM-DD",
+    "paid_by": "who really paid it, replacing the agreements' mix: a funder code (KM), or codes with amounts in the "
+               "project currency (KM=600,OWN=400; one may be left without an amount: it pays the rest)",
     "notes": "internal notes",
 }
 
@@ -170,7 +172,8 @@ def _overview(args: argparse.Namespace) -> int:
         "or try the demo: 'grant-reporter demo' (writes a separate demo database).",
         "",
         "Commands: overview, init, load, export-project, projects, expense add|edit|delete|list,",
-        "          financing, check, report, submit, reopen, convert, rate set|list, templates,",
+        "          financing, check, payment add|list|delete, report, submit, reopen, convert,",
+        "          rate set|list, templates,",
         "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
     ]))
@@ -372,14 +375,19 @@ def _financing(args: argparse.Namespace) -> int:
         blocks = [f"Financing of {view.project} ({view.currency}), period {view.period} and cumulative"]
         for p in view.partners:
             flat = "".join(f"; flat rate {line} {_money(amount)}" for line, amount in p.flat_rates_this_period.items())
+            not_claimed = "".join(f"; not claimed ({_NOT_CLAIMED[reason]}) {_money(amount)}"
+                                  for reason, amount in p.not_claimed_cumulative.items())
             rows = []
             for f in p.funders:
                 excluded = f.excluded
                 why = ", ".join(f"{label} {_money(amount)}" for label, amount in (
-                    ("lines not paid", excluded.lines_not_paid), ("VAT", excluded.ineligible_vat),
-                    ("ineligible", excluded.ineligible_expenditure)) if amount)
+                    ("lines not paid", excluded.lines_not_paid), ("activities not paid", excluded.activities_not_paid),
+                    ("VAT", excluded.ineligible_vat), ("ineligible", excluded.ineligible_expenditure),
+                    ("paid by named payers", excluded.paid_by_others), ("held back by the cap", f.held_back),
+                    ("as named payer", f.named)) if amount)
                 rows.append([("  " if f.part_of else "") + f.funder,
-                             f"{f.rule}{' residual' if f.residual else ''}", f"{f.share_percent} %",
+                             "fixed sum" if f.fixed else f"{f.rule}{' residual' if f.residual else ''}",
+                             "–" if f.fixed else f"{f.share_percent} %",
                              _money(f.this_period), _money(f.cumulative),
                              _money(f.cap) if f.cap is not None else "–",
                              _money(f.remaining) if f.remaining is not None else "–", why or "–"])
@@ -387,13 +395,70 @@ def _financing(args: argparse.Namespace) -> int:
                 "",
                 f"{p.partner} {p.name}",
                 f"eligible this period {_money(p.eligible_this_period)}, cumulative {_money(p.eligible_cumulative)}"
-                + flat + (f"; NOT ALLOCATED {_money(p.unallocated_cumulative)}" if p.unallocated_cumulative else ""),
-                _table(["funder", "rule", "share", "this period", "cumulative", "cap", "remaining", "excluded"],
+                + flat + not_claimed
+                + (f"; NOT ALLOCATED {_money(p.unallocated_cumulative)}" if p.unallocated_cumulative else ""),
+                _table(["funder", "rule", "share", "this period", "cumulative", "cap/sum", "remaining", "notes"],
                        rows, right=(2, 3, 4, 5, 6)),
             ]))
+        blocks += ["", _positions_text(view.positions, view.period)]
         return "\n".join(blocks)
 
     _emit(args, view, text)
+    return 0
+
+
+_NOT_CLAIMED = {"no-source": "eligible for no source", "indirect-over-cap": "indirect costs above the cap"}
+
+
+def _positions_text(positions: list, period: int | None) -> str:
+    """Each grant where it is held: what the costs claim, what was paid, and what is due."""
+    rows = [[p.funder, p.partner or "project", _money(p.granted) if p.granted is not None else "–",
+             _money(p.claimed), _money(p.paid), _money(p.due), _money(p.ahead),
+             _money(p.unused) if p.unused is not None else "–"] for p in positions]
+    through = f" through period {period}" if period else ""
+    return "\n".join([f"Payment position{through} (claimed: what the costs ask of the funder; due: claimed less "
+                      "paid; ahead: paid before the costs used it)",
+                      _table(["funder", "held by", "granted", "claimed", "paid", "due", "ahead", "unused"], rows,
+                             right=(2, 3, 4, 5, 6, 7))])
+
+
+def _payment_add(args: argparse.Namespace) -> int:
+    from reporter.services.payments import add_payment
+
+    fields = {name: getattr(args, name) for name in ("funder", "partner", "date", "amount", "kind", "note")}
+    with closing(_open(args)) as store:
+        saved = add_payment(store, args.project, fields)
+    _emit(args, saved, lambda: f"Saved payment {saved.id}: {saved.date} {saved.kind} {_money(saved.amount)} from "
+                               f"{saved.funder}" + (f" to {saved.partner}" if saved.partner else " to the project"))
+    return 0
+
+
+def _payment_list(args: argparse.Namespace) -> int:
+    from reporter.services.payments import list_payments, payment_position
+
+    with closing(_open(args)) as store:
+        payments = list_payments(store, args.project, args.funder)
+        positions = [p for p in payment_position(store, args.project, args.period)
+                     if args.funder in (None, p.funder)]
+
+    def text() -> str:
+        rows = [[str(p.date), p.funder, p.partner or "project", p.kind, _money(p.received), p.note, p.id]
+                for p in payments]
+        listing = _table(["date", "funder", "to", "kind", "amount", "note", "id"], rows, right=(4,)) if rows \
+            else "No payments recorded."
+        return "\n".join([listing, "", _positions_text(positions, args.period)])
+
+    _emit(args, {"payments": payments, "positions": positions}, text)
+    return 0
+
+
+def _payment_delete(args: argparse.Namespace) -> int:
+    from reporter.services.payments import delete_payment
+
+    with closing(_open(args)) as store:
+        deleted = delete_payment(store, args.project, args.id)
+    _emit(args, deleted, lambda: f"Deleted payment {deleted.id}: {deleted.date} {deleted.kind} "
+                                 f"{_money(deleted.amount)} from {deleted.funder}")
     return 0
 
 
@@ -592,6 +657,29 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--partner", help="only this partner")
     sub.add_argument("--period", type=int, help="this period (default: the current one) and cumulative through it")
+    payment = commands.add_parser("payment", help="record and list what funders paid; the payment position")
+    payment_commands = payment.add_subparsers(title="payment commands", metavar="ACTION", required=True)
+    sub = command("add", _payment_add, "record a payment a funder made (or money returned to it)", payment_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--funder", required=True, help="funder code")
+    sub.add_argument("--partner", help="the partner paid, where the funder's agreement is with that partner "
+                                       "(leave out for a grant paid to the project)")
+    sub.add_argument("--date", required=True, help="payment date, YYYY-MM-DD")
+    sub.add_argument("--amount", required=True, help="amount received, e.g. 94504.00")
+    from reporter.domain.model import PAYMENT_KINDS
+
+    sub.add_argument("--kind", default="interim", choices=PAYMENT_KINDS,
+                     help="prefinancing, interim, balance, or return (money paid back); default: interim")
+    sub.add_argument("--note", default="", help="e.g. the funder's payment order number")
+    sub = command("list", _payment_list, "the payments and each grant's position: claimed, paid, due",
+                  payment_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--funder", help="only this funder")
+    sub.add_argument("--period", type=int, help="claims through this period (default: all costs)")
+    sub = command("delete", _payment_delete, "delete a payment recorded by mistake", payment_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("id", help="the payment's id (payment list shows it)")
+
     sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--partner", help="only this partner")
@@ -624,6 +712,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_expense_options(parser: argparse.ArgumentParser, required: Sequence[str]) -> None:
     for name, help in _EXPENSE_OPTIONS.items():
-        parser.add_argument(f"--{name}", required=name in required, help=help)
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=name in required, help=help)
     parser.add_argument("--attachment", action="append", metavar="REF",
                         help="attachment reference (file name or archive number); repeat for several")

@@ -232,8 +232,8 @@ def check_shares(data: CheckData, period: int | None = None) -> list[Finding]:
                 continue  # a fixed sum has no share; a residual beside one only has a minimum to keep
             base = financing.base(agreement.funder, period)
             actual = financing.cumulative(agreement.funder, period)
-            if agreement.residual:
-                actual -= sum((financing.cut(a.funder, period) for a in siblings), ZERO)
+            if agreement.residual:  # what the caps of share-based sources held back fell to it
+                actual -= sum((financing.cut(a.funder, period) for a in siblings if not a.fixed), ZERO)
             else:
                 actual += financing.cut(agreement.funder, period)
             tolerance = CENT * sum(_rounded_cents(a, len(periods)) for a in (siblings if agreement.residual
@@ -297,7 +297,7 @@ def check_caps(data: CheckData, period: int | None = None) -> list[Finding]:
                                  if a.residual and a.part_of == agreement.part_of), None)
                 name = ("fixed.used" if agreement.fixed else "cap.reached") + ("" if residual else "-unpaid")
                 findings.append(_finding(
-                    data, "cap", WARNING if residual else ERROR,
+                    data, "cap", ERROR if not residual else INFO if agreement.fixed else WARNING,
                     _say(name, funder=agreement.funder, cap=Amount(limit), partner=partner, amount=Amount(held),
                          **({"residual": residual} if residual else {})),
                     scope=RecordScope(partner, (), period), partner=partner, funder=agreement.funder, period=period,

@@ -478,14 +478,17 @@ class Financing:
 
     def allocate(self, costs: Iterable[Cost]) -> list[Allocation]:
         """Each cost's parts, walking every line it is on again from the line's start; the computed
-        amounts of those lines (flat rates, indirect costs above the cap) come last in their line.
+        amounts of the partner's period (flat rates, indirect costs above the cap) come last in their line.
 
-        Give all the costs of a line (a period's list) for parts that add up to the line's; a cost
+        Give all the costs of a period (a report's list) for parts that add up to the period's; a cost
         alone gets the part it has in the sequence among the costs before it.
         """
         by_line: dict[tuple[str, int, str], list[Cost]] = {}
         for cost in costs:
             by_line.setdefault((cost.partner, cost.period, cost.line), []).append(cost)
+        for partner, period in {(partner, period) for partner, period, _ in by_line}:
+            for line in self._computed.get((partner, period), {}):
+                by_line.setdefault((partner, period, line), [])
         result = []
         for (partner, period, line), items in by_line.items():
             step = self._steps.get((partner, period))

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from reporter.domain.financing import Financing
-from reporter.domain.model import FundingAgreement, Payment
+from reporter.domain.model import Payment
 from reporter.domain.money import ZERO
 
 
@@ -27,35 +27,32 @@ class PaymentPosition:
     fixed: bool
     claimed: Decimal  # what the funder pays of the costs, cumulatively through the period
     paid: Decimal  # payments received, less money returned
+    due: Decimal  # still to be paid for the costs claimed
+    ahead: Decimal  # paid before the costs used it (a pre-financing not yet covered by costs)
+    unused: Decimal | None  # of a fixed sum: what the costs have not used (to be returned if it was paid)
     prefinancing: Decimal | None  # the advance the agreement provides for
     payments: tuple[Payment, ...]
-
-    @property
-    def due(self) -> Decimal:
-        """Still to be paid for the costs claimed (negative: paid ahead of the costs)."""
-        return self.claimed - self.paid
-
-    @property
-    def unused(self) -> Decimal | None:
-        """Of a fixed sum: what the costs have not used (to be returned if it was paid)."""
-        return self.granted - self.claimed if self.fixed and self.granted is not None else None
 
 
 def payment_positions(financing: Financing, payments: Iterable[Payment], through: int | None = None,
                       paid_by: date | None = None) -> list[PaymentPosition]:
-    """One position per funding agreement: its claim through a period, and the payments up to a date."""
+    """One position per funding agreement of a funder that pays money (not own funds): its claim through a
+    period, and the payments up to a date."""
     definition = financing.definition
     payments = [p for p in payments if paid_by is None or p.date <= paid_by]
+    own = {f.code for f in definition.funders if f.kind == "own"}
     positions = []
     for agreement in definition.funding:
+        if agreement.funder in own:
+            continue
         partners = [p.code for p in definition.partners if agreement in definition.agreements_for(p.code)]
         received = tuple(p for p in payments if p.funder == agreement.funder and p.partner == agreement.partner)
+        claimed = sum((financing[p].cumulative(agreement.funder, through) for p in partners), ZERO)
+        paid = sum((p.received for p in received), ZERO)
+        granted = agreement.amount if agreement.fixed else agreement.cap
         positions.append(PaymentPosition(
-            agreement.funder, agreement.partner, _granted(agreement), agreement.fixed,
-            sum((financing[p].cumulative(agreement.funder, through) for p in partners), ZERO),
-            sum((p.received for p in received), ZERO), agreement.prefinancing, received))
+            agreement.funder, agreement.partner, granted, agreement.fixed, claimed, paid,
+            due=max(ZERO, claimed - paid), ahead=max(ZERO, paid - claimed),
+            unused=granted - claimed if agreement.fixed else None,  # type: ignore[operator]
+            prefinancing=agreement.prefinancing, payments=received))
     return positions
-
-
-def _granted(agreement: FundingAgreement) -> Decimal | None:
-    return agreement.amount if agreement.fixed else agreement.cap

@@ -481,6 +481,8 @@ class _Builder:
         rows += [Row((w[f"payment_{p.kind}"] + (f" ({p.note})" if p.note else ""), p.date, p.received))
                  for p in position.payments]
         rows.append(Row((w["paid_total"], None, position.paid)))
+        if position.ahead:
+            rows.append(Row((w["paid_ahead"], None, position.ahead)))
         rows.append(Row((w["amount_due"], None, position.due)))
         return [Table("payment", w["payment_position"], columns, tuple(rows), None, w["payment_note"])]
 

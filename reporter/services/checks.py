@@ -36,7 +36,7 @@ class FunderLine:
     this_period: Decimal
     cumulative: Decimal
     cap: Decimal | None  # the cap, or a fixed sum's amount
-    remaining: Decimal | None  # cap − cumulative; of a fixed sum: what is not used (yet)
+    remaining: Decimal | None  # cap − cumulative (of every partner, for a project-wide cap); of a fixed sum: unused
     fixed: bool  # a fixed-sum grant: `cap` is granted, `cumulative` used, `remaining` unused
     held_back: Decimal  # cumulative: what the cap or the fixed sum kept it from paying
     named: Decimal  # cumulative: what it paid as a named payer
@@ -182,13 +182,15 @@ def _partner_view(financing: PartnerFinancing, name: str, funder_names: dict[str
         funder = agreement.funder
         cumulative = financing.cumulative(funder, period)
         limit = agreement.amount if agreement.fixed else agreement.cap
-        held = next((p for p in positions if p.funder == funder and p.partner == financing.partner), None)
+        position = next((p for p in positions if p.funder == funder and p.partner == agreement.partner), None)
+        held = position if position and agreement.partner == financing.partner else None  # else held by the project
         rows.append(FunderLine(
             funder=funder, name=funder_names.get(funder, funder), rule=agreement.rule,
             share_percent=agreement.share, rounding=agreement.rounding, residual=agreement.residual,
             part_of=agreement.part_of, base_this_period=current.split.base_of(funder) if current else ZERO,
             this_period=current.split.amount_of(funder) if current else ZERO, cumulative=cumulative, cap=limit,
-            remaining=None if limit is None else limit - cumulative, fixed=agreement.fixed,
+            remaining=None if limit is None else limit - (position.claimed if position else cumulative),
+            fixed=agreement.fixed,
             held_back=financing.cut(funder, period), named=financing.named(funder, period),
             excluded=financing.exclusion(funder, period),
             claimed=held.claimed if held else None, paid=held.paid if held else None,

@@ -31,6 +31,7 @@ from reporter.domain.money import plain, round_half_up
 from reporter.paths import resources_dir
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.expenditures import add_expenditure
+from reporter.services.payments import add_payment
 from reporter.services.projects import read_project_file, save_project
 from reporter.store import Store
 
@@ -51,6 +52,12 @@ USD_RATES = {
     "2024-11": "1.0630", "2024-12": "1.0479", "2025-01": "1.0354", "2025-02": "1.0413",
 }
 RATE_SOURCE = "ECB (demo)"
+
+# What funders really paid: the Erasmus+ pre-financing, 80 % of the grant, when the agreement was signed.
+PAYMENTS = (
+    ("KA204-077512", {"funder": "EU", "date": "2020-12-08", "amount": "94504.00", "kind": "prefinancing",
+                      "note": "VIAA maksājuma uzdevums Nr. 2020/1187"}),
+)
 
 Row = dict[str, str]
 
@@ -96,6 +103,8 @@ def create_demo(store: Store) -> DemoSummary:
                 add_expenditure(store, code, row)
             except ValidationError as error:  # the demo data is wrong: a bug, not the user's mistake
                 raise RuntimeError(f"demo expenditure {row['document']!r} of {code} is invalid: {error}") from None
+        for code, payment in PAYMENTS:
+            add_payment(store, code, payment)
     return DemoSummary(codes, len(rows), rates)
 
 
@@ -199,7 +208,7 @@ class _Book:
 
     def add(self, partner: str, line: str, day: date, supplier: str, document: str | _Numbered, net: Decimal,
             vat_percent: str = "0", description: str = "", *, activity: str = "", paid: date | None = None,
-            eligible: Decimal | None = None, notes: str = "", late: bool = False) -> None:
+            eligible: Decimal | None = None, notes: str = "", late: bool = False, paid_by: str = "") -> None:
         """One cost document; paid within the contract's payment deadline unless `late` (a deliberate problem)."""
         vat = round_half_up(net * Decimal(vat_percent) / 100)
         if paid is None:
@@ -223,12 +232,13 @@ class _Book:
             "paid": paid.isoformat(),
             "attachments": "",
             "notes": notes,
+            "paid_by": paid_by,
         })
         self._documents.append(document)
 
     def buy(self, partner: str, item: _Item, day: date, *, activity: str = "", description: str | None = None,
             less: Decimal | None = None, share: str | None = None, notes: str = "", paid: date | None = None,
-            late: bool = False) -> None:
+            late: bool = False, paid_by: str = "") -> None:
         """One purchase of an item; `less` is a part of the gross that is not eligible, `share` the eligible %."""
         quantity = self.rng.randint(*item.qty)
         net = self.money(*item.unit) * quantity
@@ -238,7 +248,7 @@ class _Book:
             eligible = round_half_up((net + vat) * Decimal(share) / 100)
         self.add(partner, item.line, day, item.supplier, self.number(item.supplier, item.document, item.small), net,
                  item.vat, _counted(description or item.description, quantity), activity=activity,
-                 eligible=eligible, notes=notes, paid=paid, late=late)
+                 eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by)
 
     def units(self, partner: str, line: str, day: date, document: str, units: int, description: str,
               supplier: str | None = None) -> None:
@@ -872,48 +882,50 @@ def _association(definition: ProjectDefinition) -> list[Row]:
             topic = b.rng.choice(topics)
             person = b.rng.choice(lecturers)
             b.add(lead, "EVENTS", day, person, contract(year),
-                  b.money("250", "450"), "0", f"Lektoriaus honoraras: seminaras „{topic}“ {place}", activity="V1")
-            b.buy(lead, coffee, day, activity="V1",
+                  b.money("250", "450"), "0", f"Lektoriaus honoraras: seminaras „{topic}“ {place}", activity="V1",
+                  paid_by="KM")
+            b.buy(lead, coffee, day, activity="V1", paid_by="VMS",
                   description=f"Kavos pertraukos: seminaras {place} ({{q}} {{dalyviai}})")
 
         week = b.day(date(year, 4, 20), date(year, 4, 24))  # Lietuvos bibliotekų savaitė
+        # Each cost names the source that paid it, as the plan divides the activity among its sources.
         b.buy(lead, _Item("EVENTS", "VšĮ „Sostinės renginių centras“", "PVM SF SRC Nr. {n:05d}",
                           f"Salės nuoma: Lietuvos bibliotekų savaitės {year} atidarymo renginys", ("450", "600"),
                           "21"),
-              week, activity="V2")
+              week, activity="V2", paid_by="KM")
         b.buy(lead, _Item("EVENTS", "UAB „Suvenyrų dirbtuvė“", "PVM SF SD Nr. {n:05d}",
                           "Apdovanojimų statulėlės „Metų bibliotekininkas“, {q} vnt.", ("35", "55"), "21",
                           (10, 12)),
-              week - timedelta(days=b.rng.randint(7, 14)), activity="V2")
+              week - timedelta(days=b.rng.randint(7, 14)), activity="V2", paid_by="REMEJAS")
         b.add(lead, "EVENTS", week, "Agnė Dambrauskaitė",
               contract(year), b.money("300", "450"), "0",
               "Atlikėjos honoraras: apdovanojimų „Metų bibliotekininkas“ ceremonijos muzikinė programa",
-              activity="V2")
+              activity="V2", paid_by="KM")
         b.buy(lead, _Item("EVENTS", "UAB „Kavos pertrauka“", "PVM SF KP Nr. {n:05d}",
                           "Furšetas po apdovanojimų ceremonijos ({q} {sveciai})", ("9.00", "12.00"), "21", (60, 90)),
-              week, activity="V2")
+              week, activity="V2", paid_by="NUOSAVOS")
 
         b.add(lead, "PUBLICATIONS", b.day(date(year, 10, 1), date(year, 10, 23)), "Irena Mockienė",
               contract(year),
               b.money("350", "480"), "0", f"Metraščio „Bibliotekininkų balsas {year}“ kalbos redagavimas",
-              activity="V3")
+              activity="V3", paid_by="NUOSAVOS")
         if year < 2026:
             b.buy(lead, _Item("PUBLICATIONS", "MB „Raidžių sodas“", "SF RS Nr. {n:03d}",
                               f"Metraščio „Bibliotekininkų balsas {year}“ maketavimas", ("600", "800")),
-                  b.day(date(year, 11, 3), date(year, 11, 21)), activity="V3")
+                  b.day(date(year, 11, 3), date(year, 11, 21)), activity="V3", paid_by="KM")
             b.buy(lead, _Item("PUBLICATIONS", "UAB „Petro ofsetas“", "PVM SF PO Nr. {n:06d}",
                               f"Metraščio „Bibliotekininkų balsas {year}“ spausdinimas, {{q}} egz.",
                               ("4.80", "6.20"), "9", (300, 400)),
-                  b.day(date(year, 12, 1), date(year, 12, 12)), activity="V3")
+                  b.day(date(year, 12, 1), date(year, 12, 12)), activity="V3", paid_by="KM")
 
         b.add(lead, "MEMBERSHIP", b.day(date(year, 1, 12), date(year, 1, 30)),
               "International Federation of Library Associations and Institutions (IFLA)",
               b.number("IFLA", "IFLA INV-{d:%Y}-{n:05d}"), b.money("1290", "1380"), "0",
-              f"IFLA nario mokestis {year} m.", activity="V4")
+              f"IFLA nario mokestis {year} m.", activity="V4", paid_by="KM")
         b.add(lead, "MEMBERSHIP", b.day(date(year, 2, 2), date(year, 2, 27)),
               "European Bureau of Library, Information and Documentation Associations (EBLIDA)",
               b.number("EBLIDA", "EBLIDA/{d:%Y}/{n:04d}"), b.money("600", "700"), "0",
-              f"EBLIDA nario mokestis {year} m.", activity="V4")
+              f"EBLIDA nario mokestis {year} m.", activity="V4", paid_by="NUOSAVOS")
         congress = {
             2024: ("IFLA pasaulinis bibliotekų ir informacijos kongresas, Dubajus", date(2024, 6, 10),
                    "Turkish Airlines", "Vilnius–Stambulas–Dubajus–Stambulas–Vilnius"),
@@ -925,19 +937,19 @@ def _association(definition: ProjectDefinition) -> list[Row]:
         title, booked, airline, route = congress
         b.add(lead, "MEMBERSHIP", booked, "IFLA" if "IFLA" in title else "EBLIDA",
               b.number(f"registracija {year}", "REG-{d:%Y}-{n:05d}"), b.money("380", "520"), "0",
-              f"Registracijos mokestis: {title} (1 delegatas)", activity="V4")
+              f"Registracijos mokestis: {title} (1 delegatas)", activity="V4", paid_by="ERASMUS")
         b.add(lead, "MEMBERSHIP", booked + timedelta(days=3), airline,
               b.number(airline, "Bilietas Nr. {n:010d}"), b.money("420", "780"), "0",
-              f"Lėktuvo bilietai {route}: {title}", activity="V4")
+              f"Lėktuvo bilietai {route}: {title}", activity="V4", paid_by="ERASMUS")  # staff mobility
 
         for q, end in enumerate((date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)), 1):
             if end <= b.last_day:
                 b.add(lead, "ADMIN", end, "MB „Apskaitos taškas“", b.number("apskaita", "SF AT Nr. {n:04d}"),
                       b.money("360", "420"), "0", f"Buhalterinės apskaitos paslaugos {year} m. {ROMAN[q - 1]} ketv.",
-                      activity="V5")
+                      activity="V5", paid_by="VMS" if q == 1 else "NUOSAVOS")
         b.buy(lead, _Item("ADMIN", "UAB „Interneto vizija“", "PVM SF IV Nr. {n:07d}",
                           f"Svetainės lbd.lt prieglobos ir domeno paslaugos {year} m.", ("60", "90"), "21"),
-              b.day(date(year, 1, 5), date(year, 1, 20)), activity="V5")
+              b.day(date(year, 1, 5), date(year, 1, 20)), activity="V5", paid_by="NUOSAVOS")
     b.buy(lead, _Item("EQUIPMENT", "UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
                       "Nešiojamasis kompiuteris Lenovo IdeaPad Slim 5 draugijos sekretoriatui", ("600", "720"), "21"),
           b.day(date(2024, 2, 5), date(2024, 2, 23)), activity="V5")

@@ -7,7 +7,15 @@ from decimal import Decimal
 from typing import Mapping
 
 from reporter.domain.errors import Conflict, ValidationError, problem
-from reporter.domain.financing import Cost, compute_financing, cost_of, narrowest_window
+from reporter.domain.financing import (
+    Cost,
+    Terms,
+    compute_financing,
+    cost_of,
+    covering_funders,
+    narrowest_window,
+    partner_terms,
+)
 from reporter.domain.model import Expenditure, ProjectDefinition
 from reporter.domain.money import plain
 from reporter.domain.validation import (
@@ -17,6 +25,7 @@ from reporter.domain.validation import (
     parse_expenditure_fields,
     reference_problems,
 )
+from reporter.services.checks import gather_financing
 from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery, Page
 
@@ -61,7 +70,36 @@ def delete_expenditure(store: Store, project_code: str, reference: str) -> Expen
 
 
 def list_expenditures(store: Store, project_code: str, query: ExpenditureQuery = ExpenditureQuery()) -> Page:
-    return store.expenditures.page(store.projects.ids(project_code), query)
+    """A page of the list; the funder filter keeps the costs the funder pays something of."""
+    terms: list[tuple[str, Terms]] = []
+    unpaid: set[str] = set()
+    if query.funder is not None:
+        definition = store.projects.definition(project_code)
+        terms = [(p.code, t) for p in definition.partners for t in partner_terms(definition, p.code)]
+        unpaid = _covered_but_unpaid(store, definition, query.funder)
+    return store.expenditures.page(store.projects.ids(project_code), query, terms, unpaid)
+
+
+def _covered_but_unpaid(store: Store, definition: ProjectDefinition, funder: str) -> set[str]:
+    """Costs a funder's terms cover but it pays nothing of: its cap or fixed sum was used before them, or the
+    fixed sums ahead of it (or, for the residual, beside it) paid them whole.
+
+    Only where a limit can do this are the costs walked one by one; elsewhere the terms say it all.
+    """
+    if not any(a.cap is not None or a.fixed for a in definition.funding):
+        return set()
+    _, financing, _ = gather_financing(store, definition.project.code)
+    project_id = store.projects.ids(definition.project.code).project
+    last = max((p.number for p in definition.periods), default=0)
+    found = set()
+    for partner, partner_financing in financing.items():
+        agreements = partner_financing.agreements
+        if not any(a.fixed for a in agreements) and not any(partner_financing.cut(a.funder) for a in agreements):
+            continue
+        for allocation in financing.allocate(store.analysis.costs(project_id, partner, last)):
+            if funder in covering_funders(definition, allocation.cost) and not allocation.parts.get(funder):
+                found.add(allocation.cost.id)
+    return found
 
 
 def get_expenditure(store: Store, project_code: str, reference: str) -> Expenditure:
@@ -111,7 +149,7 @@ def _split_among(store: Store, definition: ProjectDefinition, cost: Cost, replac
 
 def fields_of(expenditure: Expenditure) -> dict[str, str]:
     """The text fields of a saved expenditure, as a form or the command line would give them."""
-    fields = {
+    return {
         "partner": expenditure.partner,
         "line": expenditure.budget_line,
         "date": expenditure.document_date.isoformat(),
@@ -125,13 +163,12 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "activity": expenditure.activity or "",
         "description": expenditure.description,
         "paid": expenditure.payment_date.isoformat() if expenditure.payment_date else "",
+        "units": "" if expenditure.units is None else str(expenditure.units),
+        "rate": "" if expenditure.rate is None else str(expenditure.rate),
         "attachments": "; ".join(expenditure.attachments),
         "notes": expenditure.notes,
         "paid_by": format_payers(expenditure.payers),
     }
-    if expenditure.rate is not None:
-        fields["rate"] = str(expenditure.rate)
-    return fields
 
 
 def _complete(store: Store, definition: ProjectDefinition, fields: Mapping[str, str]) -> Expenditure:

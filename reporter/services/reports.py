@@ -178,7 +178,8 @@ def _require(definition: ProjectDefinition, period: int, partner: str | None) ->
 
 
 def _funder(definition: ProjectDefinition, partner: str | None, funder: str | None) -> FundingAgreement | None:
-    """The funder a report is addressed to: the one named, else the largest share."""
+    """The funder a report is addressed to: the one named, else the one granting most (a fixed sum, or the
+    largest share), own funds last."""
     agreements = definition.agreements_for(partner) if partner else [a for a in definition.funding]
     if funder is not None:
         found = next((a for a in agreements if a.funder == funder), None)
@@ -186,5 +187,6 @@ def _funder(definition: ProjectDefinition, partner: str | None, funder: str | No
             raise NotFound(problem("funder", "funder.no_agreement", project=definition.project.code,
                                    funder=repr(funder)))
         return found
+    own = {f.code for f in definition.funders if f.kind == "own"}
     top = [a for a in agreements if a.part_of is None]
-    return max(top, key=lambda a: a.share_percent, default=None)
+    return max(top, key=lambda a: (a.funder not in own, a.fixed, a.amount or a.share), default=None)

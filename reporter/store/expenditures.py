@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Sequence
 
 from reporter.domain.errors import NotFound, UserError, not_one_of, problem
+from reporter.domain.financing import Terms
 from reporter.domain.model import Expenditure, Payer
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.text import document_key, fold, search_text
@@ -43,21 +44,6 @@ LEFT JOIN activities a ON a.id = e.activity_id
 """
 
 
-# An expenditure a funder's agreement covers: the partner's own agreement with the funder (or the project-wide
-# one when it has none), paying the expenditure's line (no lines: every line) on its document date.
-_COVERED_BY_FUNDER = """EXISTS (
-    SELECT 1 FROM funding_agreements fa
-    WHERE fa.project_id = e.project_id AND fa.funder_id = ? AND CAST(fa.share_percent AS NUMERIC) > 0
-      AND (fa.partner_id = e.partner_id OR (fa.partner_id IS NULL AND NOT EXISTS (
-            SELECT 1 FROM funding_agreements own
-            WHERE own.project_id = e.project_id AND own.funder_id = fa.funder_id AND own.partner_id = e.partner_id)))
-      AND (NOT EXISTS (SELECT 1 FROM funding_agreement_lines fl WHERE fl.funding_agreement_id = fa.id)
-           OR EXISTS (SELECT 1 FROM funding_agreement_lines fl
-                      WHERE fl.funding_agreement_id = fa.id AND fl.budget_line_id = e.budget_line_id))
-      AND (fa.eligible_from IS NULL OR e.document_date >= fa.eligible_from)
-      AND (fa.eligible_to IS NULL OR e.document_date <= fa.eligible_to))"""
-
-
 @dataclass(frozen=True)
 class ExpenditureQuery:
     """A filter, a sort and a page of a project's expenditure list."""
@@ -66,7 +52,7 @@ class ExpenditureQuery:
     budget_line: str | None = None
     period: int | None = None
     activity: str | None = None
-    funder: str | None = None  # documents its agreement covers: the partner, the line and the eligible dates
+    funder: str | None = None  # the costs a funder pays something of (see `covered_by`)
     text: str | None = None  # in supplier, document number or description
     date_from: date | None = None
     date_to: date | None = None
@@ -162,7 +148,10 @@ class ExpenditureStore:
                                  [expenditure_id]))
         return row["number"], row["status"]
 
-    def page(self, ids: "ProjectIds", query: ExpenditureQuery) -> Page:
+    def page(self, ids: "ProjectIds", query: ExpenditureQuery, terms: Sequence[tuple[str, Terms]] = (),
+             unpaid: set[str] = frozenset()) -> Page:  # type: ignore[assignment]
+        """A page of the list; a funder filter keeps what the engine's `terms` (by partner) say it pays of,
+        less the `unpaid` costs a cap or a fixed sum kept it from paying."""
         where, args = ["e.project_id = ?"], [ids.project]
         for value, column, known, what in (
             (query.partner, "e.partner_id", ids.partners, "partner"),
@@ -178,8 +167,12 @@ class ExpenditureStore:
         if query.funder is not None:
             if query.funder not in ids.funders:
                 raise NotFound(problem("filter", "filter.unknown_funder", code=repr(query.funder)))
-            where.append(_COVERED_BY_FUNDER)
-            args.append(ids.funders[query.funder])
+            condition, values = _covered_by(ids, query.funder, terms)
+            where.append(condition)
+            args += values
+            if unpaid:
+                where.append("e.id NOT IN (SELECT value FROM json_each(?))")
+                args.append(json.dumps(sorted(unpaid)))
         if query.text:
             where.append("e.search_text LIKE ? ESCAPE '\\'")
             args.append("%" + _escape_like(fold(query.text.strip())) + "%")
@@ -218,6 +211,36 @@ class ExpenditureStore:
                                [project_id]).fetchall()
         matching = sorted(((-uses, supplier) for supplier, uses in used if fold(supplier).startswith(wanted)))
         return [supplier for _, supplier in matching[:limit]]
+
+
+def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms]]) -> tuple[str, list[Any]]:
+    """The engine's `Terms.base_of(cost) != 0` (and named payers) for one funder, as SQL.
+
+    A cost that names its payers is the funder's when the funder is among them;
+    any other cost when one of the funder's agreements covers its partner, line,
+    activity and dates, and leaves something of it once VAT it does not pay is out.
+    """
+    payers = "SELECT 1 FROM expenditure_payers ep WHERE ep.expenditure_id = e.id"
+    named = f"EXISTS ({payers} AND ep.funder_id = ? AND coalesce(ep.amount_cents, 1) <> 0)"
+    alternatives, args = [named], [ids.funders[funder]]
+    for partner, t in terms:
+        if t.funder != funder or t.agreement.share == 0:
+            continue
+        parts = ["e.partner_id = ?", "e.eligible_project_currency_cents <> 0", "e.document_date >= ?",
+                 "e.document_date <= ?", "(e.payment_date IS NULL OR (e.payment_date >= ? AND e.payment_date <= ?))"]
+        values: list[Any] = [ids.partners[partner], t.window.start.isoformat(), t.window.end.isoformat(),
+                             t.window.start.isoformat(), t.window.paid_by.isoformat()]
+        if t.lines is not None:
+            parts.append(f"e.budget_line_id IN ({', '.join('?' for _ in t.lines)})")
+            values += [ids.budget_lines[line] for line in sorted(t.lines)]
+        if t.activities is not None:
+            parts.append(f"e.activity_id IN ({', '.join('?' for _ in t.activities)})")
+            values += [ids.activities[code] for code in sorted(t.activities)]
+        if not t.agreement.vat_eligible:
+            parts.append("e.eligible_project_currency_cents <> e.eligible_vat_project_currency_cents")
+        alternatives.append(f"(NOT EXISTS ({payers}) AND {' AND '.join(parts)})")
+        args += values
+    return "(" + " OR ".join(alternatives) + ")", args
 
 
 def _escape_like(text: str) -> str:
