@@ -57,8 +57,9 @@ def main(rows: int) -> None:
         "sort by supplier": ExpenditureQuery(sort="supplier"),
         "filter partner + period": ExpenditureQuery(partner="PP2", period=2),
         "text search 'piegādātājs 42'": ExpenditureQuery(text="piegādātājs 42"),
-        "filter funder (ERDF: staff and travel)": ExpenditureQuery(funder="ERDF"),
+        "filter funder (ERDF, its cap reached)": ExpenditureQuery(funder="ERDF"),
         "filter funder, sort by amount": ExpenditureQuery(funder="ERDF", sort="amount", descending=True),
+        "filter funder (OWN, the residual)": ExpenditureQuery(funder="OWN"),
     }
     for label, query in queries.items():
         timings = []

@@ -235,3 +235,17 @@ def test_suggest_suppliers__offers_earlier_suppliers_most_used_first(store, list
     add_expenditure(store, listed, expense(supplier="airBaltic", document="X-2"))
     assert suggest_suppliers(store, listed, "air") == ["airBaltic"]
     assert suggest_suppliers(store, listed, "viesnī") == ["Viesnīca Rīga"]
+
+
+def test_every_expenditure_field_is_given_back_by_fields_of_and_known_to_the_command_line_and_the_form(store, project):
+    from reporter.cli import _EXPENSE_OPTIONS
+    from reporter.domain.validation import EXPENDITURE_FIELDS
+    from reporter.gui.expenditure_view import FORM
+    from reporter.services.expenditures import fields_of
+
+    saved = add_expenditure(store, project, expense(units="", paid_by="MUN", attachments="sf.pdf", notes="n"))
+    assert set(fields_of(saved)) == set(EXPENDITURE_FIELDS)
+    assert set(_EXPENSE_OPTIONS) | {"attachments"} == set(EXPENDITURE_FIELDS)  # --attachment, repeated
+    assert {name for name, _ in FORM} <= set(EXPENDITURE_FIELDS)
+    again = edit_expenditure(store, project, saved.id, fields_of(saved))
+    assert again == saved

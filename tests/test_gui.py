@@ -1,6 +1,7 @@
 """The window under a virtual screen (pytest-xvfb starts Xvfb): entering expenditure, seeing findings, switching language."""
 
 import gc
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -69,6 +70,27 @@ def test_window__shows_the_split_before_saving(window):
               gross="10000.01")
     view.update_preview()
     assert view.preview.cget("text") == "Split among funders: ERDF 8,500.00, MUN 1,500.01"
+
+
+def test_window__a_named_payer_typed_with_the_keys_shows_in_the_preview_and_is_saved(window):
+    from reporter.services.expenditures import booked_split
+
+    view = window.expenditure
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="SF-2", supplier="UAB Knyga",
+              gross="1000.00")
+    entry = view.widgets["paid_by"]
+    entry.focus_force()
+    window.update()
+    for key in "MUN=250, ERDF":
+        entry.event_generate("<KeyPress>", keysym={"=": "equal", ",": "comma", " ": "space"}.get(key, key))
+    window.update()
+    assert view.vars["paid_by"].get() == "MUN=250, ERDF"
+    view.update_preview()
+    assert view.preview.cget("text") == "Split among funders: ERDF 750.00, MUN 250.00"
+    entry.event_generate("<Return>")  # the last field: Enter saves
+    window.update()
+    [row] = view.table.get_children()
+    assert booked_split(window.store, "LLI-501", row) == {"ERDF": Decimal("750.00"), "MUN": Decimal("250.00")}
 
 
 def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):

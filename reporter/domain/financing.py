@@ -383,6 +383,7 @@ class PeriodFinancing:
     cut: dict[str, Decimal]  # by source: what its cap or fixed sum held back this period
     named: dict[str, Decimal]  # by source: what it paid as a named payer this period
     line_parts: dict[str, dict[str, Decimal]]  # by line and source: this period's amounts
+    limited_lines: frozenset[str] = frozenset()  # lines in which a cap or a fixed sum began to hold back
 
 
 @dataclass(frozen=True)
@@ -599,6 +600,7 @@ class _Engine:
             computed.setdefault(cost.line, []).append((kind, cost))
         start = before = rules.amounts(state, step, self.shared)
         line_parts: dict[str, dict[str, Decimal]] = {}
+        limited: set[str] = set()
         for line in self.lines:
             items = costs.get(line, []) + [c for _, c in computed.get(line, [])]
             if not items:
@@ -609,6 +611,8 @@ class _Engine:
                 self.problems += _payer_problems(cost, rules)
             after = rules.amounts(state, step, self.shared)
             line_parts[line] = _difference(after.paid, before.paid)
+            if any(after.cut.get(f, ZERO) != before.cut.get(f, ZERO) for f in after.cut):
+                limited.add(line)
             before = after
         end = before
         for funder in step.shared:
@@ -621,7 +625,8 @@ class _Engine:
         self.computed[(partner, period)] = computed
         for line, amount in entered.items():
             self.entered[partner][line] = self.entered[partner].get(line, ZERO) + amount
-        return _period_financing(partner, period, step.start, state, start, end, entered, extra, line_parts, rules)
+        return _period_financing(partner, period, step.start, state, start, end, entered, extra, line_parts, limited,
+                                 rules)
 
     def _computed_costs(self, partner: str, period: int, entered: Mapping[str, Decimal]) -> list[tuple[str, Cost]]:
         """This period's flat rates and the indirect costs above the cap, as costs of their lines.
@@ -664,7 +669,8 @@ def _payer_problems(cost: Cost, rules: _PartnerRules) -> list[PayerProblem]:
 
 def _period_financing(partner: str, period: int, start_state: _State, state: _State, start: Amounts, end: Amounts,
                       entered: Mapping[str, Decimal], extra: list[tuple[str, Cost]],
-                      line_parts: dict[str, dict[str, Decimal]], rules: _PartnerRules) -> "PeriodFinancing":
+                      line_parts: dict[str, dict[str, Decimal]], limited: set[str],
+                      rules: _PartnerRules) -> "PeriodFinancing":
     flat = {c.line: c.eligible for kind, c in extra if kind == "flat-rate"}
     lines = _sum_dicts([entered, flat])
     over = -sum((c.eligible for kind, c in extra if kind == INDIRECT_OVER_CAP), ZERO)
@@ -687,7 +693,7 @@ def _period_financing(partner: str, period: int, start_state: _State, state: _St
         split=Split(total, tuple(parts), end.unallocated - start.unallocated),
         cut={f: end.cut.get(f, ZERO) - start.cut.get(f, ZERO) for f in end.cut},
         named={f: state.named.get(f, ZERO) - start_state.named.get(f, ZERO) for f in state.named},
-        line_parts=line_parts)
+        line_parts=line_parts, limited_lines=frozenset(limited))
 
 
 def _indirect_over(rules: ContractRules, lines: Mapping[str, Decimal]) -> Decimal:

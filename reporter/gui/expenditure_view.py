@@ -226,8 +226,10 @@ class ExpenditureView(ttk.Frame):
             self.preview.configure(text="")
             return
         lang = self.window._.lang
+        paying = [(funder, amount) for funder, amount in parts if amount]
         self.preview.configure(text=f"{self.window._('split_preview')}: " + ", ".join(
-            f"{funder} {format_amount(amount, lang)}" for funder, amount in parts))
+            f"{funder} {format_amount(amount, lang)}" for funder, amount in paying) if paying
+            else self.window._("split_none"))
 
     # The list
 

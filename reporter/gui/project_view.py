@@ -90,7 +90,7 @@ def form_fields(section: str, record_type: type, **overrides: Field) -> tuple[Fi
     """The form of a record, from its declared fields."""
     return tuple(overrides.get(f.key) or Field(
         f.key, _FORM_KINDS[f.kind], f.options or f.refers_to, _WIDTHS.get(f.key, 16),
-        f.default if f.kind in (FLAG, CHOICE) else None, label=_LABELS.get((section, f.key), ""))
+        f.default, label=_LABELS.get((section, f.key), ""))
         for f in record_fields(record_type))
 
 

@@ -72,34 +72,38 @@ def delete_expenditure(store: Store, project_code: str, reference: str) -> Expen
 def list_expenditures(store: Store, project_code: str, query: ExpenditureQuery = ExpenditureQuery()) -> Page:
     """A page of the list; the funder filter keeps the costs the funder pays something of."""
     terms: list[tuple[str, Terms]] = []
-    unpaid: set[str] = set()
+    unpaid: tuple[set[tuple[str, int, str]], set[str]] = (set(), set())
     if query.funder is not None:
         definition = store.projects.definition(project_code)
         terms = [(p.code, t) for p in definition.partners for t in partner_terms(definition, p.code)]
         unpaid = _covered_but_unpaid(store, definition, query.funder)
-    return store.expenditures.page(store.projects.ids(project_code), query, terms, unpaid)
+    return store.expenditures.page(store.projects.ids(project_code), query, terms, *unpaid)
 
 
-def _covered_but_unpaid(store: Store, definition: ProjectDefinition, funder: str) -> set[str]:
+def _covered_but_unpaid(store: Store, definition: ProjectDefinition,
+                        funder: str) -> tuple[set[tuple[str, int, str]], set[str]]:
     """Costs a funder's terms cover but it pays nothing of: its cap or fixed sum was used before them, or the
     fixed sums ahead of it (or, for the residual, beside it) paid them whole.
 
-    Only where a limit can do this are the costs walked one by one; elsewhere the terms say it all.
+    As (partner, period, line) of whole lines it pays nothing of, and the ids of single costs in the few
+    lines where a cap or a fixed sum began to hold back (walked one by one). A cost so small that its
+    rounded part is 0.00 is still listed.
     """
     if not any(a.cap is not None or a.fixed for a in definition.funding):
-        return set()
+        return set(), set()
     _, financing, _ = gather_financing(store, definition.project.code)
     project_id = store.projects.ids(definition.project.code).project
-    last = max((p.number for p in definition.periods), default=0)
-    found = set()
+    lines: set[tuple[str, int, str]] = set()
+    walk: list[Cost] = []
     for partner, partner_financing in financing.items():
-        agreements = partner_financing.agreements
-        if not any(a.fixed for a in agreements) and not any(partner_financing.cut(a.funder) for a in agreements):
-            continue
-        for allocation in financing.allocate(store.analysis.costs(project_id, partner, last)):
-            if funder in covering_funders(definition, allocation.cost) and not allocation.parts.get(funder):
-                found.add(allocation.cost.id)
-    return found
+        for number, period in partner_financing.periods.items():
+            for line, parts in period.line_parts.items():
+                if not parts.get(funder):
+                    lines.add((partner, number, line))
+                elif line in period.limited_lines:
+                    walk += store.analysis.costs_of_line(project_id, partner, number, line)
+    costs = {c.id for c in walk if funder in covering_funders(definition, c)}
+    return lines, {a.cost.id for a in financing.allocate(walk) if a.cost.id in costs and not a.parts.get(funder)}
 
 
 def get_expenditure(store: Store, project_code: str, reference: str) -> Expenditure:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
 
 from reporter.domain.errors import NotFound, UserError, not_one_of, problem
 from reporter.domain.financing import Terms
@@ -86,7 +86,8 @@ class ExpenditureStore:
         self.store.insert("expenditures", {
             "id": saved.id, "project_id": ids.project, "number": number, **_columns(ids, saved),
             "created_at": stamp, "updated_at": stamp})
-        self._set_payers(saved.id, [ids.funders[p.funder] for p in saved.payers], saved.payers)
+        if saved.payers:  # a new expenditure has none stored yet
+            self._set_payers(saved.id, [ids.funders[p.funder] for p in saved.payers], saved.payers)
         return saved
 
     def next_number(self, project_id: str) -> int:
@@ -149,9 +150,9 @@ class ExpenditureStore:
         return row["number"], row["status"]
 
     def page(self, ids: "ProjectIds", query: ExpenditureQuery, terms: Sequence[tuple[str, Terms]] = (),
-             unpaid: set[str] = frozenset()) -> Page:  # type: ignore[assignment]
+             unpaid_lines: Collection[tuple[str, int, str]] = (), unpaid: Collection[str] = ()) -> Page:
         """A page of the list; a funder filter keeps what the engine's `terms` (by partner) say it pays of,
-        less the `unpaid` costs a cap or a fixed sum kept it from paying."""
+        less what a cap or a fixed sum kept it from paying: whole lines of a partner's period, and single costs."""
         where, args = ["e.project_id = ?"], [ids.project]
         for value, column, known, what in (
             (query.partner, "e.partner_id", ids.partners, "partner"),
@@ -170,6 +171,11 @@ class ExpenditureStore:
             condition, values = _covered_by(ids, query.funder, terms)
             where.append(condition)
             args += values
+            if unpaid_lines:
+                where.append("(e.partner_id, e.period_id, e.budget_line_id) NOT IN (SELECT json_extract(value, '$[0]'), "
+                             "json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?))")
+                args.append(json.dumps(sorted([ids.partners[p], ids.periods[n], ids.budget_lines[line]]
+                                              for p, n, line in unpaid_lines)))
             if unpaid:
                 where.append("e.id NOT IN (SELECT value FROM json_each(?))")
                 args.append(json.dumps(sorted(unpaid)))
