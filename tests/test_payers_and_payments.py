@@ -173,3 +173,31 @@ def test_payments__a_partner_grant_is_paid_to_that_partner(store, project):
         add_payment(store, project, {"funder": "ERDF", "date": "2024-01-05", "amount": "10", "kind": "gift"})
     view = financing_view(store, project, "LP", 1)
     assert view.positions[0].claimed == D("0.00")
+
+
+@pytest.mark.parametrize("terms", [
+    'funder = "ERDF"\nshare = 85\nrounding = "down"\ncap = 2000.00',  # a cap reached in the middle of a line
+    'funder = "ERDF"\namount = 2500.00',  # a fixed sum used up, the residual paying after it
+])
+def test_funder_filter__lists_exactly_the_costs_each_source_pays_something_of_when_a_limit_binds(store, tmp_path,
+                                                                                                   terms):
+    from reporter.domain.financing import cost_of
+    from reporter.services.checks import gather_financing
+    from reporter.services.expenditures import list_expenditures
+    from reporter.store.expenditures import ExpenditureQuery
+
+    path = tmp_path / "p.toml"
+    path.write_text(SMALL_PROJECT.replace('funder = "ERDF"\nshare = 85\nrounding = "down"\ncap = 170000.00', terms),
+                    encoding="utf-8")
+    load_project_file(store, path)
+    for n in range(12):
+        add_expenditure(store, "LLI-501", expense(
+            partner=("LP", "PP2")[n % 2], line=("STAFF", "TRAVEL")[n // 2 % 2], document=f"D-{n}", vat="0",
+            gross=f"{300 + 37 * n}.{n:02d}", date=("2024-03-05", "2024-09-05")[n // 6]))
+    _, financing, _ = gather_financing(store, "LLI-501")
+    every = list_expenditures(store, "LLI-501", ExpenditureQuery(limit=100)).rows
+    parts = {a.cost.id: a.parts for a in financing.allocate(cost_of(e) for e in every)}
+    for funder in ("ERDF", "MUN"):
+        listed = {e.id for e in list_expenditures(store, "LLI-501", ExpenditureQuery(funder=funder, limit=100)).rows}
+        assert listed == {e.id for e in every if parts[e.id].get(funder)}, funder
+        assert 0 < len(listed) < 12 or funder == "MUN" and terms.startswith('funder = "ERDF"\nshare')

@@ -383,7 +383,7 @@ class PeriodFinancing:
     cut: dict[str, Decimal]  # by source: what its cap or fixed sum held back this period
     named: dict[str, Decimal]  # by source: what it paid as a named payer this period
     line_parts: dict[str, dict[str, Decimal]]  # by line and source: this period's amounts
-    limited_lines: frozenset[str] = frozenset()  # lines in which a cap or a fixed sum began to hold back
+    limited_lines: frozenset[str] = frozenset()  # lines in which a cap or a fixed sum began (or ceased) to hold back
 
 
 @dataclass(frozen=True)
@@ -611,8 +611,8 @@ class _Engine:
                 self.problems += _payer_problems(cost, rules)
             after = rules.amounts(state, step, self.shared)
             line_parts[line] = _difference(after.paid, before.paid)
-            if any(after.cut.get(f, ZERO) != before.cut.get(f, ZERO) for f in after.cut):
-                limited.add(line)
+            if any(bool(after.cut.get(f)) != bool(before.cut.get(f)) for f in after.cut):
+                limited.add(line)  # a cap or a fixed sum began (or ceased) to hold back
             before = after
         end = before
         for funder in step.shared:
