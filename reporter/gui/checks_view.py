@@ -79,21 +79,27 @@ class ChecksView(ttk.Frame):
         self._financing_bars(financing)
 
     def _financing_bars(self, view: FinancingView) -> None:
-        """Each funder's cumulative share against its contract rate, and its amount against its cap."""
+        """Each funder's cumulative share against its contract rate (a fixed sum: how much of it is used), and its
+        amount against its cap."""
         lang = self.window._.lang
         for partner in view.partners:
             ttk.Label(self.bars, text=f"{partner.partner} {partner.name}", font=("-weight", "bold"),
                       wraplength=380).pack(anchor="w", pady=(6, 0))
             for funder in partner.funders:
-                eligible = partner.eligible_cumulative
-                share = funder.cumulative / eligible * 100 if eligible else Decimal(0)
+                whole = funder.cap if funder.fixed else partner.eligible_cumulative
+                share = funder.cumulative / whole * 100 if whole else Decimal(0)
                 row = ttk.Frame(self.bars)
                 row.pack(fill="x")
                 ttk.Label(row, text=funder.funder, width=12).pack(side="left")
-                bar = ttk.Progressbar(row, maximum=100, value=float(share),  # float-ok: a bar's length
-                                      bootstyle="success" if abs(share - funder.share_percent) < 1 else "warning")
+                off = share - funder.share_percent  # within a point of the rate, or on the side the rule allows
+                on_track = funder.fixed or abs(off) < 1 or (funder.rule == "min" and off > 0) or (
+                    funder.rule == "max" and off < 0)
+                bar = ttk.Progressbar(row, maximum=100, value=float(min(share, Decimal(100))),  # float-ok: a bar
+                                      bootstyle="success" if on_track else "warning")
                 bar.pack(side="left", fill="x", expand=True, padx=4)
-                shown = f"{format_percent(round_half_up(share), lang)} % / {format_percent(funder.share_percent, lang)} %"
+                shown = (self.window._("fixed_used", percent=format_percent(round_half_up(share), lang))
+                         if funder.fixed else
+                         f"{format_percent(round_half_up(share), lang)} % / {format_percent(funder.share_percent, lang)} %")
                 ttk.Label(row, text=shown, width=18).pack(side="left")
                 cap = f" / {format_amount(funder.cap, lang)}" if funder.cap is not None else ""
                 ttk.Label(self.bars, text=f"{format_amount(funder.cumulative, lang)}{cap}", bootstyle="secondary",
