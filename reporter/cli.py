@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import logging
 import sys
 from contextlib import closing
@@ -66,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing more was written", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # the reader went away (`… | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # noqa: BLE001 - the boundary: report, log, never lose it
         log.exception("internal error in %s", " ".join(sys.argv))
         print(f"internal error: {type(error).__name__}: {error}\nDetails are in the log: {log_file()}",
@@ -521,10 +525,12 @@ def _submit(args: argparse.Namespace) -> int:
     from reporter.services.reports import submit_period
 
     with closing(_open(args)) as store:
-        submission = submit_period(store, args.project, args.period)
+        submission = submit_period(store, args.project, args.period, force=args.force)
     _emit(args, submission, lambda: "\n".join([
         f"Period {submission.period} of {args.project} is submitted and locked; {submission.snapshots} report "
-        "snapshot(s) kept, with the SHA-256 of their files:",
+        "snapshot(s) kept, with the SHA-256 of their files:"
+        + (f"\n(submitted with {submission.forced_errors} open error(s), as --force asked; the lock records it)"
+           if submission.forced_errors else ""),
         *(f"  {partner or 'project'} {lang} {fmt} {digest}" for partner, lang, fmt, digest in submission.files)]))
     return 0
 
@@ -696,6 +702,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("submit", _submit, "submit a reporting period: keep its reports' data and lock it")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")
+    sub.add_argument("--force", action="store_true", help="submit although the checks find errors (recorded)")
     sub = command("reopen", _reopen, "reopen a submitted period (logged with the reason)")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")

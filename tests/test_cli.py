@@ -126,3 +126,13 @@ def test_every_command_has_help_that_mentions_it():
                  ["rate", "list"], ["backup"], ["restore"], ["demo"]):
         result = subprocess.run([sys.executable, "-m", "reporter", *args, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: grant-reporter" in result.stdout, args
+
+
+def test_a_closed_pipe_ends_the_output_quietly(tmp_path, project_file):
+    database = str(tmp_path / "pipe.sqlite3")
+    assert cli.main(["--db", database, "load", str(project_file)]) == 0
+    process = subprocess.Popen([sys.executable, "-m", "reporter", "--db", database, "templates"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # like `grant-reporter templates | head -0`: nobody reads
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and err == b""

@@ -9,10 +9,10 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from conftest import SMALL_PROJECT
+from conftest import SMALL_PROJECT, row_counts
 from libreoffice import recalculate_with_libreoffice
 from reporter import cli
-from reporter.domain.errors import NotFound, UserError
+from reporter.domain.errors import Conflict, NotFound, UserError
 from reporter.services.expenditures import add_expenditure
 from reporter.services.projects import load_project_file
 from reporter.services.reports import report_data, stored_hashes, submit_period, write_report
@@ -93,7 +93,7 @@ def test_report__every_template_writes_both_files_in_each_of_its_languages(store
 
 def test_submit__keeps_hashes_and_regenerates_the_same_report_after_later_changes(store, reported, tmp_path):
     before = write_report(store, reported, 1, tmp_path / "before", partner="LP", lang="lt", today=DAY)
-    submission = submit_period(store, reported, 1, today=DAY)
+    submission = submit_period(store, reported, 1, today=DAY, force=True)
     assert submission.snapshots == 3 * 3  # consolidated + two partners, in three languages
     kept = {(p, lang, fmt): digest for p, lang, fmt, digest in stored_hashes(store, reported, 1)}
     assert {f.format: f.sha256 for f in before} == {"pdf": kept[("LP", "lt", "pdf")],
@@ -106,13 +106,36 @@ def test_submit__keeps_hashes_and_regenerates_the_same_report_after_later_change
     assert [hashlib.sha256(f.path.read_bytes()).hexdigest() for f in again] == [f.sha256 for f in before]
 
 
+def test_submit__with_open_errors_needs_force_and_the_lock_records_it(store, reported, tmp_path):
+    before = row_counts(store)
+    with pytest.raises(Conflict, match="period 1 has 3 open error"):
+        submit_period(store, reported, 1, today=DAY)
+    assert row_counts(store) == before
+    assert submit_period(store, reported, 1, today=DAY, force=True).forced_errors == 3
+    [row] = store.db.query("SELECT status, status_note FROM reporting_periods WHERE number = 1 AND "
+                           "project_id = (SELECT id FROM projects WHERE code = 'LLI-501')")
+    assert row == {"status": "submitted", "status_note": "submitted with 3 open error(s)"}
+
+
+def test_submit__on_the_command_line_refuses_open_errors_without_force(project_file, tmp_path, capsys):
+    database = str(tmp_path / "c.sqlite3")
+    cli.main(["--db", database, "load", str(project_file)])
+    cli.main(["--db", database, "expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "TRAVEL",
+              "--date", "2024-03-05", "--document", "SF-1", "--supplier", "UAB Kelionės", "--gross", "10.00"])
+    capsys.readouterr()
+    assert cli.main(["--db", database, "submit", "--project", "LLI-501", "--period", "1"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert cli.main(["--db", database, "submit", "--project", "LLI-501", "--period", "1", "--force"]) == 0
+    assert "submitted with 1 open error(s)" in capsys.readouterr().out
+
+
 def test_submit__locks_the_period(store, reported):
-    submit_period(store, reported, 1, today=DAY)
+    submit_period(store, reported, 1, today=DAY, force=True)
     with pytest.raises(Exception, match="submitted"):
         add_expenditure(store, reported, {"partner": "LP", "line": "STAFF", "date": "2024-05-31", "document": "X",
                                           "supplier": "Y", "gross": "1.00"})
     with pytest.raises(Exception, match="already submitted"):
-        submit_period(store, reported, 1, today=DAY)
+        submit_period(store, reported, 1, today=DAY, force=True)
 
 
 @pytest.mark.parametrize("kwargs, error, message", [

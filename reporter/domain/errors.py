@@ -140,6 +140,8 @@ PROBLEMS = {
     "period.locked": "period {number} is submitted and locked; enter a correction in an open period",
     "period.locked_setup": "reporting period {number} is submitted and locked; it cannot be changed or removed",
     "period.already_submitted": "period {number} of {project} is already submitted",
+    "period.open_errors": "period {number} has {count} open error(s): {errors}; fix them, or submit anyway with "
+                          "--force (the submission records it)",
     "period.not_submitted": "period {number} of {project} is not submitted",
     "period.reopen_reason": "say why the period is reopened; the audit log keeps it",
     "in_use.partner": "partner {name} cannot be removed: {count} expenditure(s) refer to it",

@@ -169,8 +169,8 @@ class ReportsView(ttk.Frame):
         shown = "\n".join(f"• {_(f.severity)}: {_.finding(f)}" for f in findings[:12]) or _("no_findings")
         answer = Messagebox.yesno(_("submit_confirm", period=period, findings=shown), title=_("submit_period"),
                                   parent=self)
-        if answer == MessageCatalog.translate("Yes"):
-            submission = submit_period(self.window.store, self.code, period)
+        if answer == MessageCatalog.translate("Yes"):  # the user saw the open errors, if any, and went ahead
+            submission = submit_period(self.window.store, self.code, period, force=True)
             self.status.configure(text=_("submitted", period=period, snapshots=submission.snapshots))
             self.window.project_changed()
 

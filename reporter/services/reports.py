@@ -19,7 +19,8 @@ from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.payments import payment_positions
 from reporter.reports.build import ReportInput, build_report
 from reporter.reports.model import ReportData, from_json, to_json
-from reporter.services.checks import financing_and_findings
+from reporter.domain.checks import ERROR
+from reporter.services.checks import check_project, financing_and_findings
 from reporter.store import Store
 from reporter.store.database import now
 from reporter.templates import load_template
@@ -40,6 +41,7 @@ class Submission:
     period: int
     snapshots: int
     files: list[tuple[str, str, str, str]]  # partner (or ""), lang, format, sha256
+    forced_errors: int = 0  # open errors the submission went ahead with
 
 
 def report_data(store: Store, code: str, period: int, partner: str | None = None, template_id: str | None = None,
@@ -116,17 +118,22 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def submit_period(store: Store, code: str, period: int, today: date | None = None) -> Submission:
+def submit_period(store: Store, code: str, period: int, today: date | None = None, force: bool = False) -> Submission:
     """Lock a period and keep, for each of its reports, the data set and the hashes of its files.
 
     The reports kept are the project template's partner reports and the
     consolidated one, in each language of the template. Everything is written
-    in one transaction, the lock included.
+    in one transaction, the lock included. A period with open errors is only
+    submitted with `force`, and the lock says so.
     """
     definition = store.projects.definition(code)
     _require(definition, period, None)
     if definition.period(period).submitted:  # type: ignore[union-attr]
         raise Conflict(problem("", "period.already_submitted", number=period, project=code))
+    errors = [f for f in check_project(store, code, period=period, with_records=False).findings if f.severity == ERROR]
+    if errors and not force:
+        raise Conflict(problem("", "period.open_errors", number=period, count=len(errors),
+                               errors="; ".join(f.message for f in errors[:5]) + (" …" if len(errors) > 5 else "")))
     template = load_template(definition.project.template)
     today = today or date.today()
     ids = store.projects.ids(code)
@@ -146,10 +153,11 @@ def submit_period(store: Store, code: str, period: int, today: date | None = Non
     with store.transaction():
         for partner, lang, data_json, hashes in prepared:
             store.reports.save_snapshot(ids, period, partner, template.id, lang, data_json, hashes)
-        store.projects.set_period_status(ids.project, period, "submitted", now())
+        store.projects.set_period_status(ids.project, period, "submitted", now(),
+                                         note=f"submitted with {len(errors)} open error(s)" if errors else "")
     return Submission(period, len(prepared), [(partner or "", lang, fmt, digest)
                                               for partner, lang, _, hashes in prepared
-                                              for fmt, digest in hashes.items()])
+                                              for fmt, digest in hashes.items()], len(errors))
 
 
 def stored_hashes(store: Store, code: str, period: int) -> list[tuple[str, str, str, str]]:
