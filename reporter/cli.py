@@ -41,14 +41,19 @@ _EXPENSE_OPTIONS = {
     "vat": "VAT included in the gross amount",
     "eligible": "eligible amount (default: gross, less VAT the partner recovers)",
     "currency": "document currency (default: the project's)",
-    "rate": "units of the document currency per euro (default: the stored rate of the month)",
+    "rate": "units of the document currency per euro (a euro document in a project kept in another currency: "
+            "of that currency; default: the stored rate of the month)",
+    "project_rate": "a document in a third currency (litas in a dollar project): the project currency's rate per "
+                    "euro (default: the stored rate of the month)",
     "period": "reporting period number (default: the period containing the date)",
     "units": "number of units on a unit-cost line (participants, days…); eligible = units × rate",
+    "rate_name": "the band or category of a unit-cost rate, where the line has several (\"100-1999 km\", Manager)",
     "activity": "activity code",
     "description": "what was bought or paid",
     "paid": "payment date, YYYY-MM-DD",
     "paid_by": "who really paid it, replacing the agreements' mix: a funder code (KM), or codes with amounts in the "
                "project currency (KM=600,OWN=400; one may be left without an amount: it pays the rest)",
+    "in_kind": "a contribution in kind: the basis of its value (e.g. \"40 h × 12.50 EUR of volunteers' work\")",
     "notes": "internal notes",
 }
 

@@ -52,7 +52,7 @@ TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
 
 _SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
-             "rules", "flat_rates", "unit_costs"}
+             "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares"}
 
 
 class _Section:
@@ -280,8 +280,8 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
         "budget": [_table(x) for x in definition.budget],
         "periods": [_table(x) for x in definition.periods],
         "rules": rules["rules"],
-        "flat_rates": rules.get("flat_rates", []),
-        "unit_costs": rules.get("unit_costs", []),
+        **{key: rules.get(key, []) for key in ("flat_rates", "unit_costs", "line_caps", "cost_shares")},
+        "country_groups": rules.get("country_groups", {}),
         "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
     }
 
@@ -318,8 +318,14 @@ def render_project_file(definition: ProjectDefinition) -> str:
         sections += [(f"[[{name}]]", table) for table in data[name]]
     if data["rules"]:
         sections.append(("[rules]", data["rules"]))
+    if data["country_groups"]:
+        sections.append(("[country_groups]", data["country_groups"]))
     sections += [("[[flat_rates]]", flat) for flat in data["flat_rates"]]
-    sections += [("[[unit_costs]]", unit) for unit in data["unit_costs"]]
+    for unit in data["unit_costs"]:
+        sections.append(("[[unit_costs]]", {k: v for k, v in unit.items() if k != "rates"}))
+        sections += [("[[unit_costs.rates]]", rate) for rate in unit.get("rates", [])]
+    sections += [("[[line_caps]]", cap) for cap in data["line_caps"]]
+    sections += [("[[cost_shares]]", share) for share in data["cost_shares"]]
     for activity in data["activities"]:
         sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]

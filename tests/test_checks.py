@@ -434,17 +434,20 @@ unit = "hour"
 
 def test_unit_cost__units_times_rate_truncated(store, tmp_path):
     load(store, tmp_path, SPLIT_85_15, BUDGET, UNITS)
-    add = {"line": "SERVICES", "units": "7,5", "gross": "249.97"}
-    row = spend(store, **add)
-    assert store.expenditures.get(store.projects.ids("CHK-1").project, row).eligible == D("249.97")
+    add = {"line": "SERVICES", "units": "7,5", "description": "Konsultacijos, 7,5 val."}
+    row = spend(store, **add, gross="")
+    saved = store.expenditures.get(store.projects.ids("CHK-1").project, row)
+    assert (saved.eligible, saved.gross) == (D("249.97"), D("249.97"))
     assert findings(store, "unit-cost") == []
+    with pytest.raises(ValidationError, match=r"counts 7.5 × 33.33 = 249.97; leave the gross out \(or give 249.97\)"):
+        spend(store, **add, gross="0")
 
 
 def test_unit_cost__needs_units_and_a_matching_amount(store, tmp_path):
     load(store, tmp_path, SPLIT_85_15, BUDGET, UNITS)
     with pytest.raises(ValidationError, match="give the number of units"):
-        spend(store, line="SERVICES", gross="249.97")
-    row = spend(store, line="SERVICES", units="7.5", gross="260.00", eligible="260.00")
+        spend(store, line="SERVICES", gross="249.97", description="Konsultacijos")
+    row = spend(store, line="SERVICES", units="7.5", gross="", eligible="260.00", description="Konsultacijos")
     [found] = findings(store, "unit-cost")
     assert (found.records, found.expected, found.actual) == ((row,), D("249.97"), D("260.00"))
 

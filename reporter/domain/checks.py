@@ -76,6 +76,7 @@ MESSAGES = {
     "flat-rate.exclusive": "{partner} uses the flat rates {first} and {second}, which exclude each other",
     "unit-cost.no-units": "#{number} on {line} has no number of {unit}s",
     "unit-cost.amount": "#{number} on {line}: {units} × {rate} = {amount}, but {declared} is declared",
+    "unit-cost.no-rate": "#{number} on {line}: the rate table has no rate {name} for {partner}",
     "indirect-cap.over": "{partner}'s indirect costs are {indirect}, above {percent} % of the direct costs "
                          "counted as their base ({base} → at most {cap}); the {excess} above it is not claimed",
     "eligibility.outside": "{count} expenditure(s) of {partner} are outside the eligible period of {funders}: "
@@ -157,7 +158,8 @@ class CheckData:
     singles: tuple[Cost, ...] = ()  # outside some funder's dates (or unpaid), or with named payers
     outside_reporting_period: tuple[Cost, ...] = ()
     hand_entered_flat_rates: Mapping[tuple[str, str], tuple[RecordRef, ...]] = field(default_factory=dict)
-    unit_cost_rows: tuple[tuple[RecordRef, str, str, Decimal | None, Decimal], ...] = ()  # ref, partner, line, units, eligible
+    # ref, partner, line, units, eligible (project currency), rate name, eligible (document currency)
+    unit_cost_rows: tuple[tuple[RecordRef, str, str, Decimal | None, Decimal, str, Decimal], ...] = ()
     double_claims: tuple[tuple[str, Decimal, Decimal, tuple[RecordRef, ...]], ...] = ()  # document, claimed, gross, refs
     missing_rates: tuple[tuple[RecordRef, str, str], ...] = ()  # ref, partner, currency
     changed_rates: tuple[tuple[RecordRef, str, Decimal, Decimal], ...] = ()  # ref, partner, used, stored
@@ -466,23 +468,29 @@ def check_flat_rates(data: CheckData, period: int | None = None) -> list[Finding
 
 
 def check_unit_costs(data: CheckData, period: int | None = None) -> list[Finding]:
-    rules = data.definition.rules
+    """Each declaration is units × the rate its partner (and its band or category) takes from the table."""
+    definition = data.definition
+    rules = definition.rules
     findings = []
-    for ref, partner, line, units, eligible in data.unit_cost_rows:
-        unit_cost = rules.unit_cost(line)
-        if unit_cost is None:
+    for ref, partner_code, line, units, _, rate_name, eligible in data.unit_cost_rows:
+        unit_cost, partner = rules.unit_cost(line), definition.partner(partner_code)
+        if unit_cost is None or partner is None:
             continue
-        if units is None:
+        choice = unit_cost.choose(partner.code, partner.role, rules.country_group(partner.country), rate_name)
+        if units is None or choice.rate is None:
             findings.append(_finding(
-                data, "unit-cost", ERROR, _say("unit-cost.no-units", number=ref.number, line=line, unit=unit_cost.unit),
-                [ref], partner=partner, budget_line=line))
-        elif eligible != unit_cost.amount(units):
+                data, "unit-cost", ERROR,
+                _say("unit-cost.no-units", number=ref.number, line=line, unit=unit_cost.unit) if units is None else
+                _say("unit-cost.no-rate", number=ref.number, line=line, partner=partner.code,
+                     name=rate_name or "–"),
+                [ref], partner=partner.code, budget_line=line))
+        elif eligible != unit_cost.amount(units, choice.rate):
+            amount = unit_cost.amount(units, choice.rate)
             findings.append(_finding(
                 data, "unit-cost", ERROR,
                 _say("unit-cost.amount", number=ref.number, line=line, units=Number(units),
-                     rate=Number(unit_cost.rate), amount=Amount(unit_cost.amount(units)), declared=Amount(eligible)),
-                [ref], partner=partner, budget_line=line,
-                expected=unit_cost.amount(units), actual=eligible))
+                     rate=Number(choice.rate.rate), amount=Amount(amount), declared=Amount(eligible)),
+                [ref], partner=partner.code, budget_line=line, expected=amount, actual=eligible))
     return findings
 
 

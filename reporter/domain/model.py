@@ -185,19 +185,22 @@ class ExpenditureDraft:
     document_date: date
     document_no: str
     supplier: str
-    gross: Decimal
+    gross: Decimal | None  # None: a unit-cost declaration's units × rate
     vat: Decimal = Decimal("0.00")
-    eligible: Decimal | None = None  # None: gross, less VAT the partner recovers
+    eligible: Decimal | None = None  # None: gross, less VAT the partner recovers (× a line's eligible share)
     currency: str | None = None  # None: the project's currency
     rate: Decimal | None = None  # None: the stored rate for the document's month
+    project_rate: Decimal | None = None  # a third-currency document: the project currency's rate per euro
     period: int | None = None  # None: the period that contains the document date
-    units: Decimal | None = None  # for unit-cost lines: eligible = units × the template's rate
+    units: Decimal | None = None  # for unit-cost lines: eligible = units × the rate of the template's table
+    rate_name: str = ""  # the band or category of the rate (where the line's table has several)
     activity: str | None = None
     description: str = ""
     payment_date: date | None = None
     attachments: tuple[str, ...] = ()
     notes: str = ""
     payers: tuple[Payer, ...] = ()
+    in_kind: str = ""  # a contribution in kind: the basis of its value ("40 h × 12.50 EUR of volunteers' work")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,16 +217,19 @@ class Expenditure:
     gross: Decimal  # in the document's currency, like vat and eligible
     vat: Decimal
     eligible: Decimal
-    rate: Decimal | None  # units of the document currency per euro; None in project currency
+    rate: Decimal | None  # per euro: the document currency's (a euro document's: the project currency's)
     eligible_project_currency: Decimal
     eligible_vat_project_currency: Decimal = Decimal("0.00")  # VAT included in the eligible amount
+    project_rate: Decimal | None = None  # a third-currency document: the project currency's rate per euro
     units: Decimal | None = None
+    rate_name: str = ""
     activity: str | None = None
     description: str = ""
     payment_date: date | None = None
     attachments: tuple[str, ...] = ()
     notes: str = ""
     payers: tuple[Payer, ...] = ()  # empty: the funding agreements' mix pays it
+    in_kind: str = ""  # a contribution in kind: the basis of its value
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 

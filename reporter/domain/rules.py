@@ -1,8 +1,9 @@
 """Contract rules that are parameters of a funder template (and may be overridden per project).
 
 Nothing here is written for one funder: flexibility, transfer limits, flat
-rates, unit costs, the indirect cost cap and the payment grace period are all
-values a template declares.
+rates, unit costs and their rate tables, caps of a line, eligible shares of a
+real cost, the indirect cost cap and the payment grace period are all values a
+template declares.
 """
 
 from __future__ import annotations
@@ -13,6 +14,13 @@ from typing import Any, Mapping
 
 from reporter.domain.errors import Problem, not_one_of, problem
 from reporter.domain.money import CENT, ZERO, round_down, round_half_up, tidy_percent
+
+ROUNDINGS = ("down", "half-up")
+TRANSFER_LEVELS = ("partner", "project")
+
+
+def _rounded(value: Decimal, rounding: str) -> Decimal:
+    return round_down(value) if rounding == "down" else round_half_up(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +34,91 @@ class FlatRate:
     excludes: tuple[str, ...] = ()  # flat-rate lines that cannot be used together with this one
 
     def amount(self, base: Decimal) -> Decimal:
-        exact = base * self.percent / 100
-        return round_down(exact) if self.rounding == "down" else round_half_up(exact)
+        return _rounded(base * self.percent / 100, self.rounding)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRate:
+    """One rate of a unit-cost line and whom it applies to; an empty condition applies to everyone."""
+
+    rate: Decimal
+    name: str = ""  # a band or category an expenditure names: "100-1999 km", "Manager"
+    partner: str = ""  # this partner only
+    role: str = ""  # "lead" (the coordinator) or "partner"
+    country_group: str = ""  # partners in a country of this group (the rules' `country_groups`)
+    unit: str = ""  # when it differs from the line's (a day of individual support on a travel line)
+
+    def applies(self, partner: str, role: str, group: str) -> bool:
+        return ((not self.partner or self.partner == partner) and (not self.role or self.role == role)
+                and (not self.country_group or self.country_group == group))
+
+
+@dataclass(frozen=True, slots=True)
+class RateChoice:
+    """The rate a unit-cost declaration uses, or why none can be chosen (a problem id and its values)."""
+
+    rate: UnitRate | None
+    problem: str = ""
+    names: tuple[str, ...] = ()  # the bands or categories that would apply
 
 
 @dataclass(frozen=True, slots=True)
 class UnitCost:
-    """A line paid as units × rate (per participant, per day…)."""
+    """A line paid as units × rate (per participant, per day…), from a table of rates."""
 
     line: str
-    rate: Decimal
+    rates: tuple[UnitRate, ...]
     unit: str = "unit"
     rounding: str = "down"
 
-    def amount(self, units: Decimal) -> Decimal:
-        exact = units * self.rate
-        return round_down(exact) if self.rounding == "down" else round_half_up(exact)
+    def amount(self, units: Decimal, rate: UnitRate) -> Decimal:
+        return _rounded(units * rate.rate, self.rounding)
+
+    @property
+    def named(self) -> bool:
+        return any(r.name for r in self.rates)
+
+    def choose(self, partner: str, role: str, group: str, name: str) -> RateChoice:
+        """The one rate for a partner and, where the line has named bands or categories, the one named."""
+        fitting = [r for r in self.rates if r.applies(partner, role, group)]
+        names = tuple(dict.fromkeys(r.name for r in fitting if r.name))
+        if not fitting:
+            return RateChoice(None, "units.no_rate")
+        if names and not name:
+            return RateChoice(None, "units.rate_name_required", names)
+        if name and not names:
+            return RateChoice(None, "units.rate_name_not_used")
+        if name:
+            fitting = [r for r in fitting if _same(r.name, name)]
+            if not fitting:
+                return RateChoice(None, "units.rate_name_unknown", names)
+        if len(fitting) > 1:
+            return RateChoice(None, "units.rate_ambiguous", names)
+        return RateChoice(fitting[0])
+
+
+def _same(a: str, b: str) -> bool:
+    return a.casefold().replace(" ", "") == b.casefold().replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class LineCap:
+    """At most this much of a line for the whole project (e.g. multiplier events, exceptional costs)."""
+
+    line: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CostShare:
+    """A real-cost line of which only a share is eligible (exceptional costs: 75 % of the real cost)."""
+
+    line: str
+    percent: Decimal
+    rounding: str = "down"
+
+    def eligible(self, real_cost: Decimal) -> Decimal:
+        return _rounded(real_cost * self.percent / 100, self.rounding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +127,18 @@ class ContractRules:
     line_flexibility_amount: Decimal | None = None  # …or by this amount (the larger allowance applies)
     transfer_out_percent: Decimal | None = None  # at most this share of a category's budget may move out
     transfer_in_percent: Decimal | None = None  # a category may grow by at most this share of its budget
+    transfer_level: str = "partner"  # "project": transfers are judged for the consortium's categories
     closed_lines: tuple[str, ...] = ()  # nothing may be transferred into these
+    exempt_lines: tuple[str, ...] = ()  # outside the transfer limits (special needs support)
     flat_rates: tuple[FlatRate, ...] = ()
     unit_costs: tuple[UnitCost, ...] = ()
+    country_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # group name → ISO country codes
+    line_caps: tuple[LineCap, ...] = ()
+    cost_shares: tuple[CostShare, ...] = ()
     indirect_cap_percent: Decimal | None = None
     indirect_lines: tuple[str, ...] = ()
     indirect_base_excludes: tuple[str, ...] = ()  # direct lines that are no base for indirect costs
+    activity_required: bool = False  # every cost belongs to an activity of the plan
     payment_grace_days: int = 0  # payments may follow the eligible end by this many days
 
     def flat_rate(self, line: str) -> FlatRate | None:
@@ -64,18 +147,28 @@ class ContractRules:
     def unit_cost(self, line: str) -> UnitCost | None:
         return next((u for u in self.unit_costs if u.line == line), None)
 
+    def cost_share(self, line: str) -> CostShare | None:
+        return next((c for c in self.cost_shares if c.line == line), None)
+
+    def country_group(self, country: str) -> str:
+        return next((group for group, countries in self.country_groups if country.upper() in countries), "")
+
 
 RULE_KEYS = {
     "line_flexibility_percent", "line_flexibility_amount", "transfer_out_percent", "transfer_in_percent",
-    "closed_lines", "indirect_cap_percent", "indirect_lines", "indirect_base_excludes", "payment_grace_days",
+    "transfer_level", "closed_lines", "exempt_lines", "indirect_cap_percent", "indirect_lines",
+    "indirect_base_excludes", "activity_required", "payment_grace_days",
 }
+_LINE_LISTS = ("closed_lines", "exempt_lines", "indirect_lines", "indirect_base_excludes")
+_RATE_KEYS = {"rate", "name", "partner", "role", "country_group", "unit"}
 
 
 def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Problem],
                        base: ContractRules | None = None) -> ContractRules:
-    """Read the `[rules]`, `[[flat_rates]]` and `[[unit_costs]]` of a template or project file.
+    """Read the `[rules]`, `[[flat_rates]]`, `[[unit_costs]]`, `[country_groups]`, `[[line_caps]]` and
+    `[[cost_shares]]` of a template or project file.
 
-    Keys missing here keep the value of `base` (the template's defaults).
+    Keys missing here keep the value of `base` (the template's defaults); a list given here replaces the base's.
     """
     rules = base or ContractRules()
     values: dict[str, Any] = {}
@@ -83,7 +176,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         if key not in RULE_KEYS:
             problems.append(problem(f"{where}rules.{key}", "rules.unknown", keys=", ".join(sorted(RULE_KEYS))))
             continue
-        if key in ("closed_lines", "indirect_lines", "indirect_base_excludes"):
+        if key in _LINE_LISTS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 problems.append(problem(f"{where}rules.{key}", "rules.not_lines"))
                 continue
@@ -91,6 +184,16 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         elif key == "payment_grace_days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(problem(f"{where}rules.{key}", "rules.not_days"))
+                continue
+            values[key] = value
+        elif key == "transfer_level":
+            if value not in TRANSFER_LEVELS:
+                problems.append(not_one_of(f"{where}rules.{key}", value, TRANSFER_LEVELS))
+                continue
+            values[key] = value
+        elif key == "activity_required":
+            if not isinstance(value, bool):
+                problems.append(problem(f"{where}rules.{key}", "file.not_flag", value=repr(value)))
                 continue
             values[key] = value
         else:
@@ -101,7 +204,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
             values[key] = number
     if "flat_rates" in data:
         flat = []
-        for i, item in enumerate(data["flat_rates"], 1):
+        for i, item in enumerate(_tables(data["flat_rates"]), 1):
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
                 problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
@@ -110,15 +213,64 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
                                  tuple(item.get("excludes", ()))))
         values["flat_rates"] = tuple(flat)
     if "unit_costs" in data:
-        units = []
-        for i, item in enumerate(data["unit_costs"], 1):
-            rate = _number(item.get("rate"))
-            if not isinstance(item.get("line"), str) or rate is None:
-                problems.append(problem(f"{where}unit_costs[{i}]", "unit_cost.incomplete"))
+        values["unit_costs"] = tuple(_unit_costs(data["unit_costs"], where, problems))
+    if "country_groups" in data:
+        groups = data["country_groups"]
+        if not isinstance(groups, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in groups.values()):
+            problems.append(problem(f"{where}country_groups", "rules.country_groups"))
+        else:
+            values["country_groups"] = tuple((str(k), tuple(c.upper() for c in v)) for k, v in groups.items())
+    if "line_caps" in data:
+        caps = []
+        for i, item in enumerate(_tables(data["line_caps"]), 1):
+            amount = _number(item.get("amount"))
+            if not isinstance(item.get("line"), str) or amount is None or amount < 0:
+                problems.append(problem(f"{where}line_caps[{i}]", "line_cap.incomplete"))
                 continue
-            units.append(UnitCost(item["line"], rate, str(item.get("unit", "unit")), item.get("rounding", "down")))
-        values["unit_costs"] = tuple(units)
+            caps.append(LineCap(item["line"], amount))
+        values["line_caps"] = tuple(caps)
+    if "cost_shares" in data:
+        shares = []
+        for i, item in enumerate(_tables(data["cost_shares"]), 1):
+            percent = _number(item.get("percent"))
+            if not isinstance(item.get("line"), str) or percent is None or not 0 <= percent <= 100:
+                problems.append(problem(f"{where}cost_shares[{i}]", "cost_share.incomplete"))
+                continue
+            shares.append(CostShare(item["line"], percent, item.get("rounding", "down")))
+        values["cost_shares"] = tuple(shares)
     return replace(rules, **values)
+
+
+def _tables(value: Any) -> list[dict[str, Any]]:
+    return [item if isinstance(item, dict) else {} for item in value] if isinstance(value, list) else [{}]
+
+
+def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCost]:
+    """Unit-cost lines: one `rate`, or a table of `rates` each with the conditions it applies under."""
+    units = []
+    for i, item in enumerate(_tables(items), 1):
+        place = f"{where}unit_costs[{i}]"
+        if "rates" in item:
+            rates = []
+            for j, entry in enumerate(_tables(item["rates"]), 1):
+                rate = _number(entry.get("rate"))
+                unknown = sorted(set(entry) - _RATE_KEYS)
+                if rate is None or rate < 0 or unknown or not all(isinstance(entry.get(k, ""), str)
+                                                                  for k in _RATE_KEYS - {"rate"}):
+                    problems.append(problem(f"{place}.rates[{j}]", "unit_cost.rate_incomplete",
+                                            keys=", ".join(sorted(_RATE_KEYS))))
+                    continue
+                rates.append(UnitRate(rate, *(entry.get(k, "").strip() for k in
+                                              ("name", "partner", "role", "country_group", "unit"))))
+        else:
+            rate = _number(item.get("rate"))
+            rates = [UnitRate(rate)] if rate is not None and rate >= 0 else []
+        if not isinstance(item.get("line"), str) or not rates:
+            problems.append(problem(place, "unit_cost.incomplete"))
+            continue
+        units.append(UnitCost(item["line"], tuple(rates), str(item.get("unit", "unit")), item.get("rounding", "down")))
+    return units
 
 
 def _number(value: Any) -> Decimal | None:
@@ -154,9 +306,10 @@ def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
     that is exported and loaded again compares equal.
     """
     plain_rules: dict[str, Any] = {}
+    defaults = ContractRules()
     for key in sorted(RULE_KEYS):
         value = getattr(rules, key)
-        if value is None or value == () or (key == "payment_grace_days" and value == 0):
+        if value is None or value == getattr(defaults, key):
             continue
         if isinstance(value, tuple):
             value = list(value)
@@ -170,9 +323,27 @@ def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
              **({"excludes": list(f.excludes)} if f.excludes else {})}
             for f in rules.flat_rates]
     if rules.unit_costs:
-        data["unit_costs"] = [{"line": u.line, "rate": _amount(u.rate), "unit": u.unit, "rounding": u.rounding}
-                              for u in rules.unit_costs]
+        data["unit_costs"] = [_unit_cost_table(u) for u in rules.unit_costs]
+    if rules.country_groups:
+        data["country_groups"] = {group: list(countries) for group, countries in rules.country_groups}
+    if rules.line_caps:
+        data["line_caps"] = [{"line": c.line, "amount": _amount(c.amount)} for c in rules.line_caps]
+    if rules.cost_shares:
+        data["cost_shares"] = [{"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding}
+                               for c in rules.cost_shares]
     return data
+
+
+def _unit_cost_table(unit: UnitCost) -> dict[str, Any]:
+    table: dict[str, Any] = {"line": unit.line}
+    if len(unit.rates) == 1 and unit.rates[0] == UnitRate(unit.rates[0].rate):
+        table["rate"] = _amount(unit.rates[0].rate)
+    else:
+        table["rates"] = [{"rate": _amount(r.rate), **{k: getattr(r, k) for k in
+                                                        ("name", "partner", "role", "country_group", "unit")
+                                                        if getattr(r, k)}} for r in unit.rates]
+    table.update(unit=unit.unit, rounding=unit.rounding)
+    return table
 
 
 def _amount(value: Decimal) -> Decimal:
@@ -180,9 +351,9 @@ def _amount(value: Decimal) -> Decimal:
 
 
 def rule_problems(rules: ContractRules, line_codes: set[str]) -> list[Problem]:
-    """Rules that name budget lines the project does not have."""
+    """Rules that name budget lines (or country groups) the project does not have."""
     problems = []
-    for key in ("closed_lines", "indirect_lines", "indirect_base_excludes"):
+    for key in _LINE_LISTS:
         for line in getattr(rules, key):
             if line not in line_codes:
                 problems.append(problem(f"rules.{key}", "reference.unknown_budget_line", code=repr(line)))
@@ -190,11 +361,22 @@ def rule_problems(rules: ContractRules, line_codes: set[str]) -> list[Problem]:
         for line in (flat.line, *flat.of_lines, *flat.excludes):
             if line not in line_codes:
                 problems.append(problem(f"flat_rates[{i}]", "reference.unknown_budget_line", code=repr(line)))
-        if flat.rounding not in ("down", "half-up"):
-            problems.append(not_one_of(f"flat_rates[{i}].rounding", flat.rounding, ("down", "half-up")))
+        if flat.rounding not in ROUNDINGS:
+            problems.append(not_one_of(f"flat_rates[{i}].rounding", flat.rounding, ROUNDINGS))
+    groups = {group for group, _ in rules.country_groups}
     for i, unit in enumerate(rules.unit_costs, 1):
         if unit.line not in line_codes:
             problems.append(problem(f"unit_costs[{i}].line", "reference.unknown_budget_line", code=repr(unit.line)))
-        if unit.rounding not in ("down", "half-up"):
-            problems.append(not_one_of(f"unit_costs[{i}].rounding", unit.rounding, ("down", "half-up")))
+        if unit.rounding not in ROUNDINGS:
+            problems.append(not_one_of(f"unit_costs[{i}].rounding", unit.rounding, ROUNDINGS))
+        for j, rate in enumerate(unit.rates, 1):
+            if rate.country_group and rate.country_group not in groups:
+                problems.append(problem(f"unit_costs[{i}].rates[{j}].country_group", "rules.unknown_group",
+                                        group=repr(rate.country_group), known=", ".join(sorted(groups))))
+            if rate.role and rate.role not in ("lead", "partner"):
+                problems.append(not_one_of(f"unit_costs[{i}].rates[{j}].role", rate.role, ("lead", "partner")))
+    for key in ("line_caps", "cost_shares"):
+        for i, item in enumerate(getattr(rules, key), 1):
+            if item.line not in line_codes:
+                problems.append(problem(f"{key}[{i}].line", "reference.unknown_budget_line", code=repr(item.line)))
     return problems

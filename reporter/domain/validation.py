@@ -12,20 +12,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
-from reporter.domain.currency import EURO, FIXED_EURO_RATES, convert, currency_code, parse_rate
+from reporter.domain.currency import EURO, FIXED_EURO_RATES, currency_code, from_euro, parse_rate, to_euro
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
 from reporter.domain.messages import Amount, Message, Number
-from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Payer, ProjectDefinition
+from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Partner, Payer, ProjectDefinition
 from reporter.domain.records import CHOICE, record_fields
 from reporter.domain.money import ZERO, parse_amount, parse_decimal, plain
-from reporter.domain.rules import flat_rate_conflicts, rule_problems
+from reporter.domain.rules import UnitCost, flat_rate_conflicts, rule_problems
 
 # The expenditure fields a form, a command line or an import row may give, as text.
 EXPENDITURE_FIELDS = (
-    "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible",
-    "currency", "rate", "period", "units", "activity", "description", "paid", "paid_by", "attachments", "notes",
+    "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible", "currency", "rate",
+    "project_rate", "period", "units", "rate_name", "activity", "description", "paid", "paid_by", "in_kind",
+    "attachments", "notes",
 )
-REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date", "document", "supplier", "gross")
+REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date")
+INVOICE_FIELDS = ("document", "supplier", "gross")  # required but for a unit-cost declaration
 
 
 def validate_definition(definition: ProjectDefinition) -> list[Problem]:
@@ -204,14 +206,16 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     eligible = read("eligible", lambda t: parse_amount(t, "eligible"))
     currency = read("currency", currency_code)
     rate = read("rate", parse_rate)
+    project_rate = read("project_rate", parse_rate)
     period = read("period", _parse_period_number)
     units = read("units", _parse_units)
     payers = read("paid_by", parse_payers)
     if problems:
         return None, problems
-    assert isinstance(document_date, date) and isinstance(gross, Decimal)
+    assert isinstance(document_date, date)
     vat_amount = vat if isinstance(vat, Decimal) else ZERO
-    _check_amounts(gross, vat_amount, eligible, problems)  # type: ignore[arg-type]
+    if isinstance(gross, Decimal):
+        _check_amounts(gross, vat_amount, eligible, problems)  # type: ignore[arg-type]
     if problems:
         return None, problems
     draft = ExpenditureDraft(
@@ -220,13 +224,16 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         document_date=document_date,
         document_no=text["document"],
         supplier=text["supplier"],
-        gross=gross,
+        gross=gross,  # type: ignore[arg-type]
         vat=vat_amount,
         eligible=eligible,  # type: ignore[arg-type]
         currency=currency,  # type: ignore[arg-type]
         rate=rate,  # type: ignore[arg-type]
+        project_rate=project_rate,  # type: ignore[arg-type]
         period=period,  # type: ignore[arg-type]
         units=units,  # type: ignore[arg-type]
+        rate_name=text["rate_name"],
+        in_kind=text["in_kind"],
         activity=text["activity"] or None,
         description=text["description"],
         payment_date=payment_date,  # type: ignore[arg-type]
@@ -340,36 +347,48 @@ def complete_expenditure(
         problems.append(problem("period", "period.locked", number=period.number))
 
     currency = draft.currency or project.currency
-    rate, rate_problem = _conversion_rate(draft, currency, project.currency, rate_for_month)
-    if rate_problem:
-        problems.append(rate_problem)
+    rates, rate_problems = _conversion_rates(draft, currency, project.currency, rate_for_month)
+    problems += rate_problems
     flat = definition.rules.flat_rate(draft.budget_line)
     if flat is not None:
         problems.append(problem("line", "expenditure.flat_rate_line", line=flat.line, percent=Number(flat.percent),
                                 lines=", ".join(flat.of_lines)))
     unit_cost = definition.rules.unit_cost(draft.budget_line)
-    if unit_cost is not None and draft.units is None:
-        problems.append(problem("units", "units.required", line=unit_cost.line, unit=unit_cost.unit,
-                                rate=Number(unit_cost.rate)))
-    elif unit_cost is None and draft.units is not None:
-        problems.append(problem("units", "units.not_used", line=draft.budget_line))
+    unit_amount = None
+    if unit_cost is not None and partner is not None:
+        unit_amount = _unit_amount(draft, unit_cost, partner, definition, problems)
+    elif unit_cost is None and draft.budget_line and (draft.units is not None or draft.rate_name):
+        problems.append(problem("units" if draft.units is not None else "rate_name", "units.not_used",
+                                line=draft.budget_line))
+    if unit_cost is None:
+        problems += [problem(name, "value.required") for name, value in (
+            ("document", draft.document_no), ("supplier", draft.supplier), ("gross", draft.gross)) if not value and
+            value != ZERO]
     if problems:
         return None, problems
 
+    gross = draft.gross if draft.gross is not None else draft.eligible if draft.eligible is not None else unit_amount
     eligible = draft.eligible
-    if eligible is None and unit_cost is not None:
-        eligible = unit_cost.amount(draft.units)  # type: ignore[arg-type]
+    if eligible is None and unit_amount is not None:
+        eligible = unit_amount
     elif eligible is None:
-        eligible = default_eligible(draft.gross, draft.vat, bool(partner and partner.vat_recoverable))
+        eligible = default_eligible(gross, draft.vat, bool(partner and partner.vat_recoverable))  # type: ignore[arg-type]
+        share = definition.rules.cost_share(draft.budget_line)
+        if share is not None:
+            eligible = share.eligible(eligible)
 
     def in_project_currency(amount: Decimal) -> Decimal:
-        return convert(amount, currency, project.currency, lambda _code: rate)  # type: ignore[arg-type,return-value]
+        in_euro = amount if rates[0] is None else to_euro(amount, rates[0])
+        return in_euro if rates[1] is None else from_euro(in_euro, rates[1])
 
     converted = in_project_currency(eligible)
     problems = payer_problems(draft.payers, converted, definition)
+    if draft.payers and draft.in_kind:
+        problems.append(problem("paid_by", "in_kind.payers"))
     if problems:
         return None, problems
-    vat_in_eligible = in_project_currency(vat_within_eligible(draft.gross, draft.vat, eligible))
+    vat_in_eligible = in_project_currency(vat_within_eligible(gross, draft.vat, eligible))  # type: ignore[arg-type]
+    rate, project_rate = _stored_rates(rates, currency, project.currency)
     return (
         Expenditure(
             partner=draft.partner,
@@ -379,22 +398,54 @@ def complete_expenditure(
             document_no=draft.document_no,
             supplier=draft.supplier,
             currency=currency,
-            gross=draft.gross,
+            gross=gross,  # type: ignore[arg-type]
             vat=draft.vat,
             eligible=eligible,
             rate=rate,
+            project_rate=project_rate,
             eligible_project_currency=converted,
             eligible_vat_project_currency=vat_in_eligible,
             units=draft.units,
+            rate_name=draft.rate_name,
             activity=draft.activity,
             description=draft.description,
             payment_date=draft.payment_date,
             attachments=draft.attachments,
             notes=draft.notes,
             payers=draft.payers,
+            in_kind=draft.in_kind,
         ),
         [],
     )
+
+
+def _unit_amount(draft: ExpenditureDraft, unit_cost: UnitCost, partner: Partner, definition: ProjectDefinition,
+                 problems: list[Problem]) -> Decimal | None:
+    """Units × the rate of the table that applies to the partner (and names the declared band or category)."""
+    group = definition.rules.country_group(partner.country)
+    choice = unit_cost.choose(partner.code, partner.role, group, draft.rate_name)
+    said = dict(line=unit_cost.line, partner=partner.code)
+    if choice.rate is None:
+        where = "units" if choice.problem == "units.no_rate" else "rate_name"
+        extra = {"role": partner.role, "group": group or "–"} if choice.problem == "units.no_rate" else \
+            {"names": ", ".join(choice.names)} if choice.problem == "units.rate_name_required" else \
+            {"name": repr(draft.rate_name), "names": ", ".join(choice.names)} if choice.problem != \
+            "units.rate_name_not_used" else {}
+        if choice.problem == "units.rate_name_required":
+            said.pop("partner")
+        problems.append(problem(where, choice.problem, **said, **extra))
+    if draft.units is None:
+        problems.append(problem("units", "units.required", line=unit_cost.line,
+                                unit=(choice.rate.unit if choice.rate else "") or unit_cost.unit))
+    if not draft.description:
+        problems.append(problem("description", "unit_cost.description"))
+    if choice.rate is None or draft.units is None:
+        return None
+    amount = unit_cost.amount(draft.units, choice.rate)
+    if draft.gross is not None and draft.gross != amount:
+        problems.append(problem("gross", "unit_cost.gross", units=Number(draft.units), rate=Number(choice.rate.rate),
+                                amount=Amount(amount)))
+    return amount
 
 
 def reference_problems(fields: Mapping[str, str], definition: ProjectDefinition) -> list[Problem]:
@@ -426,34 +477,55 @@ def default_eligible(gross: Decimal, vat: Decimal, vat_recoverable: bool) -> Dec
     return gross - vat if vat_recoverable else gross
 
 
-def _conversion_rate(
+def _conversion_rates(
     draft: ExpenditureDraft,
     currency: str,
     project_currency: str,
     rate_for_month: Callable[[str, str], Decimal | None],
-) -> tuple[Decimal | None, Problem | None]:
-    """The one rate per euro that converts this document into the project's currency.
-
-    A euro document in a non-euro project uses the project currency's rate; a
-    document in a third currency would need two rates and is refused.
+) -> tuple[tuple[Decimal | None, Decimal | None], list[Problem]]:
+    """The rates that take the document into the project's currency, through the euro: (the document
+    currency's per euro, or None for a euro document; the project currency's per euro, or None in a euro
+    project). A litas document in a dollar project takes both: litas to euro at the fixed rate, euro to
+    dollars at the month's rate.
     """
     if currency == project_currency:
-        if draft.rate is not None:
-            return None, problem("rate", "rate.not_needed", currency=currency)
-        return None, None
-    if EURO not in (currency, project_currency):
-        return None, problem("currency", "currency.two_conversions", currency=currency,
-                             project_currency=project_currency)
-    foreign = currency if currency != EURO else project_currency
-    fixed = FIXED_EURO_RATES.get(foreign)
-    if fixed is not None:
-        if draft.rate is not None and draft.rate != fixed:
-            return None, problem("rate", "rate.fixed", currency=foreign, fixed=Number(fixed), rate=Number(draft.rate))
-        return fixed, None
-    if draft.rate is not None:
-        return draft.rate, None
+        problems = [problem(name, "rate.not_needed", currency=currency)
+                    for name, given in (("rate", draft.rate), ("project_rate", draft.project_rate)) if given]
+        return (None, None), problems
     month = draft.document_date.isoformat()[:7]
-    stored = rate_for_month(foreign, month)
-    if stored is None:
-        return None, problem("rate", "rate.missing", currency=foreign, month=month)
-    return stored, None
+    problems: list[Problem] = []
+
+    def rate_of(code: str, given: Decimal | None, field: str) -> Decimal | None:
+        fixed = FIXED_EURO_RATES.get(code)
+        if fixed is not None:
+            if given is not None and given != fixed:
+                problems.append(problem(field, "rate.fixed", currency=code, fixed=Number(fixed), rate=Number(given)))
+            return fixed
+        if given is not None:
+            return given
+        stored = rate_for_month(code, month)
+        if stored is None:
+            problems.append(problem(field, "rate.missing", currency=code, month=month))
+        return stored
+
+    # A one-step conversion takes its rate from `rate` (the rate of the currency that is not the euro).
+    if currency == EURO:
+        if draft.project_rate is not None:
+            problems.append(problem("project_rate", "rate.one_step", currency=project_currency))
+        return (None, rate_of(project_currency, draft.rate, "rate")), problems
+    document_rate = rate_of(currency, draft.rate, "rate")
+    if project_currency == EURO:
+        if draft.project_rate is not None:
+            problems.append(problem("project_rate", "rate.one_step", currency=currency))
+        return (document_rate, None), problems
+    return (document_rate, rate_of(project_currency, draft.project_rate, "project_rate")), problems
+
+
+def _stored_rates(rates: tuple[Decimal | None, Decimal | None], currency: str,
+                  project_currency: str) -> tuple[Decimal | None, Decimal | None]:
+    """The rates as an expenditure keeps them: `rate` for a one-step conversion (whichever side is not the
+    euro), and `project_rate` as well for a document in a third currency."""
+    document_rate, project_rate = rates
+    if currency == EURO:
+        return project_rate, None
+    return document_rate, project_rate if project_currency != EURO else None

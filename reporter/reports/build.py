@@ -431,8 +431,9 @@ class _Builder:
             kind = w["unit_cost"] if unit_cost else w["flat_rate"] if flat else w["real_cost"]
             progress = self.progress_row(self.line_name(line), approved.get(line, ZERO), before.get(line, ZERO),
                                          now.get(line, ZERO) - before.get(line, ZERO))
-            rows.append(Row((progress.cells[0], kind, units.get(line) if unit_cost else None,
-                             unit_cost.rate if unit_cost else None, *progress.cells[1:])))
+            single = unit_cost.rates[0].rate if unit_cost and len(unit_cost.rates) == 1 else None
+            rows.append(Row((progress.cells[0], kind, units.get(line) if unit_cost else None, single,
+                             *progress.cells[1:])))
         first = Column("category", w["category"], TEXT, 3)
         columns = (first, Column("type", w["cost_type"], TEXT, 1.1), Column("units", w["units"], NUMBER, 0.8),
                    Column("unit_rate", w["unit_rate"], MONEY, 1), *self.progress_columns(first)[1:])

@@ -82,7 +82,7 @@ def _gather(store: Store, code: str) -> CheckData:
     queries = store.analysis
     flat_lines = [f.line for f in definition.rules.flat_rates]
     hand_entered: dict[tuple[str, str], list] = {}
-    for ref, partner, line, _units, _eligible in queries.on_lines(project_id, flat_lines):
+    for ref, partner, line, *_ in queries.on_lines(project_id, flat_lines):
         hand_entered.setdefault((partner, line), []).append(ref)
     return CheckData(
         definition=definition,

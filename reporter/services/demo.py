@@ -251,25 +251,25 @@ class _Book:
                  eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by)
 
     def units(self, partner: str, line: str, day: date, document: str, units: int, description: str,
-              supplier: str | None = None) -> None:
+              supplier: str | None = None, rate_name: str = "") -> None:
         """A unit cost: the template's rate × the units, declared with the document that proves the units.
 
         Nothing is paid against an invoice, so there is no VAT and no payment date; the
         program works out the eligible amount from the units (gross is the same amount).
         """
-        unit_cost = self.rules.unit_cost(line)
-        assert unit_cost is not None, f"{line} is not a unit-cost line of the project"
+        assert self.rules.unit_cost(line) is not None, f"{line} is not a unit-cost line of the project"
         self.rows.append({
             "partner": partner,
             "line": line,
             "date": day.isoformat(),
             "document": "",  # set in done()
             "supplier": supplier or self.partner_names[partner],
-            "gross": plain(unit_cost.amount(Decimal(units))),
-            "vat": "0.00",
+            "gross": "",  # units × the rate of the template's table
+            "vat": "",
             "eligible": "",
             "currency": "EUR",
             "units": str(units),
+            "rate_name": rate_name,
             "activity": "",
             "description": _counted(description, units),
             "paid": "",

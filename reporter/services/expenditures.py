@@ -53,6 +53,7 @@ def edit_expenditure(store: Store, project_code: str, reference: str, changes: M
             fields.pop("period")  # it followed the date: follow the new one
     if ("currency" in changes or "date" in changes) and "rate" not in changes:
         fields.pop("rate", None)
+        fields.pop("project_rate", None)
     fields.update(changes)
     updated = replace(_complete(store, definition, fields), id=old.id, number=old.number)
     with store.transaction():
@@ -168,7 +169,10 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "description": expenditure.description,
         "paid": expenditure.payment_date.isoformat() if expenditure.payment_date else "",
         "units": "" if expenditure.units is None else str(expenditure.units),
+        "rate_name": expenditure.rate_name,
         "rate": "" if expenditure.rate is None else str(expenditure.rate),
+        "project_rate": "" if expenditure.project_rate is None else str(expenditure.project_rate),
+        "in_kind": expenditure.in_kind,
         "attachments": "; ".join(expenditure.attachments),
         "notes": expenditure.notes,
         "paid_by": format_payers(expenditure.payers),

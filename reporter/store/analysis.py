@@ -118,16 +118,19 @@ class ContractQueries:
             f"SELECT e.id, e.number FROM expenditures e {_CODES} WHERE {' AND '.join(where)} ORDER BY e.number", args)
         return tuple(RecordRef(*row) for row in rows)
 
-    def on_lines(self, project_id: str, lines: list[str]) -> list[tuple[RecordRef, str, str, Decimal | None, Decimal]]:
+    def on_lines(self, project_id: str,
+                 lines: list[str]) -> list[tuple[RecordRef, str, str, Decimal | None, Decimal, str, Decimal]]:
+        """ref, partner, line, units, eligible (project currency), rate name, eligible (document currency)."""
         if not lines:
             return []
         marks = ", ".join("?" for _ in lines)
         return [
             (RecordRef(r["id"], r["number"]), r["partner"], r["line"],
-             None if r["units"] is None else Decimal(r["units"]), from_cents(r["eligible"]))
+             None if r["units"] is None else Decimal(r["units"]), from_cents(r["eligible"]), r["rate_name"],
+             from_cents(r["eligible_cents"]))
             for r in self.db.query(
-                f"""SELECT e.id, e.number, p.code AS partner, bl.code AS line, e.units,
-                           e.eligible_project_currency_cents AS eligible
+                f"""SELECT e.id, e.number, p.code AS partner, bl.code AS line, e.units, e.rate_name,
+                           e.eligible_project_currency_cents AS eligible, e.eligible_cents
                     FROM expenditures e {_CODES} WHERE e.project_id = ? AND e.budget_line_id IN
                         (SELECT id FROM budget_lines WHERE project_id = ? AND code IN ({marks}))""",
                 [project_id, project_id, *lines])

@@ -321,3 +321,14 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_date)
 """)
+
+
+@migrations(name="0005_contract_terms")
+def contract_terms(db: Database) -> None:
+    """Rate tables (the band or category a declaration names), documents in a third currency (the project
+    currency's rate as well), contributions in kind (the basis of their value)."""
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN rate_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN project_rate TEXT;
+ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT ''
+""")
