@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging()
-    if args.command is None and not args.selftest:
+    if args.selftest:
+        dialog = False  # it runs unattended (CI, a support call): its answer is what it prints and its exit code
+    elif args.command is None:
         dialog = True  # the user asked for the window, not for text
     try:
         if args.selftest:

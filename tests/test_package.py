@@ -97,6 +97,14 @@ def test_version__is_written_once_and_the_wheel_reads_it_from_there():
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "reporter.__version__"}
 
 
+def test_readme__tells_staff_how_to_install_and_maintainers_how_to_build():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for words in ("## Installing it on an office PC", "--selftest", "### Building the program", "make package",
+                  "make package-onefile", ".github/workflows/build.yml", "Open the demo"):
+        assert words in readme
+    assert (ROOT / ".github" / "workflows" / "build.yml").is_file()
+
+
 # The wheel
 
 
