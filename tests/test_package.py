@@ -91,6 +91,16 @@ def test_version__answers_without_loading_the_database_or_report_libraries():
     assert result.stdout.strip() == f"grant-reporter {reporter.__version__} []"
 
 
+def test_window__opens_without_the_report_libraries():
+    """reportlab and openpyxl cost start-up time; they are imported when a report is written."""
+    code = ("import sys\n"
+            "import reporter.gui.app, reporter.gui.checks_view, reporter.gui.expenditure_view\n"
+            "import reporter.gui.project_view, reporter.gui.reports_view, reporter.gui.settings_view\n"
+            "print(sorted(m for m in ('reportlab', 'openpyxl') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_version__is_written_once_and_the_wheel_reads_it_from_there():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
@@ -114,7 +124,7 @@ def _build_wheel(tmp: Path) -> Path:
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis", "tests"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "-w", str(tmp / "wheels"), str(source)], check=True)
+                    "--no-cache-dir", "--disable-pip-version-check", "-w", str(tmp / "wheels"), str(source)], check=True)
     (wheel,) = (tmp / "wheels").glob("grant_reporter-*.whl")
     return wheel
 
@@ -136,7 +146,7 @@ def test_wheel__installed_in_a_fresh_environment_makes_the_demo_and_a_report(tmp
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / ("Scripts" if sys.platform == "win32" else "bin") / f"python{EXE}"
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", "--disable-pip-version-check", str(wheel)], check=True)
+                    "--no-index", "--no-cache-dir", "--disable-pip-version-check", str(wheel)], check=True)
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
