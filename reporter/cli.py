@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from reporter import __version__
+from reporter import __version__, desktop
 from reporter.domain.errors import UserError
 from reporter.domain.money import format_amount, plain
 from reporter.paths import default_database, demo_database, log_file
@@ -59,15 +59,28 @@ _EXPENSE_OPTIONS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A windowed build has no console: whoever would read an error there gets a dialog instead.
+    dialog = not desktop.has_console()
+    desktop.ensure_streams()
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging()
+    if args.selftest:
+        dialog = False  # it runs unattended (CI, a support call): its answer is what it prints and its exit code
+    elif args.command is None:
+        dialog = True  # the user asked for the window, not for text
     try:
+        if args.selftest:
+            from reporter.selftest import run_selftest
+
+            return run_selftest(Path(args.selftest))
         if args.command is None:
             return _window(args)
         return args.handler(args)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
+        if dialog:
+            desktop.show_error_dialog("Grant Reporter", str(error))
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted; nothing more was written", file=sys.stderr)
@@ -77,8 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as error:  # noqa: BLE001 - the boundary: report, log, never lose it
         log.exception("internal error in %s", " ".join(sys.argv))
-        print(f"internal error: {type(error).__name__}: {error}\nDetails are in the log: {log_file()}",
-              file=sys.stderr)
+        message = f"internal error: {type(error).__name__}: {error}\nDetails are in the log: {log_file()}"
+        print(message, file=sys.stderr)
+        if dialog:
+            desktop.show_error_dialog("Grant Reporter", message)
         return EXIT_INTERNAL_ERROR
 
 
@@ -149,7 +164,6 @@ def _database(args: argparse.Namespace) -> Path:
 
 def _window(args: argparse.Namespace) -> int:
     """The window on the database; without a screen (a server, CI) the text overview instead."""
-    import os
     import tkinter
 
     try:
@@ -157,7 +171,9 @@ def _window(args: argparse.Namespace) -> int:
     except ImportError as error:  # a Python built without Tk
         log.warning("no window: %s", error)
         return _overview(args)
-    lang = next((code for code in ("lt", "lv") if os.environ.get("LANG", "").startswith(code)), "en")
+    lang = desktop.system_language() or "en"
+    log.info("Grant Reporter %s%s: the window on %s, system language %s", __version__,
+             " (built program)" if desktop.frozen() else "", _database(args), lang)
     try:
         return run(_database(args), lang)
     except tkinter.TclError as error:
@@ -595,6 +611,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="PATH", help=f"database file (default: {default_database()})")
     parser.add_argument("--json", action="store_true", help="print data as JSON")
+    parser.add_argument("--selftest", metavar="DIR",
+                        help="check that this copy of the program works: create a database in DIR, load the demo, "
+                             "open and close the window, run the checks, write a PDF and a workbook there; "
+                             "exits 0 only if all of that worked")
     parser.set_defaults(command=None)
     # Every sub-command also accepts --db and --json after its name.
     common = argparse.ArgumentParser(add_help=False)
@@ -641,9 +661,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--search", help="text in supplier, document number or description")
     sub.add_argument("--from", dest="date_from", metavar="DATE", help="document date from (YYYY-MM-DD)")
     sub.add_argument("--to", dest="date_to", metavar="DATE", help="document date to (YYYY-MM-DD)")
-    from reporter.store.expenditures import SORT_COLUMNS
-
-    sub.add_argument("--sort", default="number", choices=sorted(SORT_COLUMNS), help="sort by (default: number)")
+    sub.add_argument("--sort", default="number", choices=_SortColumns(), metavar="COLUMN",
+                     help="sort by %(choices)s (default: %(default)s)")
     sub.add_argument("--desc", action="store_true", help="sort in descending order")
     sub.add_argument("--limit", type=int, default=50, help="rows per page (default: 50)")
     sub.add_argument("--page", type=int, default=1, help="page number (default: 1)")
@@ -720,6 +739,24 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("file", help="backup file")
     command("demo", _demo, f"create the demo database (default: {demo_database()})")
     return parser
+
+
+class _SortColumns:
+    """The list's sort keys, read from the store only when a command needs them.
+
+    Building the parser must stay cheap: `--version` and `--help` import no sqlite-utils.
+    """
+
+    def _columns(self) -> list[str]:
+        from reporter.store.expenditures import SORT_COLUMNS
+
+        return sorted(SORT_COLUMNS)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._columns()
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self._columns())
 
 
 def _add_expense_options(parser: argparse.ArgumentParser, required: Sequence[str]) -> None:

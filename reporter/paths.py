@@ -1,13 +1,17 @@
 """Where things live: the bundled data files and the user's own folders.
 
-Bundled files (templates, resources) are read from the source tree, or from
-PyInstaller's unpack folder when frozen; nothing is ever written there.
-User data (the database, backups, the log) lives in the platform's data folder.
+Bundled files (templates, resources) are the packages `reporter._templates` and
+`reporter._resources`, found through `importlib.resources` wherever the program
+runs: a checkout (pyproject.toml maps the top-level `templates/` and `resources/`
+folders to them), an installed wheel, or a frozen build (PyInstaller's folder).
+Nothing is ever written there. User data (the database, backups, the log) lives
+in the platform's data folder.
 """
 
 from __future__ import annotations
 
-import sys
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path, user_log_path
@@ -15,17 +19,23 @@ from platformdirs import user_config_path, user_data_path, user_log_path
 APP_NAME = "grant-reporter"
 
 
-def bundle_root() -> Path:
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    return Path(frozen_root) if frozen_root else Path(__file__).resolve().parent.parent
+@lru_cache(maxsize=None)
+def _package_folder(package: str, checkout_folder: str) -> Path:
+    try:
+        folder = resources.files(package)
+    except ModuleNotFoundError:  # a checkout run without being installed (python -m reporter in the checkout)
+        return Path(__file__).resolve().parent.parent / checkout_folder
+    if not isinstance(folder, Path):  # e.g. a zipped install: the readers here need real files
+        raise RuntimeError(f"{package} is not a folder on disk ({folder}); install the program unzipped")
+    return folder
 
 
 def templates_dir() -> Path:
-    return bundle_root() / "templates"
+    return _package_folder("reporter._templates", "templates")
 
 
 def resources_dir() -> Path:
-    return bundle_root() / "resources"
+    return _package_folder("reporter._resources", "resources")
 
 
 def user_data_dir() -> Path:

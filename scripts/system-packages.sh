@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the programs the tests use besides Python packages, when they are missing:
 # LibreOffice (recalculates generated workbooks), poppler (pdftoppm, to look at reports),
-# Xvfb (a virtual screen for window tests). Debian/Ubuntu only; needs root or sudo.
+# Xvfb (a virtual screen for window tests), binutils (PyInstaller reads and strips the libraries
+# of the frozen build with objdump and strip). Debian/Ubuntu only; needs root or sudo.
 set -euo pipefail
 
 declare -A needed=(
@@ -9,6 +10,7 @@ declare -A needed=(
     [pdftoppm]=poppler-utils
     [Xvfb]=xvfb
     [xauth]=xauth
+    [objdump]=binutils
 )
 missing=()
 for command in "${!needed[@]}"; do

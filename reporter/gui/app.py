@@ -20,7 +20,7 @@ from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import UserError
 from reporter.i18n import LANGUAGES, Translator
-from reporter.paths import log_file, settings_file
+from reporter.paths import demo_database, log_file, resources_dir, settings_file
 from reporter.services.projects import export_project, list_projects, load_project_file
 from reporter.services.settings import Settings, load_settings, save_settings
 from reporter.store import Store
@@ -38,6 +38,7 @@ class ReporterWindow(ttk.Window):
         super().__init__(themename=TK_THEMES[settings.theme], title="Grant Reporter", size=(1280, 800),
                          minsize=(1000, 640))
         self.store = store
+        self.home_database = store.path  # the one it opened on; File → Open the demo leaves it for a while
         self.preferences = replace(settings, language=lang)
         self.settings_file = settings_file
         self._ = Translator(lang)
@@ -46,6 +47,7 @@ class ReporterWindow(ttk.Window):
         self.project_summaries: list[ProjectSummary] = []  # read once per reload, for the switch and the setup view
         self._checks_job: str | None = None
         self.report_callback_exception = self._callback_error  # type: ignore[assignment]
+        self._set_icon()
         self._set_toolkit_language(lang)
         self._build()
         self.reload_projects()
@@ -74,17 +76,29 @@ class ReporterWindow(ttk.Window):
         self._ = Translator(lang)
         self._set_toolkit_language(lang)
         setup = self.project_setup
-        if self._checks_job:  # the checks view it would fill is about to go
-            self.after_cancel(self._checks_job)
-            self._checks_job = None
-        for child in self.winfo_children():
-            child.destroy()
-        self._build()
-        self.reload_projects(self.project_code())
+        self._rebuild()
         if setup.dirty:  # what is typed into the project setup survives the language switch
             self.project_setup.keep_editing(setup)
 
+    def _set_icon(self) -> None:
+        try:
+            self._icon = tk.PhotoImage(master=self, file=str(resources_dir() / "icons" / "grant-reporter-64.png"))
+            self.iconphoto(True, self._icon)
+        except tk.TclError as error:  # a missing icon is no reason not to start
+            log.warning("no window icon: %s", error)
+
     # Layout
+
+    def _rebuild(self) -> None:
+        """Every view anew (a new language, another database); the project shown stays if it is there."""
+        if self._checks_job:  # the checks view it would fill is about to go
+            self.after_cancel(self._checks_job)
+            self._checks_job = None
+        code = self.project_code()
+        for child in self.winfo_children():
+            child.destroy()
+        self._build()
+        self.reload_projects(code)
 
     def _build(self) -> None:
         from reporter.gui.checks_view import ChecksView
@@ -102,6 +116,11 @@ class ReporterWindow(ttk.Window):
         file_menu.add_command(label=_("import"), command=lambda: Messagebox.show_info(
             _("import_later"), title=_("import"), parent=self))
         file_menu.add_separator()
+        if self.showing_demo() and self.home_database not in (None, demo_database()):
+            file_menu.add_command(label=_("open_my_database"), command=self.open_my_database)
+        elif not self.showing_demo():
+            file_menu.add_command(label=_("open_demo"), command=self.open_demo)
+        file_menu.add_separator()
         file_menu.add_command(label=_("quit"), command=self.destroy)
         menu.add_cascade(label=_("file"), menu=file_menu)
         language_menu = tk.Menu(menu, tearoff=False)
@@ -117,8 +136,12 @@ class ReporterWindow(ttk.Window):
         self.project_box.pack(side="right")
         self.project_box.bind("<<ComboboxSelected>>", lambda _event: self.project_changed())
         ttk.Label(header, text=_("project")).pack(side="right", padx=(0, 6))
-        self.hint = ttk.Label(self, text="", bootstyle="secondary", padding=(12, 0))
-        self.hint.pack(fill="x")
+        hint_row = ttk.Frame(self, padding=(12, 0))
+        hint_row.pack(fill="x")
+        self.hint = ttk.Label(hint_row, text="", bootstyle="secondary")
+        self.hint.pack(side="left")
+        # An empty database (the first start) points at the demo: one click, no command line.
+        self.demo_button = ttk.Button(hint_row, text=_("open_demo"), command=self.open_demo, bootstyle="info")
 
         self.tabs = ttk.Notebook(self)
         self.tabs.pack(fill="both", expand=True, padx=8, pady=8)
@@ -143,9 +166,13 @@ class ReporterWindow(ttk.Window):
         self.project_summaries = list_projects(self.store)
         choices = [f"{p.code} {p.title}" for p in self.project_summaries]
         self.project_box.configure(values=choices)
-        self.hint.configure(text="" if choices else self._("no_projects"))
-        if choices:
-            self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]))
+        self.hint.configure(text=self._("no_projects") if not choices else
+                            self._("demo_open") if self.showing_demo() else "")
+        if choices or self.showing_demo():
+            self.demo_button.pack_forget()
+        else:
+            self.demo_button.pack(side="left", padx=12)
+        self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]) if choices else "")
         self.project_changed()
 
     def project_changed(self) -> None:
@@ -181,6 +208,42 @@ class ReporterWindow(ttk.Window):
             name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
             if name:
                 Path(name).write_text(export_project(self.store, code), encoding="utf-8")
+
+    # Databases
+
+    def showing_demo(self) -> bool:
+        return self.store.path == demo_database()
+
+    def open_demo(self) -> None:
+        """Open the demo database, creating it the first time, in place of the user's own until they go back."""
+        from reporter.services.demo import create_demo
+
+        self.open_database(demo_database(), fill=lambda store: None if list_projects(store) else create_demo(store))
+
+    def open_my_database(self) -> None:
+        if self.home_database is not None:
+            self.open_database(self.home_database)
+
+    def open_database(self, path: Path, fill: Callable[[Store], object] = lambda store: None) -> None:
+        """Show another database; what is typed into the project setup is not lost without asking."""
+        if self.project_setup.dirty and Messagebox.yesno(self._("discard_changes"), title=self._("project_setup"),
+                                                         parent=self) != MessageCatalog.translate("Yes"):
+            return
+        self.configure(cursor="watch")
+        self.update_idletasks()
+        try:
+            store = Store.open(path)
+            try:
+                fill(store)
+            except BaseException:
+                store.close()
+                raise
+        finally:
+            self.configure(cursor="")
+        self.store.close()
+        self.store = store
+        self._shown_project = None
+        self._rebuild()
 
     def reopen(self, change: Callable[[], object]) -> None:
         """Run a change that replaces the database file (a restore) with the database closed, then reopen it."""
