@@ -32,7 +32,8 @@ from reporter.domain.rules import ContractRules, flat_rate_conflicts
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
-         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer")
+         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
+         "line-cap", "plan", "activity")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -98,6 +99,15 @@ MESSAGES = {
                              "edit it to use the new rate, or keep the rate it was paid at",
     "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
                            "submission",
+    "consortium": "the consortium",
+    "line-cap.over": "{line}: {spent} declared for the project, above the {cap} the rules allow",
+    "plan.budget-differs": "{activity} {year}: the plan says {planned}, the budget {budget}",
+    "plan.activity-over": "{activity} {year}: {spent} spent against a plan of {planned}, {over} over (the flexibility "
+                          "allows {allowance})",
+    "plan.activity-within": "{activity} {year}: {over} over its plan of {planned}, within the flexibility of {allowance}",
+    "plan.no-plan": "{activity} {year}: {spent} spent, but the plan has nothing for it",
+    "activity.missing": "{count} expenditure(s) of {partner} belong to no activity; the template wants every cost in "
+                        "an activity of the plan",
     "payer.no-agreement": "#{number} names {funder} as its payer, but {funder} has no funding agreement with "
                           "{partner}",
     "payer.line": "#{number} names {funder} as its payer, but {funder}'s agreement does not pay budget line {line}",
@@ -165,6 +175,8 @@ class CheckData:
     changed_rates: tuple[tuple[RecordRef, str, Decimal, Decimal], ...] = ()  # ref, partner, used, stored
     changed_after_submission: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     payments: tuple[Payment, ...] = ()
+    activity_years: tuple[tuple[str | None, int, Decimal], ...] = ()  # activity, document year, eligible (through)
+    without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -172,7 +184,7 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
-                  check_currency, check_period_lock):
+                  check_currency, check_period_lock, check_line_caps, check_plan):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -324,18 +336,37 @@ def check_caps(data: CheckData, period: int | None = None) -> list[Finding]:
 
 def _approved(data: CheckData, partner: str) -> dict[str, Decimal]:
     approved: dict[str, Decimal] = {}
-    for b in data.definition.budget:
+    for b in data.definition.approved:
         if b.partner == partner:
             approved[b.line] = approved.get(b.line, ZERO) + b.amount
     return approved
 
 
+def _scopes(data: CheckData, period: int | None,
+            level: str = "partner") -> list[tuple[str | None, dict[str, Decimal], dict[str, Decimal]]]:
+    """(partner, approved by line, actual by line): each partner's, or the consortium's together (partner None)."""
+    scopes = [(partner, _approved(data, partner), financing.line_totals(period))
+              for partner, financing in data.financing.items()]
+    if level == "partner":
+        return scopes  # type: ignore[return-value]
+    approved: dict[str, Decimal] = {}
+    actual: dict[str, Decimal] = {}
+    for _, a, b in scopes:
+        for line, amount in a.items():
+            approved[line] = approved.get(line, ZERO) + amount
+        for line, amount in b.items():
+            actual[line] = actual.get(line, ZERO) + amount
+    return [(None, approved, actual)]
+
+
+def _who(partner: str | None) -> Param:
+    return partner if partner else _say("consortium")
+
+
 def check_budget_lines(data: CheckData, period: int | None = None) -> list[Finding]:
     rules = data.definition.rules
     findings = []
-    for partner, financing in data.financing.items():
-        approved = _approved(data, partner)
-        actual = financing.line_totals(period)
+    for partner, approved, actual in _scopes(data, period):
         for line in sorted(set(approved) | set(actual)):
             budget, spent = approved.get(line, ZERO), actual.get(line, ZERO)
             if spent <= budget:
@@ -358,11 +389,13 @@ def check_budget_lines(data: CheckData, period: int | None = None) -> list[Findi
                     _say("budget-line.within", partner=partner, line=line, over=Amount(over), budget=Amount(budget),
                          allowance=Amount(allowance)),
                     partner=partner, budget_line=line, period=period, expected=budget, actual=spent))
+    for partner, approved, actual in _scopes(data, period, rules.transfer_level):
         total_budget, total_spent = sum(approved.values(), ZERO), sum(actual.values(), ZERO)
         if total_spent > total_budget:
             findings.append(_finding(
                 data, "budget-total", ERROR,
-                _say("budget-total.over", partner=partner, spent=Amount(total_spent), budget=Amount(total_budget)),
+                _say("budget-total.over", partner=_who(partner), spent=Amount(total_spent),
+                     budget=Amount(total_budget)),
                 scope=RecordScope(partner, (), period), partner=partner, period=period,
                 expected=total_budget, actual=total_spent))
     return findings
@@ -391,9 +424,9 @@ def transfer_positions(approved: Mapping[str, Decimal], actual: Mapping[str, Dec
     """Money moved between categories, inferred from overspending and underspending.
 
     An overspent category received the difference; the underspent ones gave it,
-    each in proportion to what it left unspent.
+    each in proportion to what it left unspent. Lines exempt from the limits take no part.
     """
-    lines = sorted(set(approved) | set(actual))
+    lines = sorted((set(approved) | set(actual)) - set(rules.exempt_lines))
     over = {line: actual.get(line, ZERO) - approved.get(line, ZERO) for line in lines
             if actual.get(line, ZERO) > approved.get(line, ZERO)}
     under = {line: approved.get(line, ZERO) - actual.get(line, ZERO) for line in lines
@@ -421,11 +454,11 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
     if rules.transfer_in_percent is None and rules.transfer_out_percent is None and not rules.closed_lines:
         return []
     findings = []
-    for partner, financing in data.financing.items():
-        positions = transfer_positions(_approved(data, partner), financing.line_totals(period), rules)
+    for partner, approved, actual in _scopes(data, period, rules.transfer_level):
+        positions = transfer_positions(approved, actual, rules)
         for p in positions:
             if p.moved_in and not p.within:
-                said = dict(partner=partner, line=p.line, amount=Amount(p.moved_in))
+                said = dict(partner=_who(partner), line=p.line, amount=Amount(p.moved_in))
                 findings.append(_finding(
                     data, "transfer", ERROR, _say("transfer.into-closed", **said) if p.closed else
                     _say("transfer.in", **said, percent=Number(rules.transfer_in_percent),
@@ -436,9 +469,74 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
             if p.moved_out and not p.within:
                 findings.append(_finding(
                     data, "transfer", ERROR,
-                    _say("transfer.out", partner=partner, line=p.line, amount=Amount(p.moved_out),
+                    _say("transfer.out", partner=_who(partner), line=p.line, amount=Amount(p.moved_out),
                          percent=Number(rules.transfer_out_percent), limit=Amount(p.limit)),
                     partner=partner, budget_line=p.line, period=period, expected=p.limit, actual=p.moved_out))
+    return findings
+
+
+def check_line_caps(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A line the rules cap for the whole project (multiplier events, exceptional costs)."""
+    findings = []
+    for cap in data.definition.rules.line_caps:
+        spent = sum((f.line_totals(period).get(cap.line, ZERO) for f in data.financing.partners.values()), ZERO)
+        if spent > cap.amount:
+            findings.append(_finding(
+                data, "line-cap", ERROR, _say("line-cap.over", line=cap.line, spent=Amount(spent),
+                                              cap=Amount(cap.amount)),
+                scope=RecordScope(None, (cap.line,), period), budget_line=cap.line, period=period,
+                expected=cap.amount, actual=spent))
+    return findings
+
+
+def check_plan(data: CheckData, period: int | None = None) -> list[Finding]:
+    """The activity plan: it agrees with the budget where both are kept, each activity's spending of a year
+    stays within its plan (and the lines' flexibility), and every cost has an activity where the template
+    wants one."""
+    definition, rules = data.definition, data.definition.rules
+    findings = []
+    planned: dict[tuple[str, int], Decimal] = {}
+    for activity in definition.activities:
+        for p in activity.plan:
+            planned[(activity.code, p.year)] = planned.get((activity.code, p.year), ZERO) + p.amount
+    budgeted: dict[tuple[str, int], Decimal] = {}
+    for b in definition.budget:  # the budget entered as such, not the one the plan gives by line
+        if b.activity is not None and b.year is not None:
+            budgeted[(b.activity, b.year)] = budgeted.get((b.activity, b.year), ZERO) + b.amount
+    for key in sorted(set(planned) & set(budgeted) if budgeted else ()):
+        if planned[key] != budgeted[key]:
+            findings.append(_finding(
+                data, "plan", WARNING, _say("plan.budget-differs", activity=key[0], year=key[1],
+                                            planned=Amount(planned[key]), budget=Amount(budgeted[key])),
+                expected=planned[key], actual=budgeted[key]))
+    if planned:
+        for activity, year, spent in data.activity_years:
+            if activity is None:
+                continue
+            plan = planned.get((activity, year))
+            if plan is None:
+                findings.append(_finding(
+                    data, "plan", ERROR, _say("plan.no-plan", activity=activity, year=year, spent=Amount(spent)),
+                    period=period, expected=ZERO, actual=spent))
+                continue
+            if spent <= plan:
+                continue
+            allowance = max(plan * (rules.line_flexibility_percent or 0) / 100,
+                            rules.line_flexibility_amount or ZERO).quantize(CENT)
+            said = dict(activity=activity, year=year, planned=Amount(plan), over=Amount(spent - plan),
+                        allowance=Amount(allowance))
+            findings.append(_finding(
+                data, "plan", ERROR if spent - plan > allowance else INFO,
+                _say("plan.activity-over", **said, spent=Amount(spent)) if spent - plan > allowance else
+                _say("plan.activity-within", **said), period=period, expected=plan, actual=spent))
+    if rules.activity_required:
+        by_partner: dict[str, list[RecordRef]] = {}
+        for ref, partner, number in data.without_activity:
+            if period is None or number == period:
+                by_partner.setdefault(partner, []).append(ref)
+        for partner, refs in sorted(by_partner.items()):
+            findings.append(_finding(data, "activity", ERROR, _say("activity.missing", count=len(refs),
+                                                                   partner=partner), refs, partner=partner))
     return findings
 
 
@@ -456,7 +554,7 @@ def check_flat_rates(data: CheckData, period: int | None = None) -> list[Finding
                  lines=", ".join(flat.of_lines) if flat else "?", count=len(refs)),
             refs, partner=partner, budget_line=line))
     for partner in data.financing:
-        used = {b.line for b in data.definition.budget if b.partner == partner}
+        used = {b.line for b in data.definition.approved if b.partner == partner}
         for first, second in flat_rate_conflicts(rules, used):
             findings.append(_finding(
                 data, "flat-rate", ERROR,

@@ -25,7 +25,7 @@ their payers are paid by them, outside the mix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import ItemsView, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +37,7 @@ from reporter.domain.rules import ContractRules
 
 # Why a source does not pay (part of) a cost: each a word, so each language can say it its own way.
 LINE_NOT_PAID, ACTIVITY_NOT_PAID, VAT_NOT_PAID, NAMED_PAYERS = "line", "activity", "vat", "named-payers"
+IN_KIND_NOT_TAKEN = "in-kind"  # a contribution in kind no agreement takes
 WINDOW_REASONS = ("document-before-start", "document-after-end", "paid-before-start", "paid-after-deadline")
 # Amounts a partner declared that no source is asked to pay.
 NO_SOURCE, INDIRECT_OVER_CAP = "no-source", "indirect-over-cap"
@@ -55,6 +56,7 @@ class Cost:
     document_date: date | None = None  # None: a sum of costs inside every source's dates
     payment_date: date | None = None
     payers: tuple[Payer, ...] = ()  # named payers; amounts resolved (see `resolve_payers`)
+    in_kind: bool = False  # a contribution in kind: it counts for the source whose agreement takes them
     id: str = ""
     number: int = 0
     count: int = 1
@@ -64,7 +66,7 @@ def cost_of(expenditure: Expenditure) -> Cost:
     return Cost(expenditure.partner, expenditure.period, expenditure.budget_line,
                 expenditure.eligible_project_currency, expenditure.eligible_vat_project_currency,
                 expenditure.activity, expenditure.document_date, expenditure.payment_date,
-                resolve_payers(expenditure.payers, expenditure.eligible_project_currency),
+                resolve_payers(expenditure.payers, expenditure.eligible_project_currency), bool(expenditure.in_kind),
                 expenditure.id, expenditure.number)
 
 
@@ -164,8 +166,11 @@ def covering_funders(definition: ProjectDefinition, cost: Cost) -> set[str]:
     """The sources that pay something of a cost: its named payers, or the agreements whose terms cover it."""
     if cost.payers:
         return {p.funder for p in cost.payers if p.amount}
-    return {t.funder for t in partner_terms(definition, cost.partner)
-            if t.base_of(cost) and t.agreement.share != 0}
+    terms = partner_terms(definition, cost.partner)
+    if cost.in_kind:  # the first source that takes it
+        return next(({t.funder} for t in terms if t.agreement.in_kind and not t.excludes(cost) and cost.eligible),
+                    set())
+    return {t.funder for t in terms if t.base_of(cost) and t.agreement.share != 0}
 
 
 # The state: what a partner's costs add up to through a point of the sequence
@@ -195,6 +200,13 @@ class _State:
             reasons[reason] = reasons.get(reason, ZERO) + amount
 
     def add(self, cost: Cost, terms: Sequence[Terms]) -> None:
+        if cost.in_kind:  # counts for the source that takes contributions in kind, as if it had paid it
+            taker = next((t for t in terms if t.agreement.in_kind and not t.excludes(cost)), None)
+            if taker is None:  # declared, but claimed from no one
+                for t in terms:
+                    self.exclude(t.funder, IN_KIND_NOT_TAKEN, cost.eligible)
+                return
+            cost = replace(cost, in_kind=False, payers=(Payer(taker.funder, cost.eligible),))
         if cost.payers:
             self.named_total += cost.eligible
             for payer in cost.payers:
@@ -564,7 +576,7 @@ class _Engine:
                        for a in definition.funding if a.partner is None and (a.fixed or a.cap is not None)}
         order = [b.code for b in definition.budget_lines]
         self.lines = order + sorted({line for (_, _, line) in costs} - set(order))
-        self.budgeted = {(b.partner, b.line) for b in definition.budget}
+        self.budgeted = {(b.partner, b.line) for b in definition.approved}
         self.states = {p.code: _State() for p in definition.partners}
         self.entered = {p.code: {} for p in definition.partners}  # cumulative, per line, as typed
         self.flat = {p.code: {} for p in definition.partners}  # cumulative flat-rate amounts, per line

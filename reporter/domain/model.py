@@ -75,6 +75,7 @@ class FundingAgreement:
     eligible_from: date | None = spec("eligible_from", DAY, default=None)  # None: the project's start
     eligible_to: date | None = spec("eligible_to", DAY, default=None)  # None: the project's end
     vat_eligible: bool = spec("vat_eligible", FLAG, default=True)  # False: VAT within eligible amounts is no base
+    in_kind: bool = spec("in_kind", FLAG, default=False)  # it takes contributions in kind as its own part
     rounding_basis: str = spec("rounding_basis", CHOICE, default="cumulative", options=ROUNDING_BASES)
     prefinancing: Decimal | None = spec("prefinancing", AMOUNT, default=None)  # the contract's advance payment
     contract_number: str = spec("contract_number", default="")
@@ -123,9 +124,13 @@ class ReportingPeriod:
 
 @dataclass(frozen=True, slots=True)
 class PlannedAmount:
+    """An activity's planned amount for a year (from a source); with a budget line it is the budget as well."""
+
     year: int = spec("year", INTEGER)
     amount: Decimal = spec("amount", AMOUNT)
     funder: str | None = spec("funder", CODE, default=None, refers_to="funders")
+    line: str | None = spec("line", CODE, default=None, refers_to="budget_lines")
+    partner: str | None = spec("partner", CODE, default=None, refers_to="partners")  # None: the lead partner
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +156,24 @@ class ProjectDefinition:
 
     def partner(self, code: str) -> Partner | None:
         return next((p for p in self.partners if p.code == code), None)
+
+    @property
+    def lead(self) -> str | None:
+        """The lead partner (or the only one)."""
+        return next((p.code for p in self.partners if p.role == "lead"), self.partners[0].code if self.partners else None)
+
+    @property
+    def approved(self) -> tuple[BudgetAmount, ...]:
+        """The approved budget: the `budget` entries, and the activity plan's amounts that name a budget line
+        (a plan kept by line is the budget too, entered once)."""
+        planned: dict[tuple[str, str, int, str], Decimal] = {}
+        for activity in self.activities:
+            for p in activity.plan:
+                if p.line is not None:
+                    key = (p.partner or self.lead or "", p.line, p.year, activity.code)
+                    planned[key] = planned.get(key, Decimal(0)) + p.amount
+        return self.budget + tuple(BudgetAmount(partner, line, amount, year, activity)
+                                   for (partner, line, year, activity), amount in planned.items())
 
     def funder(self, code: str) -> Funder | None:
         return next((f for f in self.funders if f.code == code), None)

@@ -129,7 +129,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             problems.append(problem("periods", "period.overlap", first=earlier.number, second=later.number))
 
     problems += rule_problems(definition.rules, lines)
-    budgeted = {b.line for b in definition.budget}
+    budgeted = {b.line for b in definition.approved}
     for first, second in flat_rate_conflicts(definition.rules, budgeted):
         problems.append(problem("flat_rates", "flat_rate.exclusive", first=first.line, second=second.line))
 

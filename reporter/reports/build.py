@@ -169,7 +169,7 @@ class _Builder:
 
     def approved(self, partners: list[str]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
-        for b in self.definition.budget:
+        for b in self.definition.approved:
             if b.partner in partners:
                 totals[b.line] = totals.get(b.line, ZERO) + b.amount
         return totals

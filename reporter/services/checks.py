@@ -76,7 +76,7 @@ def gather_financing(store: Store, code: str) -> tuple[ProjectDefinition, Financ
     return definition, compute_financing(definition, store.analysis.sums(project_id, by_activity), singles), singles
 
 
-def _gather(store: Store, code: str) -> CheckData:
+def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
     definition, financing, singles = gather_financing(store, code)
     project_id = store.projects.ids(code).project
     queries = store.analysis
@@ -96,6 +96,9 @@ def _gather(store: Store, code: str) -> CheckData:
         changed_rates=_by_number(queries.changed_rates(project_id, definition.project.currency)),
         changed_after_submission=_by_number(queries.changed_after_submission(project_id)),
         payments=tuple(store.payments.list(project_id)),
+        activity_years=tuple(queries.activity_years(project_id, period)) if definition.activities else (),
+        without_activity=_by_number(queries.without_activity(project_id)) if definition.rules.activity_required
+        else (),
     )
 
 
@@ -115,7 +118,7 @@ def financing_and_findings(store: Store, code: str, partner: str | None,
                            period: int | None) -> tuple[CheckData, list[Finding]]:
     """The engine's answer, what it was worked out from, and the findings (with their records), from one
     reading of the data."""
-    data = _gather(store, code)
+    data = _gather(store, code, period)
     return data, _check(store, data, partner, period, with_records=True).findings
 
 
@@ -127,7 +130,7 @@ def check_project(store: Store, code: str, partner: str | None = None, period: i
     its scope; `with_records=False` leaves those lists to `finding_records`, so
     the window can re-check after every edit and fetch them on a click.
     """
-    return _check(store, _gather(store, code), partner, period, with_records)
+    return _check(store, _gather(store, code, period), partner, period, with_records)
 
 
 def _check(store: Store, data: CheckData, partner: str | None, period: int | None,

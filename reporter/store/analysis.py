@@ -29,7 +29,7 @@ JOIN reporting_periods rp ON rp.id = e.period_id
 """
 _DATED = f"""
 SELECT e.id, e.number, p.code AS partner, rp.number AS period, bl.code AS line, a.code AS activity,
-       e.document_date, e.payment_date,
+       e.document_date, e.payment_date, e.in_kind,
        e.eligible_project_currency_cents AS eligible, e.eligible_vat_project_currency_cents AS vat,
        (SELECT json_group_array(json_array(code, amount_cents)) FROM (
             SELECT f.code, ep.amount_cents FROM expenditure_payers ep JOIN funders f ON f.id = ep.funder_id
@@ -60,6 +60,20 @@ class ContractQueries:
                 GROUP BY partner_id, period_id, budget_line_id{activity if by_activity else ''}""", [project_id])
         ]
 
+    def activity_years(self, project_id: str, through_period: int | None) -> list[tuple[str | None, int, Decimal]]:
+        """Eligible amounts per activity and document year, through a period."""
+        return [(r[0], int(r[1]), from_cents(r[2])) for r in self.db.execute("""
+            SELECT a.code, substr(e.document_date, 1, 4), sum(e.eligible_project_currency_cents)
+            FROM expenditures e JOIN reporting_periods rp ON rp.id = e.period_id
+            LEFT JOIN activities a ON a.id = e.activity_id
+            WHERE e.project_id = ? AND rp.number <= ?
+            GROUP BY a.code, substr(e.document_date, 1, 4)""", [project_id, through_period or 10**6])]
+
+    def without_activity(self, project_id: str) -> list[tuple[RecordRef, str, int]]:
+        return [(RecordRef(r["id"], r["number"]), r["partner"], r["period"]) for r in self.db.query(
+            f"""SELECT e.id, e.number, p.code AS partner, rp.number AS period FROM expenditures e {_CODES}
+                WHERE e.project_id = ? AND e.activity_id IS NULL""", [project_id])]
+
     def _codes(self, table: str, project_id: str) -> dict[str, str]:
         return {r[0]: r[1] for r in self.db.execute(f"SELECT id, code FROM {table} WHERE project_id = ?",
                                                      [project_id])}
@@ -78,8 +92,10 @@ class ContractQueries:
                 UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date < ?
                 UNION SELECT id FROM expenditures WHERE project_id = ? AND payment_date > ?
                 UNION SELECT ep.expenditure_id FROM expenditure_payers ep JOIN funders f ON f.id = ep.funder_id
-                      WHERE f.project_id = ?)""",
-            [project_id, start, project_id, end, project_id, project_id, start, project_id, paid_by, project_id])]
+                      WHERE f.project_id = ?
+                UNION SELECT id FROM expenditures WHERE project_id = ? AND in_kind <> '')""",
+            [project_id, start, project_id, end, project_id, project_id, start, project_id, paid_by, project_id,
+             project_id])]
 
     def costs_of_line(self, project_id: str, partner: str, period: int, line: str) -> list[Cost]:
         return [_cost(r) for r in self.db.query(
@@ -196,4 +212,4 @@ def _cost(r: dict) -> Cost:
     return Cost(r["partner"], r["period"], r["line"], eligible, from_cents(r["vat"]), r["activity"],
                 date.fromisoformat(r["document_date"]),
                 date.fromisoformat(r["payment_date"]) if r["payment_date"] else None,
-                resolve_payers(payers, eligible), r["id"], r["number"])
+                resolve_payers(payers, eligible), bool(r["in_kind"]), r["id"], r["number"])

@@ -220,33 +220,48 @@ class ExpenditureStore:
 
 
 def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms]]) -> tuple[str, list[Any]]:
-    """The engine's `Terms.base_of(cost) != 0` (and named payers) for one funder, as SQL.
+    """The engine's `covering_funders` for one funder, as SQL.
 
-    A cost that names its payers is the funder's when the funder is among them;
-    any other cost when one of the funder's agreements covers its partner, line,
-    activity and dates, and leaves something of it once VAT it does not pay is out.
+    A cost that names its payers is the funder's when the funder is among them; a contribution in kind when
+    the funder is the first whose agreement takes contributions in kind and covers it; any other cost when
+    one of the funder's agreements covers its partner, line, activity and dates, and leaves something of it
+    once VAT it does not pay is out.
     """
     payers = "SELECT 1 FROM expenditure_payers ep WHERE ep.expenditure_id = e.id"
-    named = f"EXISTS ({payers} AND ep.funder_id = ? AND coalesce(ep.amount_cents, 1) <> 0)"
-    alternatives, args = [named], [ids.funders[funder]]
+    alternatives = [f"EXISTS ({payers} AND ep.funder_id = ? AND coalesce(ep.amount_cents, 1) <> 0)"]
+    args: list[Any] = [ids.funders[funder]]
+    takers: dict[str, Terms] = {}
     for partner, t in terms:
-        if t.funder != funder or t.agreement.share == 0:
+        if t.agreement.in_kind:
+            takers.setdefault(partner, t)
+    for partner, t in terms:
+        if t.funder != funder:
             continue
-        parts = ["e.partner_id = ?", "e.eligible_project_currency_cents <> 0", "e.document_date >= ?",
-                 "e.document_date <= ?", "(e.payment_date IS NULL OR (e.payment_date >= ? AND e.payment_date <= ?))"]
-        values: list[Any] = [ids.partners[partner], t.window.start.isoformat(), t.window.end.isoformat(),
-                             t.window.start.isoformat(), t.window.paid_by.isoformat()]
-        if t.lines is not None:
-            parts.append(f"e.budget_line_id IN ({', '.join('?' for _ in t.lines)})")
-            values += [ids.budget_lines[line] for line in sorted(t.lines)]
-        if t.activities is not None:
-            parts.append(f"e.activity_id IN ({', '.join('?' for _ in t.activities)})")
-            values += [ids.activities[code] for code in sorted(t.activities)]
-        if not t.agreement.vat_eligible:
-            parts.append("e.eligible_project_currency_cents <> e.eligible_vat_project_currency_cents")
-        alternatives.append(f"(NOT EXISTS ({payers}) AND {' AND '.join(parts)})")
-        args += values
+        condition, values = _covers(ids, partner, t)
+        if takers.get(partner) is t:
+            alternatives.append(f"(e.in_kind <> '' AND {condition})")
+            args += values
+        if t.agreement.share != 0:
+            vat = "" if t.agreement.vat_eligible else \
+                " AND e.eligible_project_currency_cents <> e.eligible_vat_project_currency_cents"
+            alternatives.append(f"(NOT EXISTS ({payers}) AND e.in_kind = '' AND {condition}{vat})")
+            args += values
     return "(" + " OR ".join(alternatives) + ")", args
+
+
+def _covers(ids: "ProjectIds", partner: str, t: Terms) -> tuple[str, list[Any]]:
+    """`Terms.excludes(cost) is None` (and a nonzero cost) for one partner's agreement, as SQL."""
+    parts = ["e.partner_id = ?", "e.eligible_project_currency_cents <> 0", "e.document_date >= ?",
+             "e.document_date <= ?", "(e.payment_date IS NULL OR (e.payment_date >= ? AND e.payment_date <= ?))"]
+    values: list[Any] = [ids.partners[partner], t.window.start.isoformat(), t.window.end.isoformat(),
+                         t.window.start.isoformat(), t.window.paid_by.isoformat()]
+    if t.lines is not None:
+        parts.append(f"e.budget_line_id IN ({', '.join('?' for _ in t.lines)})")
+        values += [ids.budget_lines[line] for line in sorted(t.lines)]
+    if t.activities is not None:
+        parts.append(f"e.activity_id IN ({', '.join('?' for _ in t.activities)})")
+        values += [ids.activities[code] for code in sorted(t.activities)]
+    return "(" + " AND ".join(parts) + ")", values
 
 
 def _escape_like(text: str) -> str:

@@ -205,7 +205,7 @@ class ProjectStore:
                     {ids[section][code] for code in getattr(a, name)}
                 for a in definition.funding})
         sync.rows("budgets", ("partner_id", "budget_line_id", "year", "activity_id"), records(definition.budget))
-        sync.rows("activity_plan", ("activity_id", "year", "funder_id"), [
+        sync.rows("activity_plan", ("activity_id", "year", "funder_id", "budget_line_id", "partner_id"), [
             {"activity_id": ids["activities"][a.code], **_columns(x, ids), "position": i}
             for a in definition.activities for i, x in enumerate(a.plan)],
             scope="activity_id IN (SELECT id FROM activities WHERE project_id = ?)")

@@ -326,9 +326,16 @@ CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_dat
 @migrations(name="0005_contract_terms")
 def contract_terms(db: Database) -> None:
     """Rate tables (the band or category a declaration names), documents in a third currency (the project
-    currency's rate as well), contributions in kind (the basis of their value)."""
+    currency's rate as well), contributions in kind (the basis of their value, and the agreements that take
+    them), and plan entries by budget line and partner (a plan kept by line is the budget too)."""
     _run(db, """
 ALTER TABLE expenditures ADD COLUMN rate_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE expenditures ADD COLUMN project_rate TEXT;
-ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT ''
+ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE funding_agreements ADD COLUMN in_kind INTEGER NOT NULL DEFAULT 0 CHECK (in_kind IN (0, 1));
+ALTER TABLE activity_plan ADD COLUMN budget_line_id TEXT REFERENCES budget_lines(id);
+ALTER TABLE activity_plan ADD COLUMN partner_id TEXT REFERENCES partners(id);
+DROP INDEX activity_plan_key;
+CREATE UNIQUE INDEX activity_plan_key ON activity_plan (activity_id, year, coalesce(funder_id, ''),
+    coalesce(budget_line_id, ''), coalesce(partner_id, ''))
 """)
