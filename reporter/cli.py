@@ -441,10 +441,27 @@ def _positions_text(positions: list, period: int | None) -> str:
              _money(p.claimed), _money(p.paid), _money(p.due), _money(p.ahead),
              _money(p.unused) if p.unused is not None else "–"] for p in positions]
     through = f" through period {period}" if period else ""
-    return "\n".join([f"Payment position{through} (claimed: what the costs ask of the funder; due: claimed less "
-                      "paid; ahead: paid before the costs used it)",
-                      _table(["funder", "held by", "granted", "claimed", "paid", "due", "ahead", "unused"], rows,
-                             right=(2, 3, 4, 5, 6, 7))])
+    lines = [f"Payment position{through} (claimed: what the costs ask of the funder; due: claimed less paid; "
+             "ahead: paid before the costs used it)",
+             _table(["funder", "held by", "granted", "claimed", "paid", "due", "ahead", "unused"], rows,
+                    right=(2, 3, 4, 5, 6, 7))]
+    for p in positions:
+        if p.instalments:
+            lines += ["", f"Schedule of {p.funder} ({p.partner or 'project'}):", _table(
+                ["no.", "when", "share", "amount", "paid", "state", "note"],
+                [[str(s.number), _TRIGGERS[s.instalment.trigger].format(period=s.instalment.period),
+                  f"{s.instalment.percent} %", _money(s.amount), _money(s.paid),
+                  s.status + (f" by {_money(s.reduction)}" if s.reduction else ""),
+                  f"{s.used_percent} % of the earlier instalments used, {s.instalment.threshold} % needed"
+                  if s.used_percent is not None and s.instalment.threshold is not None else ""]
+                 for s in p.instalments], right=(2, 3, 4))]
+            if p.next_due:
+                lines.append(f"Next: instalment {p.next_due.number}, {_money(p.next_due.open)} to be paid.")
+    return "\n".join(lines)
+
+
+_TRIGGERS = {"signature": "at signature", "report": "after the report of period {period}",
+             "final": "after the final report"}
 
 
 def _payment_add(args: argparse.Namespace) -> int:

@@ -52,7 +52,7 @@ TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
 
 _SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
-             "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares"}
+             "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares", "instalments"}
 
 
 class _Section:
@@ -280,7 +280,8 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
         "budget": [_table(x) for x in definition.budget],
         "periods": [_table(x) for x in definition.periods],
         "rules": rules["rules"],
-        **{key: rules.get(key, []) for key in ("flat_rates", "unit_costs", "line_caps", "cost_shares")},
+        **{key: rules.get(key, []) for key in ("flat_rates", "unit_costs", "line_caps", "cost_shares",
+                                               "instalments")},
         "country_groups": rules.get("country_groups", {}),
         "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
     }
@@ -326,6 +327,7 @@ def render_project_file(definition: ProjectDefinition) -> str:
         sections += [("[[unit_costs.rates]]", rate) for rate in unit.get("rates", [])]
     sections += [("[[line_caps]]", cap) for cap in data["line_caps"]]
     sections += [("[[cost_shares]]", share) for share in data["cost_shares"]]
+    sections += [("[[instalments]]", instalment) for instalment in data["instalments"]]
     for activity in data["activities"]:
         sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]

@@ -103,6 +103,8 @@ PROBLEMS = {
     "unit_cost.rate_incomplete": "a rate needs rate (a number) and may name: {keys}",
     "line_cap.incomplete": "needs line and amount",
     "cost_share.incomplete": "needs line and percent (0 to 100)",
+    "instalment.incomplete": "needs percent (above 0, at most 100) and trigger ({triggers}); a report trigger "
+                             "names its period, and may give a threshold (0 to 100)",
     "template.unknown": "no funder template {template} (known: {known})",
     "template.unknown_section": "unknown section {section} (known: {known})",
     "template.orientation": "must be landscape or portrait",

@@ -5,6 +5,12 @@ money goes to the project (the lead partner) for every partner together, a
 partner's own agreement to that partner. Positions are only ever worked out at
 that level, so a partner's costs are never set against the whole project's
 grant and advance payments.
+
+Where the rules give a payment schedule (the template's or the project file's
+`[[instalments]]`), each instalment's state is worked out too: paid, due, waiting
+for its report, or reduced because the costs have not used enough of the
+earlier instalments (the EU rule: the next pre-financing is cut by what falls
+short of the threshold).
 """
 
 from __future__ import annotations
@@ -15,8 +21,26 @@ from decimal import Decimal
 from typing import Iterable
 
 from reporter.domain.financing import Financing
-from reporter.domain.model import Payment
-from reporter.domain.money import ZERO
+from reporter.domain.model import FundingAgreement, Payment, ProjectDefinition
+from reporter.domain.money import CENT, ZERO, round_half_up
+from reporter.domain.rules import Instalment
+
+PAID, DUE, WAITING, REDUCED = "paid", "due", "waiting", "reduced"
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    number: int  # 1, 2, 3… in the schedule
+    instalment: Instalment
+    amount: Decimal  # what it pays: its share of the grant; reduced, or the balance for the final one
+    paid: Decimal  # the payments received that settle it
+    status: str  # PAID, DUE (its trigger is met), WAITING (its report is not submitted yet), REDUCED (due, less)
+    used_percent: Decimal | None = None  # of the earlier instalments, by the costs through its report
+    reduction: Decimal = ZERO  # what the shortfall below the threshold takes off
+
+    @property
+    def open(self) -> Decimal:
+        return max(ZERO, self.amount - self.paid)
 
 
 @dataclass(frozen=True)
@@ -32,12 +56,19 @@ class PaymentPosition:
     unused: Decimal | None  # of a fixed sum: what the costs have not used (to be returned if it was paid)
     prefinancing: Decimal | None  # the advance the agreement provides for
     payments: tuple[Payment, ...]
+    instalments: tuple[InstalmentState, ...] = ()  # the schedule, where the rules give one
+
+    @property
+    def next_due(self) -> InstalmentState | None:
+        """The instalment to be paid next: the first not paid whose trigger is met, else the first waiting."""
+        due = [i for i in self.instalments if i.status in (DUE, REDUCED) and i.open]
+        return due[0] if due else next((i for i in self.instalments if i.status == WAITING), None)
 
 
 def payment_positions(financing: Financing, payments: Iterable[Payment], through: int | None = None,
                       paid_by: date | None = None) -> list[PaymentPosition]:
     """One position per funding agreement of a funder that pays money (not own funds): its claim through a
-    period, and the payments up to a date."""
+    period, the payments up to a date, and where its schedule stands."""
     definition = financing.definition
     payments = [p for p in payments if paid_by is None or p.date <= paid_by]
     own = {f.code for f in definition.funders if f.kind == "own"}
@@ -47,12 +78,50 @@ def payment_positions(financing: Financing, payments: Iterable[Payment], through
             continue
         partners = [p.code for p in definition.partners if agreement in definition.agreements_for(p.code)]
         received = tuple(p for p in payments if p.funder == agreement.funder and p.partner == agreement.partner)
-        claimed = sum((financing[p].cumulative(agreement.funder, through) for p in partners), ZERO)
-        paid = sum((p.received for p in received), ZERO)
+
+        def claimed_through(period: int | None) -> Decimal:
+            return sum((financing[p].cumulative(agreement.funder, period) for p in partners), ZERO)
+
+        claimed, paid = claimed_through(through), sum((p.received for p in received), ZERO)
         granted = agreement.amount if agreement.fixed else agreement.cap
+        schedule = _schedule(definition, agreement, granted, claimed_through(None), paid, claimed_through)
         positions.append(PaymentPosition(
             agreement.funder, agreement.partner, granted, agreement.fixed, claimed, paid,
             due=max(ZERO, claimed - paid), ahead=max(ZERO, paid - claimed),
             unused=granted - claimed if agreement.fixed else None,  # type: ignore[operator]
-            prefinancing=agreement.prefinancing, payments=received))
+            prefinancing=agreement.prefinancing, payments=received, instalments=schedule))
     return positions
+
+
+def _schedule(definition: ProjectDefinition, agreement: FundingAgreement, granted: Decimal | None,
+              claimed: Decimal, paid: Decimal, claimed_through) -> tuple[InstalmentState, ...]:
+    """The instalments of a grant, in order; the payments received settle them in that order."""
+    own = [i for i in definition.rules.instalments if i.funder == agreement.funder]
+    schedule = own or [i for i in definition.rules.instalments if not i.funder]
+    if not schedule or granted is None:
+        return ()
+    submitted = {p.number for p in definition.periods if p.submitted}
+    last = max((p.number for p in definition.periods), default=0)
+    states: list[InstalmentState] = []
+    left = paid  # the payments, settling the instalments in turn
+    for number, instalment in enumerate(schedule, 1):
+        amount = round_half_up(granted * instalment.percent / 100)
+        earlier = sum((s.amount for s in states), ZERO)
+        used, reduction, status = None, ZERO, DUE
+        if instalment.trigger == "report":
+            spent = claimed_through(instalment.period)
+            used = (spent / earlier * 100).quantize(Decimal("0.1")) if earlier else None
+            if instalment.period not in submitted:
+                status = WAITING
+            elif instalment.threshold is not None and earlier and spent < earlier * instalment.threshold / 100:
+                reduction = (earlier * instalment.threshold / 100 - spent).quantize(CENT)
+                amount, status = max(ZERO, amount - reduction), REDUCED
+        elif instalment.trigger == "final":
+            amount = max(ZERO, min(granted, claimed) - earlier)  # the balance of what the costs claim
+            status = DUE if last in submitted else WAITING
+        settled = min(left, amount)
+        left -= settled
+        if settled == amount and amount:
+            status = PAID
+        states.append(InstalmentState(number, instalment, amount, settled, status, used, reduction))
+    return tuple(states)

@@ -121,6 +121,20 @@ class CostShare:
         return _rounded(real_cost * self.percent / 100, self.rounding)
 
 
+INSTALMENT_TRIGGERS = ("signature", "report", "final")
+
+
+@dataclass(frozen=True, slots=True)
+class Instalment:
+    """One payment of a grant's schedule: a share of the grant, paid when its trigger is met."""
+
+    percent: Decimal
+    trigger: str  # "signature", "report" (of `period`, when `threshold` % of the earlier ones is used), "final"
+    period: int | None = None
+    threshold: Decimal | None = None  # % of the earlier instalments the costs must have used
+    funder: str = ""  # empty: every grant of the project (a template's schedule)
+
+
 @dataclass(frozen=True, slots=True)
 class ContractRules:
     line_flexibility_percent: Decimal | None = None  # a line may exceed its budget by this much…
@@ -140,6 +154,7 @@ class ContractRules:
     indirect_base_excludes: tuple[str, ...] = ()  # direct lines that are no base for indirect costs
     activity_required: bool = False  # every cost belongs to an activity of the plan
     payment_grace_days: int = 0  # payments may follow the eligible end by this many days
+    instalments: tuple[Instalment, ...] = ()  # how grants are paid; none: as the payments come
 
     def flat_rate(self, line: str) -> FlatRate | None:
         return next((f for f in self.flat_rates if f.line == line), None)
@@ -230,6 +245,21 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
                 continue
             caps.append(LineCap(item["line"], amount))
         values["line_caps"] = tuple(caps)
+    if "instalments" in data:
+        schedule = []
+        for i, item in enumerate(_tables(data["instalments"]), 1):
+            percent, threshold = _number(item.get("percent")), _number(item.get("threshold"))
+            period = item.get("period")
+            if (percent is None or not 0 < percent <= 100 or item.get("trigger") not in INSTALMENT_TRIGGERS
+                    or (item.get("trigger") == "report") != isinstance(period, int) or isinstance(period, bool)
+                    or ("threshold" in item and (threshold is None or not 0 <= threshold <= 100))
+                    or not isinstance(item.get("funder", ""), str)):
+                problems.append(problem(f"{where}instalments[{i}]", "instalment.incomplete",
+                                        triggers=", ".join(INSTALMENT_TRIGGERS)))
+                continue
+            schedule.append(Instalment(percent, item["trigger"], period if item["trigger"] == "report" else None,
+                                       threshold, item.get("funder", "").strip()))
+        values["instalments"] = tuple(schedule)
     if "cost_shares" in data:
         shares = []
         for i, item in enumerate(_tables(data["cost_shares"]), 1):
@@ -331,6 +361,11 @@ def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
     if rules.cost_shares:
         data["cost_shares"] = [{"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding}
                                for c in rules.cost_shares]
+    if rules.instalments:
+        data["instalments"] = [{**({"funder": i.funder} if i.funder else {}), "percent": tidy_percent(i.percent),
+                                "trigger": i.trigger, **({"period": i.period} if i.period is not None else {}),
+                                **({"threshold": tidy_percent(i.threshold)} if i.threshold is not None else {})}
+                               for i in rules.instalments]
     return data
 
 

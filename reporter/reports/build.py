@@ -29,7 +29,7 @@ from reporter.domain.financing import (
 )
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
 from reporter.domain.payments import PaymentPosition
-from reporter.domain.money import CENT, ZERO, format_amount, tidy_percent
+from reporter.domain.money import CENT, ZERO, format_amount, format_percent, tidy_percent
 from reporter.i18n import finding_text, rule_name
 from reporter.paths import resources_dir
 from reporter.reports.model import (
@@ -485,7 +485,29 @@ class _Builder:
         if position.ahead:
             rows.append(Row((w["paid_ahead"], None, position.ahead)))
         rows.append(Row((w["amount_due"], None, position.due)))
-        return [Table("payment", w["payment_position"], columns, tuple(rows), None, w["payment_note"])]
+        tables = [Table("payment", w["payment_position"], columns, tuple(rows), None, w["payment_note"])]
+        if position.instalments:
+            tables.append(self.schedule(position))
+        return tables
+
+    def schedule(self, position: PaymentPosition) -> Table:
+        """The grant's instalments: what each pays, what settled it, and whether it is due."""
+        w = self.words
+        rows = []
+        for state in position.instalments:
+            i = state.instalment
+            when = w[f"trigger_{i.trigger}"].format(period=i.period)
+            status = w[f"state_{state.status}"].format(reduction=self.money(state.reduction))
+            note = w["usage"].format(used=format_percent(state.used_percent, self.given.lang),
+                                     threshold=format_percent(i.threshold, self.given.lang)) \
+                if state.used_percent is not None and i.threshold is not None else ""
+            rows.append(Row((f"{state.number}: {when}", i.percent, state.amount, state.paid, status, note)))
+        columns = (Column("instalment", w["instalment"], TEXT, 2.4), Column("percent", w["share"], PERCENT, 0.8),
+                   Column("amount", w["amount"], MONEY, 1.3, True), Column("paid", w["paid"], MONEY, 1.3, True),
+                   Column("status", w["status"], TEXT, 1.6), Column("note", w["note"], TEXT, 3))
+        following = position.next_due
+        note = w["next_due"].format(number=following.number, amount=self.money(following.open)) if following else ""
+        return Table("schedule", w["payment_schedule"], columns, tuple(rows), None, note)
 
     def estimate_execution(self) -> list[Table]:
         """Per estimate item: what the funder's money paid and what other sources paid."""

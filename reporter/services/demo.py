@@ -44,19 +44,27 @@ DEMO_FILES = (
     "association-plan.toml",
 )
 
-# US dollars per euro, one rate a month (near the ECB reference rates' monthly
-# averages) for every month in which the USD project has expenditure.
-USD_RATES = {
-    "2024-03": "1.0872", "2024-04": "1.0728", "2024-05": "1.0812", "2024-06": "1.0759",
-    "2024-07": "1.0844", "2024-08": "1.1012", "2024-09": "1.1106", "2024-10": "1.0904",
-    "2024-11": "1.0630", "2024-12": "1.0479", "2025-01": "1.0354", "2025-02": "1.0413",
+# Units of a currency per euro, one rate a month (near the ECB reference rates' monthly averages), for
+# every month with expenditure in that currency: the USD project's, and the Erasmus+ partners' in
+# Poland and Norway.
+RATES = {
+    "USD": {
+        "2024-03": "1.0872", "2024-04": "1.0728", "2024-05": "1.0812", "2024-06": "1.0759",
+        "2024-07": "1.0844", "2024-08": "1.1012", "2024-09": "1.1106", "2024-10": "1.0904",
+        "2024-11": "1.0630", "2024-12": "1.0479", "2025-01": "1.0354", "2025-02": "1.0413",
+    },
+    "PLN": {"2022-10": "4.7492"},
+    "NOK": {"2022-09": "10.1003"},
 }
 RATE_SOURCE = "ECB (demo)"
 
-# What funders really paid: the Erasmus+ pre-financing, 80 % of the grant, when the agreement was signed.
+# What funders really paid: the Erasmus+ grant's first two instalments (40 % at signature, 40 % after the
+# progress report).
 PAYMENTS = (
-    ("KA204-077512", {"funder": "EU", "date": "2020-12-08", "amount": "94504.00", "kind": "prefinancing",
+    ("KA204-077512", {"funder": "EU", "date": "2020-10-15", "amount": "120341.20", "kind": "prefinancing",
                       "note": "VIAA maksājuma uzdevums Nr. 2020/1187"}),
+    ("KA204-077512", {"funder": "EU", "date": "2022-05-20", "amount": "120341.20", "kind": "prefinancing",
+                      "note": "VIAA maksājuma uzdevums Nr. 2022/0642"}),
 )
 
 Row = dict[str, str]
@@ -97,7 +105,7 @@ def create_demo(store: Store) -> DemoSummary:
     with store.transaction():
         for definition in definitions:
             save_project(store, definition)
-        rates = _store_usd_rates(store)
+        rates = _store_rates(store)
         for code, row in rows:
             try:
                 add_expenditure(store, code, row)
@@ -108,14 +116,15 @@ def create_demo(store: Store) -> DemoSummary:
     return DemoSummary(codes, len(rows), rates)
 
 
-def _store_usd_rates(store: Store) -> int:
-    """Store the demo's USD rates, keeping any rate the database already has for a month."""
-    known = {rate.month for rate in list_rates(store, "USD")}
+def _store_rates(store: Store) -> int:
+    """Store the demo's monthly rates, keeping any rate the database already has for a month."""
     added = 0
-    for month, rate in USD_RATES.items():
-        if month not in known:
-            set_rate(store, "USD", month, rate, RATE_SOURCE)
-            added += 1
+    for currency, months in RATES.items():
+        known = {rate.month for rate in list_rates(store, currency)}
+        for month, rate in months.items():
+            if month not in known:
+                set_rate(store, currency, month, rate, RATE_SOURCE)
+                added += 1
     return added
 
 
@@ -208,7 +217,8 @@ class _Book:
 
     def add(self, partner: str, line: str, day: date, supplier: str, document: str | _Numbered, net: Decimal,
             vat_percent: str = "0", description: str = "", *, activity: str = "", paid: date | None = None,
-            eligible: Decimal | None = None, notes: str = "", late: bool = False, paid_by: str = "") -> None:
+            eligible: Decimal | None = None, notes: str = "", late: bool = False, paid_by: str = "",
+            currency: str = "EUR") -> None:
         """One cost document; paid within the contract's payment deadline unless `late` (a deliberate problem)."""
         vat = round_half_up(net * Decimal(vat_percent) / 100)
         if paid is None:
@@ -225,7 +235,7 @@ class _Book:
             "gross": plain(net + vat),
             "vat": plain(vat),
             "eligible": "" if eligible is None else plain(eligible),
-            "currency": "EUR",
+            "currency": currency,
             "units": "",
             "activity": activity,
             "description": description,
@@ -238,7 +248,7 @@ class _Book:
 
     def buy(self, partner: str, item: _Item, day: date, *, activity: str = "", description: str | None = None,
             less: Decimal | None = None, share: str | None = None, notes: str = "", paid: date | None = None,
-            late: bool = False, paid_by: str = "") -> None:
+            late: bool = False, paid_by: str = "", currency: str = "EUR") -> None:
         """One purchase of an item; `less` is a part of the gross that is not eligible, `share` the eligible %."""
         quantity = self.rng.randint(*item.qty)
         net = self.money(*item.unit) * quantity
@@ -248,7 +258,7 @@ class _Book:
             eligible = round_half_up((net + vat) * Decimal(share) / 100)
         self.add(partner, item.line, day, item.supplier, self.number(item.supplier, item.document, item.small), net,
                  item.vat, _counted(description or item.description, quantity), activity=activity,
-                 eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by)
+                 eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by, currency=currency)
 
     def units(self, partner: str, line: str, day: date, document: str, units: int, description: str,
               supplier: str | None = None, rate_name: str = "") -> None:
@@ -545,146 +555,120 @@ def _interreg(definition: ProjectDefinition) -> list[Row]:
 
 
 def _erasmus(definition: ProjectDefinition) -> list[Row]:
-    """Unit costs (PMI, TPM, IO, ME) declared as units, as the beneficiary reports them; the rest invoices."""
+    """Unit costs declared as units from the programme's rate tables, as the partners report them; the
+    exceptional costs and special needs support are invoices, in the partners' own currencies."""
     b = _Book(definition)
+    periods = sorted(b.periods.items())
 
-    # Project management and implementation: months of the project, per partner and reporting period.
-    reports = {
-        "P1": ("Projekta vadības pārskats Nr. {n}",
-               "Projekta vadība un īstenošana {first:%Y-%m}–{last:%Y-%m} ({{q}} {{menesi}})"),
-        "P2": ("Projekto valdymo ataskaita Nr. {n}",
-               "Projekto valdymas ir įgyvendinimas {first:%Y-%m}–{last:%Y-%m} ({{q}} {{menesiai}})"),
-        "P3": ("Projektijuhtimise aruanne nr {n}",
-               "Projekti juhtimine ja elluviimine {first:%Y-%m}–{last:%Y-%m} ({{q}} {{kuud}})"),
+    # Project management and implementation: the months of each reporting period, per partner (the
+    # coordinator's rate is 500.00 a month, the partners' 250.00).
+    management = {
+        "P1": ("Projekta vadības pārskats Nr. {n}", "Projekta vadība un īstenošana {first:%Y-%m}–{last:%Y-%m}"),
+        "P2": ("Projekto valdymo ataskaita Nr. {n}", "Projekto valdymas ir įgyvendinimas {first:%Y-%m}–{last:%Y-%m}"),
+        "P3": ("Sprawozdanie z zarządzania projektem nr {n}",
+               "Zarządzanie projektem i jego realizacja {first:%Y-%m}–{last:%Y-%m}"),
+        "P4": ("Prosjektledelsesrapport nr. {n}", "Prosjektledelse og gjennomføring {first:%Y-%m}–{last:%Y-%m}"),
+        "P5": ("Projectmanagementrapport nr. {n}", "Projectmanagement en uitvoering {first:%Y-%m}–{last:%Y-%m}"),
     }
-    for number, (first, last) in sorted(b.periods.items()):
+    for number, (first, last) in periods:
         months = len(list(_months(first, last)))
-        for partner, (document, description) in reports.items():
+        for partner, (document, description) in management.items():
             b.units(partner, "PMI", last, document.format(n=number), months,
-                    description.format(first=first, last=last))
+                    description.format(first=first, last=last) + f" ({months})")
 
-    # Intellectual outputs: staff days from the monthly timesheets, per output and staff member
-    # (all of them in the teacher/trainer/researcher category of the unit cost).
-    outputs = {
-        "IO1": {"P1": ("„Digitālā lasīšanas mentora metodika“", "metodikas izstrāde"),
-                "P2": ("„Skaitmeninio skaitymo mentoriaus metodika“", "metodikos rengimas"),
-                "P3": ("„Digitaalse lugemismentori metoodika“", "metoodika koostamine")},
-        "IO2": {"P1": ("„Mācību programma un materiāli bibliotekāriem“", "mācību materiālu izstrāde"),
-                "P2": ("„Mokymo programa ir medžiaga bibliotekininkams“", "mokymo medžiagos rengimas"),
-                "P3": ("„Koolitusprogramm ja -materjalid raamatukoguhoidjatele“",
-                       "koolitusmaterjalide koostamine")},
-        "IO3": {"P1": ("„Tiešsaistes kurss bibliotekāriem“", "e-kursa satura izstrāde"),
-                "P2": ("„Nuotolinis kursas bibliotekininkams“", "nuotolinio kurso turinio kūrimas"),
-                "P3": ("„E-kursus raamatukoguhoidjatele“", "e-kursuse sisu loomine")},
-    }
-    timesheets = {
-        "P1": ("Darba laika uzskaites tabele Nr. {d:%Y/%m}-{io}",
-               "{io} {title}: {task}, {d:%Y-%m} ({{q}} darba {{dienas}}, pasniedzējs/pētnieks)"),
-        "P2": ("Darbo laiko apskaitos žiniaraštis Nr. {d:%Y-%m}-{io}",
-               "{io} {title}: {task}, {d:%Y-%m} ({{q}} darbo {{dienos}}, mokytojas/tyrėjas)"),
-        "P3": ("Tööajatabel nr {d:%Y-%m}-{io}",
-               "{io} {title}: {task}, {d:%Y-%m} ({{q}} {{toopaevad}}, õpetaja/teadur)"),
-    }
-    # (output, partner, staff member, first month, last month, staff days in all)
-    staff_days = (
-        ("IO1", "P1", "Andris Liepiņš", date(2021, 1, 1), date(2021, 9, 1), 62),
-        ("IO1", "P1", "Ieva Ozola", date(2021, 5, 1), date(2021, 9, 1), 34),
-        ("IO1", "P2", "Jurgita Kazlauskienė", date(2021, 6, 1), date(2021, 9, 1), 18),
-        ("IO1", "P3", "Kadri Tamm", date(2021, 7, 1), date(2021, 9, 1), 14),
-        ("IO2", "P3", "Kadri Tamm", date(2021, 9, 1), date(2022, 4, 1), 56),
-        ("IO2", "P3", "Mart Kask", date(2021, 11, 1), date(2022, 4, 1), 34),
-        ("IO2", "P1", "Ieva Ozola", date(2022, 1, 1), date(2022, 4, 1), 30),
-        ("IO2", "P2", "Tomas Petraitis", date(2022, 1, 1), date(2022, 4, 1), 16),
-        ("IO3", "P2", "Jurgita Kazlauskienė", date(2022, 2, 1), date(2022, 9, 1), 44),
-        ("IO3", "P2", "Tomas Petraitis", date(2022, 4, 1), date(2022, 9, 1), 26),
-        ("IO3", "P1", "Andris Liepiņš", date(2022, 6, 1), date(2022, 9, 1), 20),
-        ("IO3", "P3", "Mart Kask", date(2022, 6, 1), date(2022, 9, 1), 23),
+    # Transnational project meetings: each guest partner's participants from the host's attendance list
+    # (all within 100–1999 km of each other); one more person than planned from P2 to Oslo.
+    meetings = (
+        ("TPM1", date(2021, 10, 14), "P1", "Rīga"), ("TPM2", date(2022, 4, 7), "P2", "Kaunas"),
+        ("TPM3", date(2022, 9, 22), "P3", "Warszawa"), ("TPM4", date(2023, 1, 19), "P4", "Oslo"),
+        ("TPM5", date(2023, 4, 20), "P5", "Amsterdam"), ("TPM6", date(2023, 8, 17), "P1", "Rīga"),
     )
-    for io, partner, person, first, last, total in staff_days:
+    attendance = {
+        "P1": "Dalībnieku saraksts Nr. {m}: starpvalstu projekta sanāksme, {place} ({people})",
+        "P2": "Dalyvių sąrašas Nr. {m}: tarptautinis projekto susitikimas, {place} ({people})",
+        "P3": "Lista obecności nr {m}: międzynarodowe spotkanie projektowe, {place} ({people})",
+        "P4": "Deltakerliste nr. {m}: transnasjonalt prosjektmøte, {place} ({people})",
+        "P5": "Presentielijst nr. {m}: transnationale projectvergadering, {place} ({people})",
+    }
+    for meeting, day, host, place in meetings:
+        for partner, text in attendance.items():
+            if partner != host:
+                people = 3 if (meeting, partner) == ("TPM4", "P2") else 2
+                b.units(partner, "TPM", day, f"{meeting}/{partner}", people,
+                        text.format(m=meeting, place=place, people=people), rate_name="100-1999 km")
+
+    # Intellectual outputs: staff days from the monthly timesheets, per output, staff member and the
+    # staff category of the programme's table (the rate follows the partner's country group).
+    outputs = {"IO1": "Digital reading mentor methodology", "IO2": "Training programme and materials",
+               "IO3": "Online course for library staff"}
+    timesheet = {"P1": "Darba laika tabele {d:%Y/%m}-{io}", "P2": "Darbo laiko žiniaraštis {d:%Y-%m}-{io}",
+                 "P3": "Karta czasu pracy {d:%Y/%m}/{io}", "P4": "Timeliste {d:%Y-%m}-{io}",
+                 "P5": "Urenstaat {d:%Y-%m}-{io}"}
+    manager, teacher = "Manager", "Teacher/Trainer/Researcher/Youth worker"
+    technician, administrative = "Technician", "Administrative staff"
+    # (output, partner, staff member, category, first month, last month, days in all)
+    staff_days = (
+        ("IO1", "P1", "Andris Liepiņš", manager, date(2020, 11, 1), date(2021, 8, 1), 24),
+        ("IO1", "P1", "Ieva Ozola", teacher, date(2020, 11, 1), date(2021, 12, 1), 70),
+        ("IO1", "P2", "Jurgita Kazlauskienė", teacher, date(2021, 1, 1), date(2021, 12, 1), 72),
+        ("IO1", "P3", "Agnieszka Wiśniewska", teacher, date(2021, 2, 1), date(2021, 11, 1), 60),
+        ("IO1", "P4", "Ingrid Haugen", teacher, date(2020, 11, 1), date(2021, 12, 1), 132),
+        ("IO1", "P5", "Sanne de Vries", teacher, date(2021, 1, 1), date(2021, 10, 1), 42),
+        ("IO2", "P1", "Ieva Ozola", teacher, date(2021, 9, 1), date(2022, 12, 1), 66),
+        ("IO2", "P1", "Kārlis Bērziņš", technician, date(2022, 3, 1), date(2022, 12, 1), 52),
+        ("IO2", "P2", "Tomas Petraitis", teacher, date(2021, 9, 1), date(2022, 12, 1), 130),
+        ("IO2", "P3", "Agnieszka Wiśniewska", teacher, date(2021, 12, 1), date(2022, 11, 1), 86),
+        ("IO2", "P3", "Piotr Zieliński", administrative, date(2022, 1, 1), date(2022, 6, 1), 20),
+        ("IO2", "P4", "Ingrid Haugen", teacher, date(2022, 1, 1), date(2022, 12, 1), 128),
+        ("IO2", "P4", "Ola Nordmann", technician, date(2022, 3, 1), date(2022, 12, 1), 30),
+        ("IO2", "P5", "Sanne de Vries", teacher, date(2021, 11, 1), date(2022, 12, 1), 58),
+        ("IO3", "P1", "Andris Liepiņš", manager, date(2022, 9, 1), date(2023, 6, 1), 14),
+        ("IO3", "P2", "Jurgita Kazlauskienė", technician, date(2022, 10, 1), date(2023, 6, 1), 50),
+        ("IO3", "P4", "Ola Nordmann", technician, date(2023, 1, 1), date(2023, 6, 1), 30),
+        ("IO3", "P4", "Ingrid Haugen", teacher, date(2023, 1, 1), date(2023, 6, 1), 27),
+        ("IO3", "P5", "Daan Jansen", manager, date(2022, 3, 1), date(2023, 6, 1), 30),
+        ("IO3", "P5", "Lotte Bakker", technician, date(2022, 9, 1), date(2023, 6, 1), 48),
+    )
+    for io, partner, person, category, first, last, total in staff_days:
         months = list(_months(first, last))
-        title, task = outputs[io][partner]
-        document, description = timesheets[partner]
         for month, days in zip(months, _spread(b.rng, total, len(months))):
             end = month.replace(day=monthrange(month.year, month.month)[1])
-            b.units(partner, "IO", end, document.format(d=end, io=io), days,
-                    description.format(io=io, title=title, task=task, d=end), supplier=person)
+            b.units(partner, "IO", end, timesheet[partner].format(d=end, io=io), days,
+                    f"{io} {outputs[io]}: {end:%Y-%m}, {days} days ({category.lower()})", supplier=person,
+                    rate_name=category)
 
-    # Transnational project meetings (the kick-off in December 2020 was online): the guests'
-    # participants, from the host's signed attendance list.
-    meetings = (
-        ("TPM1", date(2021, 9, 23), date(2021, 9, 24), "P1", {"P2": 2, "P3": 2}),
-        ("TPM2", date(2022, 3, 17), date(2022, 3, 18), "P2", {"P1": 3, "P3": 2}),
-        ("TPM3", date(2022, 6, 9), date(2022, 6, 10), "P3", {"P1": 4, "P2": 2}),  # one more than planned
-    )
-    places = {  # the host's town as each guest writes it
-        "P1": {"P2": "Rygoje", "P3": "Riias"},
-        "P2": {"P1": "Kauņā", "P3": "Kaunases"},
-        "P3": {"P1": "Tartu", "P2": "Tartu"},
-    }
-    attendance = {
-        "P1": ("Dalībnieku saraksts Nr. {m}",
-               "Starpvalstu projekta sanāksme {place} {first:%Y-%m-%d}–{last:%d}: {{q}} {{dalibnieki}}"),
-        "P2": ("Dalyvių sąrašas Nr. {m}",
-               "Tarptautinis projekto susitikimas {place} {first:%Y-%m-%d}–{last:%d}: {{q}} {{dalyviai}}"),
-        "P3": ("Osalejate nimekiri nr {m}",
-               "Projekti rahvusvaheline kohtumine {place} {first:%d}.–{last:%d.%m.%Y}: {{q}} {{osalejad}}"),
-    }
-    for meeting, first, last, host, guests in meetings:
-        for partner, people in guests.items():
-            document, description = attendance[partner]
-            b.units(partner, "TPM", last, document.format(m=meeting), people,
-                    description.format(place=places[host][partner], first=first, last=last))
+    # Learning, teaching and training: the joint staff training in Oslo, 17–21 October 2022 (five days):
+    # travel 500–1999 km per participant, and individual support per day.
+    for partner, people in (("P1", 3), ("P2", 3), ("P3", 2), ("P5", 3)):
+        document = f"LTT1/{partner}"
+        b.units(partner, "LTT", date(2022, 10, 21), document, people,
+                f"Joint staff training, Oslo 2022-10-17–21: travel of {people} participants", rate_name=
+                "travel 500-1999 km")
+        b.units(partner, "LTT", date(2022, 10, 21), document, people * 5,
+                f"Joint staff training, Oslo 2022-10-17–21: individual support, {people} × 5 days",
+                rate_name="support days 1-14")
 
-    # Short-term joint staff training in Kaunas, 18–22 October 2021.
-    day = date(2021, 10, 22)
-    b.buy("P2", _Item("LTT", "UAB „Skonis ir kvapas“", "PVM SF SKV Nr. {n:05d}",
-                      "Maitinimas: trumpalaikis darbuotojų mokymas Kaune, 5 d. ({q} {dalyviai})",
-                      ("75.00", "95.00"), "21", (10, 12)), day)
-    b.buy("P2", _Item("LTT", "Vilma Grigaitienė", "Autorinė sutartis Nr. AS-{n:03d}",
-                      "Lektorės honoraras: mokymai „Skaitmeninis raštingumas suaugusiesiems“ (5 d.)",
-                      ("900", "1100"), small=True), day)
-    b.buy("P1", _Item("LTT", 'SIA "Lux Express Latvia"', "Biļete Nr. LUX-{n:08d}",
-                      "Autobusa biļetes Rīga–Kauņa–Rīga, {q} {personas} (apmācības)", ("42", "58"), "0",
-                      (3, 3)),
-          date(2021, 10, 5))
-    b.buy("P1", _Item("LTT", "UAB „Nemuno viešbutis“", "PVM SF NV Nr. {n:06d}",
-                      "Naktsmītne Kauņā, 4 naktis, 3 personas (apmācības)", ("52", "64"), "9", (12, 12)), day)
-    b.trip("P1", "LTT", day, "Anita Kalniņa", "Rīkojums Nr. 2-5/{n}",
-           "Komandējuma dienas nauda: apmācības Kauņā, 5 dienas, 3 darbinieki", 3, 5, "35.00")
-    b.buy("P3", _Item("LTT", "AS Lux Express Estonia", "Pilet nr LUX-{n:08d}",
-                      "Bussipiletid Tartu–Kaunas–Tartu, {q} inimest (koolitus)", ("58", "72"), "0", (2, 2)),
-          date(2021, 10, 6))
-    b.buy("P3", _Item("LTT", "UAB „Nemuno viešbutis“", "PVM SF NV Nr. {n:06d}",
-                      "Majutus Kaunases, 4 ööd, 2 inimest (koolitus)", ("52", "64"), "9", (8, 8)), day)
-    b.trip("P3", "LTT", day, "Kadri Tamm", "Käskkiri nr 1-3/{n}",
-           "Päevaraha: koolitus Kaunases, 2 töötajat, 5 päeva", 2, 5, "50.00")
-
-    # Multiplier events: the local participants, from the registration list.
-    for partner, day, document, description, people in (
-        ("P1", date(2022, 9, 15), "Dalībnieku reģistrācijas saraksts Nr. ME1",
-         "Pavairošanas pasākums „Digitālie lasīšanas mentori“ Rīgā: {q} {dalibnieki} no Latvijas", 48),
-        ("P2", date(2022, 9, 22), "Dalyvių registracijos sąrašas Nr. ME2",
-         "Sklaidos renginys „Skaitmeninio skaitymo mentoriai“ Kaune: {q} {dalyviai} iš Lietuvos", 42),
-        ("P3", date(2022, 10, 6), "Osalejate registreerimisleht nr ME3",
-         "Levisündmus „Digitaalsed lugemismentorid“ Tartus: {q} {osalejad} Eestist", 31),
+    # Multiplier events: participants from the registration lists, local and from abroad.
+    for partner, day, place, local, international in (
+        ("P1", date(2023, 6, 8), "Rīga", 55, 8), ("P2", date(2023, 6, 15), "Kaunas", 47, 0),
+        ("P3", date(2023, 6, 20), "Warszawa", 63, 0), ("P4", date(2023, 5, 25), "Oslo", 38, 4),
+        ("P5", date(2023, 6, 1), "Amsterdam", 36, 0),
     ):
-        b.units(partner, "ME", day, document, people, description)
+        for kind, people in (("local", local), ("international", international)):
+            if people:
+                b.units(partner, "ME", day, f"ME/{partner}", people,
+                        f"Multiplier event {place}: {people} {kind} participants", rate_name=kind)
 
-    # Exceptional costs: subcontracted work for the outputs; the programme pays 75 % of the real cost.
-    b.buy("P1", _Item("EXC", 'SIA "Dizaina studija Ogle"', "Rēķins Nr. DO-{n:04d}",
-                      "IO2 mācību materiālu maketēšana un dizains (apakšuzņēmums)", ("1200", "1600"), "21"),
-          b.day(date(2022, 4, 1), date(2022, 4, 29)), share="75",
-          notes="Ārkārtas izmaksas: attiecināmi 75 % no faktiskajām izmaksām")
-    b.buy("P2", _Item("EXC", "UAB „Vertimų namai“", "PVM SF VN Nr. {n:05d}",
-                      "IO1 metodikos vertimas iš anglų į lietuvių kalbą ({q} psl.)", ("14.00", "17.50"), "21",
-                      (60, 90)),
-          b.day(date(2022, 2, 1), date(2022, 2, 28)), share="75",
-          notes="Išskirtinės išlaidos: tinkama finansuoti 75 % faktinių išlaidų")
-    b.buy("P3", _Item("EXC", "OÜ Tõlkebüroo Tartu", "Arve nr TT-{n:05d}",
-                      "IO1 metoodika tõlge inglise keelest eesti keelde ({q} lk)", ("15.00", "18.50"), "20",
-                      (60, 90)),
-          b.day(date(2022, 2, 1), date(2022, 2, 28)), share="75",
-          notes="Erakorralised kulud: abikõlblik 75 % tegelikest kuludest")
+    # Exceptional costs (75 % of the real cost) and special needs support, in the partners' currencies.
+    b.buy("P4", _Item("EXC", "Elkjøp Nordic AS", "Faktura nr. {n:07d}", "Nettbrett for opplæringen ({q} stk.)",
+                      ("4400", "4400"), "25", (7, 7)), date(2022, 9, 12), currency="NOK",
+          notes="Exceptional costs: 75 % of the real cost is eligible")
+    b.buy("P5", _Item("EXC", "Leerplatform Nederland B.V.", "Factuur {n:05d}",
+                      "E-learningplatform voor IO3: inrichting en licentie (uitbesteed)", ("9834.71", "9834.71"), "21"),
+          date(2023, 2, 14), notes="Exceptional costs: 75 % of the real cost is eligible")
+    b.buy("P3", _Item("SN", "Tłumacze PJM s.c.", "Faktura nr {n:04d}/2022",
+                      "Tłumacz języka migowego dla uczestnika szkolenia w Oslo (5 dni)", ("5600", "5600"), "0"),
+          date(2022, 10, 24), currency="PLN")
     return b.done()
 
 

@@ -154,13 +154,14 @@ class ContractQueries:
 
     def double_claims(self, project_id: str) -> list[tuple[str, Decimal, Decimal, tuple[RecordRef, ...]]]:
         """Documents (supplier + number) of this project claimed, in any project, above their gross amount."""
-        repeated = [r[0] for r in self.db.execute(
-            "SELECT document_key FROM expenditures GROUP BY document_key HAVING count(*) > 1")]
+        repeated = [r[0] for r in self.db.execute(  # unit-cost declarations cite a document; they pay no invoice
+            "SELECT document_key FROM expenditures WHERE document_key <> '' AND units IS NULL "
+            "GROUP BY document_key HAVING count(*) > 1")]
         found = []
         for key in repeated:
             rows = self.db.execute(
                 "SELECT id, number, project_id, currency, eligible_cents, gross_cents, supplier, document_no "
-                "FROM expenditures WHERE document_key = ? ORDER BY number", [key]).fetchall()
+                "FROM expenditures WHERE document_key = ? AND units IS NULL ORDER BY number", [key]).fetchall()
             if not any(row[2] == project_id for row in rows):
                 continue
             for currency in sorted({row[3] for row in rows}):
