@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 from reporter import __version__, desktop
 from reporter.domain.errors import UserError
 from reporter.domain.money import format_amount, plain
-from reporter.paths import default_database, demo_database, log_file
+from reporter.paths import TEMPLATES_VARIABLE, default_database, demo_database, log_file, template_folders
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _configure_logging()
+    if args.templates:
+        os.environ[TEMPLATES_VARIABLE] = os.pathsep.join(args.templates)
     if args.selftest:
         dialog = False  # it runs unattended (CI, a support call): its answer is what it prints and its exit code
     elif args.command is None:
@@ -258,13 +260,17 @@ def _projects(args: argparse.Namespace) -> int:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from reporter.templates import list_templates
+    from reporter.templates import list_templates, template_problems
 
-    templates = list_templates()
-    _emit(args, [{"id": t.id, "name": t.name, "languages": t.languages,
-                  "budget_lines": [line.code for line in t.budget_lines]} for t in templates],
+    templates, problems = list_templates(), template_problems()
+    _emit(args, {"templates": [{"id": t.id, "name": t.name, "languages": t.languages,
+                                "budget_lines": [line.code for line in t.budget_lines]} for t in templates],
+                 "folders": template_folders(), "problems": problems},
           lambda: _table(["id", "name", "budget lines"],
-                         [[t.id, t.name, " ".join(line.code for line in t.budget_lines)] for t in templates]))
+                         [[t.id, t.name, " ".join(line.code for line in t.budget_lines)] for t in templates])
+          + "\n\nLooked for in: " + ", ".join(str(f) for f in template_folders()))
+    for found in problems:
+        print(f"warning: {found}", file=sys.stderr)
     return 0
 
 
@@ -628,6 +634,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="PATH", help=f"database file (default: {default_database()})")
     parser.add_argument("--json", action="store_true", help="print data as JSON")
+    parser.add_argument("--templates", metavar="DIR", action="append",
+                        help="look for funder templates in DIR first (repeat for several), before your own templates "
+                             "folder and the program's")
     parser.add_argument("--selftest", metavar="DIR",
                         help="check that this copy of the program works: create a database in DIR, load the demo, "
                              "open and close the window, run the checks, write a PDF and a workbook there; "
@@ -637,6 +646,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print data as JSON")
+    common.add_argument("--templates", metavar="DIR", action="append", default=argparse.SUPPRESS,
+                        help="look for funder templates in DIR first")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], help: str,

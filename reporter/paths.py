@@ -10,6 +10,7 @@ in the platform's data folder.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,8 +31,24 @@ def _package_folder(package: str, checkout_folder: str) -> Path:
     return folder
 
 
+TEMPLATES_VARIABLE = "GRANT_REPORTER_TEMPLATES"  # more template folders (os.pathsep-separated); --templates sets it
+
+
 def templates_dir() -> Path:
+    """The templates that come with the program."""
     return _package_folder("reporter._templates", "templates")
+
+
+def user_templates_dir() -> Path:
+    """A user's own funder templates (a new funder's format is a file here, not new code)."""
+    return user_data_dir() / "templates"
+
+
+def template_folders() -> list[Path]:
+    """Where templates are looked for, first match wins: folders given (`--templates DIR`), the user's own
+    folder, then the program's."""
+    given = [Path(p) for p in os.environ.get(TEMPLATES_VARIABLE, "").split(os.pathsep) if p]
+    return [*given, user_templates_dir(), templates_dir()]
 
 
 def resources_dir() -> Path:

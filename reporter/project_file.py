@@ -40,13 +40,17 @@ from reporter.domain.records import (
     DAY,
     FLAG,
     INTEGER,
+    LABEL,
     PERCENT,
     TEXT,
     FieldSpec,
+    Label,
     record_fields,
 )
 from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
 from reporter.domain.validation import validate_definition
+
+LANGUAGES = ("en", "lt", "lv")
 
 TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
@@ -144,6 +148,17 @@ class _Section:
             return False
         return value
 
+    def label(self, key: str) -> Label:
+        """Text, or the words per language: `name = { en = "Staff costs", lt = "Personalo išlaidos" }`."""
+        value = self.data.get(key)
+        if isinstance(value, dict):
+            if not value or not all(lang in LANGUAGES and isinstance(text, str) and text.strip()
+                                    for lang, text in value.items()):
+                self._fail(key, "file.not_label", languages=", ".join(LANGUAGES))
+                return Label("")
+            return Label.of({lang: text.strip() for lang, text in value.items()})
+        return Label(self.text(key))
+
     def codes(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -158,6 +173,8 @@ class _Section:
         if f.kind in (TEXT, CHOICE, CODE):
             text = self.text(f.key)
             return text or None if f.kind == CODE and not f.required else text
+        if f.kind == LABEL:
+            return self.label(f.key)
         if f.kind == CURRENCY:
             try:
                 return currency_code(self.text(f.key), f.key) if self.data.get(f.key) else f.default
@@ -245,7 +262,7 @@ def _keys(record_type: type) -> set[str]:
 
 # Values that stand in for a required value that could not be read: the file is refused anyway,
 # and validation must not trip over a missing value before every problem has been listed.
-_PLACEHOLDERS = {TEXT: "", CHOICE: "", CODE: "", CURRENCY: "EUR", PERCENT: Decimal(0), AMOUNT: Decimal(0),
+_PLACEHOLDERS = {TEXT: "", LABEL: Label(""), CHOICE: "", CODE: "", CURRENCY: "EUR", PERCENT: Decimal(0), AMOUNT: Decimal(0),
                  DAY: date.min, INTEGER: 0, FLAG: False, CODES: ()}
 
 
@@ -287,6 +304,13 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
     }
 
 
+def _toml_line(key: str, value: Any) -> str:
+    """One `key = value` line; a table (a label's words per language) inline, as people write it."""
+    if isinstance(value, dict):
+        return f"{key} = {{ " + ", ".join(tomli_w.dumps({k: v}).strip() for k, v in value.items()) + " }"
+    return tomli_w.dumps({key: value}).rstrip("\n")
+
+
 def _table(record: Any) -> dict[str, Any]:
     """A record as a table of its file: required keys always, the others when they differ from the default."""
     table: dict[str, Any] = {}
@@ -298,6 +322,8 @@ def _table(record: Any) -> dict[str, Any]:
 
 
 def _file_value(kind: str, value: Any) -> Any:
+    if kind == LABEL and getattr(value, "translations", ()):
+        return dict(value.translations)
     if kind == PERCENT:
         return tidy_percent(value)
     if kind == AMOUNT:
@@ -334,5 +360,5 @@ def render_project_file(definition: ProjectDefinition) -> str:
     p = definition.project
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
     for header, table in sections:
-        lines += ["", header, *(tomli_w.dumps({key: value}).rstrip("\n") for key, value in table.items())]
+        lines += ["", header, *(_toml_line(key, value) for key, value in table.items())]
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ a copy of those lines, so later template edits never change an old project.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,8 +17,9 @@ from typing import Any
 from reporter.domain.errors import NotFound, Problem, UserError, problem
 from reporter.domain.messages import Message
 from reporter.domain.model import BudgetLine
+from reporter.domain.records import Label
 from reporter.domain.rules import ContractRules, rule_problems, rules_from_mapping
-from reporter.paths import templates_dir
+from reporter.paths import template_folders
 
 LANGUAGES = ("en", "lt", "lv")
 
@@ -71,46 +73,86 @@ class Template:
         return line.name(lang) if line else None
 
     def project_budget_lines(self) -> tuple[BudgetLine, ...]:
-        return tuple(BudgetLine(line.code, line.name("en")) for line in self.budget_lines)
+        """The budget lines a new project takes over, with their names in every language."""
+        return tuple(BudgetLine(line.code, Label.of(line.names)) for line in self.budget_lines)
+
+
+_TEMPLATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
-    path = (folder or templates_dir()) / f"{template_id}.toml"
-    if not path.is_file():
+    """A template by id, from `folder`, else from the folders templates are looked for in (first match wins)."""
+    folders = [folder] if folder else template_folders()
+    path = next((f / f"{template_id}.toml" for f in folders if _TEMPLATE_ID.fullmatch(template_id)
+                 and (f / f"{template_id}.toml").is_file()), None)
+    if path is None:
         known = ", ".join(t.id for t in list_templates(folder)) or Message("none")
         raise NotFound(problem("template", "template.unknown", template=repr(template_id), known=known))
     return _read(path)
 
 
 def list_templates(folder: Path | None = None) -> list[Template]:
-    return [_read(path) for path in sorted((folder or templates_dir()).glob("*.toml"))]
+    """Every template, by id; one in an earlier folder hides the program's own of the same id."""
+    found: dict[str, Template] = {}
+    for place in reversed([folder] if folder else template_folders()):
+        for path in sorted(place.glob("*.toml")) if place.is_dir() else []:
+            try:
+                found[path.stem] = _read(path)
+            except UserError:
+                continue  # `template_problems` says what is wrong with it
+    return [template for _, template in sorted(found.items())]
 
 
 def _read(path: Path) -> Template:
+    """A template file, checked key by key: a bad one is refused with every problem named by its key."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        lines = tuple(
-            TemplateLine(str(line["code"]), {str(k): str(v) for k, v in line["name"].items()})
-            for line in data.get("budget_lines", [])
-        )
-        problems: list[Problem] = []
-        template = Template(
-            id=str(data["id"]),
-            name=str(data["name"]),
-            languages=tuple(data.get("languages", LANGUAGES)),
-            currency=str(data.get("currency", "EUR")),
-            budget_lines=lines,
-            rules=rules_from_mapping(data, "", problems),
-            report=_layout(data.get("report", {}), problems),
-        )
-        problems += rule_problems(template.rules, {line.code for line in lines})
-    except (tomllib.TOMLDecodeError, KeyError, AttributeError, TypeError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
         raise UserError(f"template {path.name}: not a valid funder template ({error})") from None
+    problems: list[Problem] = []
+    for key in ("id", "name"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            problems.append(problem(key, "value.required"))
+    languages = data.get("languages", list(LANGUAGES))
+    if not isinstance(languages, list) or not languages or not set(languages) <= set(LANGUAGES):
+        problems.append(problem("languages", "template.languages", known=", ".join(LANGUAGES)))
+        languages = list(LANGUAGES)
+    lines = []
+    for i, line in enumerate(data.get("budget_lines", []) if isinstance(data.get("budget_lines"), list) else [], 1):
+        names = line.get("name") if isinstance(line, dict) else None
+        if not isinstance(line, dict) or not isinstance(line.get("code"), str) or not isinstance(names, dict) \
+                or not names or not all(isinstance(v, str) for v in names.values()):
+            problems.append(problem(f"budget_lines[{i}]", "template.line"))
+            continue
+        lines.append(TemplateLine(line["code"], {str(k): v for k, v in names.items()}))
+    report = data.get("report", {})
+    template = Template(
+        id=str(data.get("id", "")),
+        name=str(data.get("name", "")),
+        languages=tuple(languages),
+        currency=str(data.get("currency", "EUR")),
+        budget_lines=tuple(lines),
+        rules=rules_from_mapping(data, "", problems),
+        report=_layout(report if isinstance(report, dict) else {}, problems),
+    )
+    problems += rule_problems(template.rules, {line.code for line in lines})
     if problems:
         raise UserError(f"template {path.name}: " + "; ".join(str(p) for p in problems))
     if template.id != path.stem:
         raise UserError(f"template {path.name}: its id {template.id!r} must match the file name")
     return template
+
+
+def template_problems() -> list[str]:
+    """The templates that cannot be read, each with its problems (the others are listed without them)."""
+    found = []
+    for folder in template_folders():
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+            try:
+                _read(path)
+            except UserError as error:
+                found.append(f"{folder}: {error}")
+    return found
 
 
 def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:

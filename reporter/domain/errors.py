@@ -77,6 +77,8 @@ PROBLEMS = {
                                "not both and not neither",
     "funding.negative_amount": "a fixed sum cannot be negative",
     "funding.amount_and_cap": "a fixed-sum grant is its own cap; leave the cap out",
+    "funding.rate_month": "the agreement's amounts are in another currency: give the month whose {currency} rate "
+                          "converts them (rate_month = \"YYYY-MM\")",
     "funding.fixed_residual": "a fixed-sum grant cannot take the remainder; make another source the residual",
     "funding.part_of": "{funder} is not a top-level funder of the same agreement scope",
     "funding.eligible_ends_before_start": "the eligible period ends before it starts",
@@ -108,6 +110,8 @@ PROBLEMS = {
     "template.unknown": "no funder template {template} (known: {known})",
     "template.unknown_section": "unknown section {section} (known: {known})",
     "template.orientation": "must be landscape or portrait",
+    "template.languages": "must be a list of the report languages, from {known}",
+    "template.line": "needs code and name (a table of the words per language)",
     # The project file
     "file.missing": "no such file",
     "file.not_utf8": "not a text file in UTF-8 (is it a project file?)",
@@ -124,6 +128,8 @@ PROBLEMS = {
     "file.not_integer": "{value} is not a whole number",
     "file.not_flag": "must be true or false, not {value}",
     "file.not_codes": "must be a list of codes in quotes",
+    "file.not_label": "must be text, or a table of the words per language ({languages}), e.g. "
+                      "{{ en = \"Staff costs\", lt = \"Personalo išlaidos\" }}",
     "file.not_tables": "must be a list of tables",
     # Expenditures
     "expenditure.unknown_field": "is not an expenditure field",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from reporter.domain.records import AMOUNT, CHOICE, CODE, CODES, CURRENCY, DAY, FLAG, INTEGER, PERCENT, spec
+from reporter.domain.records import AMOUNT, CHOICE, CODE, CODES, CURRENCY, DAY, FLAG, INTEGER, LABEL, PERCENT, spec
 from reporter.domain.rules import ContractRules
 
 ROLES = ("lead", "partner")
@@ -78,6 +78,8 @@ class FundingAgreement:
     in_kind: bool = spec("in_kind", FLAG, default=False)  # it takes contributions in kind as its own part
     rounding_basis: str = spec("rounding_basis", CHOICE, default="cumulative", options=ROUNDING_BASES)
     prefinancing: Decimal | None = spec("prefinancing", AMOUNT, default=None)  # the contract's advance payment
+    currency: str | None = spec("currency", CURRENCY, default=None)  # of cap, amount, prefinancing; None: the project's
+    rate_month: str = spec("rate_month", default="")  # whose stored rates convert them (e.g. the month it was signed)
     contract_number: str = spec("contract_number", default="")
 
     @property
@@ -93,7 +95,7 @@ class FundingAgreement:
 @dataclass(frozen=True, slots=True)
 class BudgetLine:
     code: str = spec("code")
-    name: str = spec("name")
+    name: str = spec("name", LABEL)  # a `Label` where the words are given per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ class PlannedAmount:
 @dataclass(frozen=True, slots=True)
 class Activity:
     code: str = spec("code")
-    title: str = spec("title")
+    title: str = spec("title", LABEL)  # a `Label` where the words are given per language
     plan: tuple[PlannedAmount, ...] = ()  # the project file's [[activities.planned]]
 
 

@@ -14,8 +14,43 @@ from dataclasses import MISSING, dataclass
 from typing import Any
 
 # Kinds of value: how a field is read, written, stored and typed.
-TEXT, CHOICE, CODE, CODES, PERCENT, AMOUNT, DAY, FLAG, INTEGER, CURRENCY = (
-    "text", "choice", "code", "codes", "percent", "amount", "day", "flag", "integer", "currency")
+TEXT, CHOICE, CODE, CODES, PERCENT, AMOUNT, DAY, FLAG, INTEGER, CURRENCY, LABEL = (
+    "text", "choice", "code", "codes", "percent", "amount", "day", "flag", "integer", "currency", "label")
+
+
+class Label(str):
+    """A name as people read it, with its words in other languages where they were given.
+
+    It is the name in its first language (English, when given), so it reads as a plain string; a project
+    file writes it as `name = { en = "Staff costs", lt = "Personalo išlaidos" }`.
+    """
+
+    translations: tuple[tuple[str, str], ...]
+
+    def __new__(cls, text: str, translations: tuple[tuple[str, str], ...] = ()) -> "Label":
+        label = super().__new__(cls, text)
+        label.translations = tuple(translations)
+        return label
+
+    @classmethod
+    def of(cls, names: dict[str, str]) -> "Label":
+        """From the words per language; its own text is the English, else the first given."""
+        return cls(names.get("en") or next(iter(names.values()), ""), tuple(names.items()))
+
+    def in_language(self, lang: str) -> str:
+        return dict(self.translations).get(lang) or str(self)
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other) and self.translations == getattr(other, "translations", ())
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((str(self), self.translations))
+
+    def __reduce__(self):  # copies and pickles keep the translations
+        return (Label, (str(self), self.translations))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
-from reporter.domain.currency import EURO, FIXED_EURO_RATES, currency_code, from_euro, parse_rate, to_euro
+from reporter.domain.currency import EURO, FIXED_EURO_RATES, currency_code, from_euro, month_key, parse_rate, to_euro
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
 from reporter.domain.messages import Amount, Message, Number
 from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Partner, Payer, ProjectDefinition
@@ -72,6 +72,16 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(agreement.partner)))
         problems += _choice_problems(where, agreement)
         problems += _agreement_terms_problems(where, agreement)
+        if agreement.rate_month:
+            try:
+                month_key(agreement.rate_month)
+            except UserError as error:
+                problems.append(error.placed(f"{where}.rate_month"))
+        elif agreement.currency not in (None, project.currency) and any(
+                code not in (EURO, *FIXED_EURO_RATES) for code in (agreement.currency, project.currency)):
+            problems.append(problem(f"{where}.rate_month", "funding.rate_month",
+                                    currency=next(c for c in (agreement.currency, project.currency)
+                                                  if c not in (EURO, *FIXED_EURO_RATES))))
         for line in agreement.budget_lines:
             if line not in lines:
                 problems.append(problem(f"{where}.budget_lines", "reference.unknown_budget_line", code=repr(line)))

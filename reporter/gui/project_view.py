@@ -41,6 +41,7 @@ from reporter.domain.records import (
     DAY,
     FLAG,
     INTEGER,
+    LABEL,
     PERCENT,
     TEXT,
     record_fields,
@@ -69,7 +70,7 @@ class Field:
     """
 
     key: str
-    kind: str = "text"  # text, amount, percent, date, int, flag, codes, choice, pick
+    kind: str = "text"  # text, label (words per language), amount, percent, date, int, flag, codes, choice, pick
     options: str | tuple[str, ...] = ()
     width: int = 16
     default: Any = None  # its value in a new record (and where the file leaves it out)
@@ -78,7 +79,7 @@ class Field:
 
 
 # How each kind of declared value is typed in a form.
-_FORM_KINDS = {TEXT: "text", CURRENCY: "text", CHOICE: "choice", CODE: "pick", CODES: "codes", PERCENT: "percent",
+_FORM_KINDS = {TEXT: "text", LABEL: "label", CURRENCY: "text", CHOICE: "choice", CODE: "pick", CODES: "codes", PERCENT: "percent",
                AMOUNT: "amount", DAY: "date", FLAG: "flag", INTEGER: "int"}
 # What the record declarations do not say: how wide a field is, and labels and kinds that differ in a form.
 _WIDTHS = {"name": 44, "title": 50, "code": 10, "country": 9, "share": 8, "budget_lines": 24, "activities": 24,
@@ -107,6 +108,8 @@ def display(field: Field, value: Any, _: Any) -> str:
     """A stored or typed value as the form shows it, in the interface language."""
     if value is None or value == "":
         return ""
+    if isinstance(value, dict):  # a label's words per language: the interface language's, else the first
+        return value.get(_.lang) or next(iter(value.values()), "")
     if field.kind == "amount" and isinstance(value, Decimal):
         return format_amount(value, _.lang)
     if field.kind == "percent" and isinstance(value, (Decimal, int)):
@@ -321,7 +324,11 @@ class RecordTable(ttk.Frame):
     def merged(self, previous: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
         """The form's record over the keys it has no field for (an activity's plan stays)."""
         keys = {f.key for f in self.fields}
-        return {**{k: v for k, v in previous.items() if k not in keys}, **record}
+        merged = {**{k: v for k, v in previous.items() if k not in keys}, **record}
+        for field in self.fields:  # a label typed in one language keeps its words in the others
+            if field.kind == "label" and isinstance(previous.get(field.key), dict) and field.key in record:
+                merged[field.key] = {**previous[field.key], self.view.window._.lang: record[field.key]}
+        return merged
 
     def apply(self) -> str:
         """Put the form's record into the project (not yet saved)."""

@@ -8,13 +8,14 @@ The inputs are gathered by the report service; this module only arranges them.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
 from reporter.domain.checks import Finding, transfer_positions
+from reporter.domain.conversion import FunderRates
 from reporter.domain.financing import (
     ACTIVITY_NOT_PAID,
     INDIRECT_OVER_CAP,
@@ -29,6 +30,7 @@ from reporter.domain.financing import (
 )
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
 from reporter.domain.payments import PaymentPosition
+from reporter.domain.records import Label
 from reporter.domain.money import CENT, ZERO, format_amount, format_percent, tidy_percent
 from reporter.i18n import finding_text, rule_name
 from reporter.paths import resources_dir
@@ -125,11 +127,35 @@ def build_report(given: ReportInput) -> ReportData:
     )
 
 
+def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
+    """The report in the funder's own currency: every amount converted through the euro at the agreement's
+    rates, each table's totals then adding the converted amounts, and a note saying at which rates."""
+    words = {**_translations()["en"], **_translations().get(data.lang, {})}
+
+    def cells(table: Table) -> Table:
+        money = [c.kind == MONEY for c in table.columns]
+        rows = tuple(Row(tuple(rates.to_funder(v) if is_money and isinstance(v, Decimal) else v
+                               for v, is_money in zip(row.cells, money)), row.kind) for row in table.rows)
+        return replace(table, rows=rows)
+
+    steps = [f"1 EUR = {rate} {code}" for code, rate in ((rates.project_currency, rates.project_rate),
+                                                          (rates.currency, rates.rate)) if rate is not None]
+    note = words["converted_note"].format(project=rates.project_currency, funder=rates.currency,
+                                          rates=", ".join(steps), month=rates.month or "–")
+    header = tuple((label, rates.currency if value == data.currency else value) for label, value in data.header)
+    return replace(data, currency=rates.currency, header=header + ((words["conversion"], note),),
+                   tables=tuple(cells(t) for t in data.tables))
+
+
 def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
     return FindingLine(finding.severity, words[finding.severity], rule_name(finding.rule, lang),
                        finding_text(finding, lang), records)
+
+
+def _in_language(label: str, lang: str) -> str:
+    return label.in_language(lang) if isinstance(label, Label) else label
 
 
 def _percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -164,8 +190,12 @@ class _Builder:
         return format_amount(amount, self.given.lang)
 
     def line_name(self, code: str) -> str:
-        name = self.given.template.line_name(code, self.given.lang)
-        return name or next((b.name for b in self.definition.budget_lines if b.code == code), code)
+        """A budget line in the report's language: the project's own words for it, else the template's."""
+        lang = self.given.lang
+        own = next((b.name for b in self.definition.budget_lines if b.code == code), None)
+        if isinstance(own, Label) and lang in dict(own.translations):
+            return own.in_language(lang)
+        return self.given.template.line_name(code, lang) or (str(own) if own is not None else code)
 
     def approved(self, partners: list[str]) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
@@ -613,7 +643,8 @@ class _Builder:
                     actual[(cost.activity, year, funder)] = actual.get((cost.activity, year, funder), ZERO) + amount
             actual[(cost.activity, year, None)] = actual.get((cost.activity, year, None), ZERO) + cost.eligible
         years = sorted({year for _, year, _ in actual} | {p.year for a in definition.activities for p in a.plan})
-        activities = [(a.code, f"{a.code} {a.title}", a.plan) for a in definition.activities]
+        activities = [(a.code, f"{a.code} {_in_language(a.title, self.given.lang)}", a.plan)
+                      for a in definition.activities]
         if any(activity is None for activity, _, _ in actual):
             activities.append((None, w["no_activity"], ()))
         columns = (Column("source", w["activity"], TEXT, 3), Column("planned", w["planned_total"], MONEY, 1.3, True),

@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from reporter.domain.checks import ERROR, CheckData, Finding, latest_open_or_last, run_all, with_records
-from reporter.domain.errors import NotFound, problem
+from reporter.domain.conversion import in_project_currency
+from reporter.domain.errors import NotFound, ValidationError, problem
 from reporter.domain.financing import Exclusion, Financing, PartnerFinancing, compute_financing, narrowest_window
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import ZERO
@@ -67,9 +68,17 @@ class FinancingView:
     positions: list[PaymentPosition]  # every grant where it is held: what is claimed, paid and due
 
 
+def project_terms(store: Store, code: str) -> ProjectDefinition:
+    """A project's definition with every agreement's amounts in the project's currency, as the engine needs it."""
+    definition, problems = in_project_currency(store.projects.definition(code), store.rates.get)
+    if problems:
+        raise ValidationError(problems, problem("", "project.problems", code=code, count=len(problems)))
+    return definition
+
+
 def gather_financing(store: Store, code: str) -> tuple[ProjectDefinition, Financing, list]:
     """The engine's answer for a project, from the store's sums and the costs it must see one by one."""
-    definition = store.projects.definition(code)
+    definition = project_terms(store, code)
     project_id = store.projects.ids(code).project
     singles = sorted(store.analysis.singles(project_id, narrowest_window(definition)), key=lambda e: e.number)
     by_activity = any(a.activities for a in definition.funding)

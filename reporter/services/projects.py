@@ -76,11 +76,12 @@ def project_data(store: Store, code: str) -> dict[str, Any]:
 
 
 def new_project_data(template_id: str, lang: str = "en") -> dict[str, Any]:
-    """The tables of a project not yet saved: its template's budget lines (named in `lang`), the rest to fill in."""
+    """The tables of a project not yet saved: its template's budget lines (named in every language), the rest
+    to fill in."""
     template = load_template(template_id)
     currency = "EUR" if template.currency == "project" else template.currency  # "project": any currency
     return {"project": {"template": template.id, "currency": currency}, "partners": [], "funders": [],
-            "funding": [], "budget_lines": [{"code": line.code, "name": line.name(lang)}
+            "funding": [], "budget_lines": [{"code": line.code, "name": dict(line.names)}
                                             for line in template.budget_lines],
             "budget": [], "periods": [], "activities": []}
 

@@ -17,7 +17,9 @@ from typing import Sequence
 from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.payments import payment_positions
-from reporter.reports.build import ReportInput, build_report
+from reporter.domain.conversion import funder_rates
+from reporter.domain.errors import Problem
+from reporter.reports.build import ReportInput, build_report, in_funder_currency
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.domain.checks import ERROR
 from reporter.services.checks import check_project, financing_and_findings
@@ -66,13 +68,17 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
     data, findings = financing_and_findings(store, code, partner, period)
     template = load_template(template_id)
     sections = set(template.report.sections) | set(template.report.consolidated_sections)
-    return build_report(ReportInput(
-        definition=definition,
+    addressed = _funder(definition, partner, funder)
+    rates = funder_rates(definition, addressed, store.rates.get) if addressed else None
+    if isinstance(rates, Problem):
+        raise UserError(rates)
+    report = build_report(ReportInput(
+        definition=data.definition,  # the agreements' amounts in the project's currency, as the engine has them
         template=template,
         lang=lang,
         period=period,
         partner=partner,
-        funder=_funder(definition, partner, funder),
+        funder=_funder(data.definition, partner, funder),
         financing=data.financing,
         expenditures=store.expenditures.of_period(project_id, period, partner),
         findings=findings,
@@ -80,6 +86,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         plan_costs=store.analysis.costs(project_id, partner, period) if "activity_plan" in sections else [],
         generated=today,
     ))
+    return in_funder_currency(report, rates) if rates else report
 
 
 def write_report(store: Store, code: str, period: int, out_dir: Path, partner: str | None = None,

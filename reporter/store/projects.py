@@ -22,7 +22,19 @@ from reporter.domain.model import (
     ReportingPeriod,
 )
 from reporter.domain.money import from_cents, to_cents
-from reporter.domain.records import AMOUNT, CODE, CODES, DAY, FLAG, ID_COLUMNS, PERCENT, FieldSpec, record_fields
+from reporter.domain.records import (
+    AMOUNT,
+    CODE,
+    CODES,
+    DAY,
+    FLAG,
+    ID_COLUMNS,
+    LABEL,
+    PERCENT,
+    FieldSpec,
+    Label,
+    record_fields,
+)
 from reporter.domain.rules import rules_from_mapping, rules_to_mapping
 
 if TYPE_CHECKING:
@@ -228,9 +240,18 @@ _AGREEMENT_LINKS = tuple((f.column, ID_COLUMNS[f.refers_to], f.refers_to)
 
 
 def _columns(record: Any, ids: Mapping[str, Mapping[Any, str]]) -> dict[str, Any]:
-    """A record's store columns, from its declared fields; codes become the ids in `ids`."""
-    return {f.column: _to_column(f, getattr(record, f.name), ids) for f in record_fields(type(record))
-            if f.kind != CODES}
+    """A record's store columns, from its declared fields; codes become the ids in `ids`, and a label's
+    words in other languages go to `<column>_translations` (JSON)."""
+    columns = {}
+    for f in record_fields(type(record)):
+        value = getattr(record, f.name)
+        if f.kind == LABEL:
+            translations = getattr(value, "translations", ())
+            columns[f"{f.column}_translations"] = json.dumps(dict(translations), ensure_ascii=False) \
+                if translations else None
+        if f.kind != CODES:
+            columns[f.column] = _to_column(f, value, ids)
+    return columns
 
 
 def _to_column(f: FieldSpec, value: Any, ids: Mapping[str, Mapping[Any, str]]) -> Any:
@@ -246,6 +267,8 @@ def _to_column(f: FieldSpec, value: Any, ids: Mapping[str, Mapping[Any, str]]) -
         return int(value)
     if f.kind == CODE:
         return ids[f.refers_to][value]
+    if f.kind == LABEL:
+        return str(value)
     return value
 
 
@@ -269,6 +292,9 @@ def _record(record_type: type, row: Mapping[str, Any], codes: Mapping[str, Mappi
                 value = bool(value)
             elif f.kind == CODE:
                 value = codes[f.refers_to][value]
+            elif f.kind == LABEL:
+                translations = row[f"{f.column}_translations"]
+                value = Label(value, tuple(json.loads(translations).items()) if translations else ())
         values[f.name] = value
     return record_type(**values)
 

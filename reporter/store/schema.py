@@ -327,14 +327,19 @@ CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_dat
 def contract_terms(db: Database) -> None:
     """Rate tables (the band or category a declaration names), documents in a third currency (the project
     currency's rate as well), contributions in kind (the basis of their value, and the agreements that take
-    them), and plan entries by budget line and partner (a plan kept by line is the budget too)."""
+    them), plan entries by budget line and partner (a plan kept by line is the budget too), the names of
+    budget lines and activities in other languages, and agreements stated in the funder's own currency."""
     _run(db, """
 ALTER TABLE expenditures ADD COLUMN rate_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE expenditures ADD COLUMN project_rate TEXT;
 ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE funding_agreements ADD COLUMN in_kind INTEGER NOT NULL DEFAULT 0 CHECK (in_kind IN (0, 1));
+ALTER TABLE funding_agreements ADD COLUMN currency TEXT CHECK (currency IS NULL OR length(currency) = 3);
+ALTER TABLE funding_agreements ADD COLUMN rate_month TEXT NOT NULL DEFAULT '';
 ALTER TABLE activity_plan ADD COLUMN budget_line_id TEXT REFERENCES budget_lines(id);
 ALTER TABLE activity_plan ADD COLUMN partner_id TEXT REFERENCES partners(id);
+ALTER TABLE budget_lines ADD COLUMN name_translations TEXT CHECK (name_translations IS NULL OR json_valid(name_translations));
+ALTER TABLE activities ADD COLUMN title_translations TEXT CHECK (title_translations IS NULL OR json_valid(title_translations));
 DROP INDEX activity_plan_key;
 CREATE UNIQUE INDEX activity_plan_key ON activity_plan (activity_id, year, coalesce(funder_id, ''),
     coalesce(budget_line_id, ''), coalesce(partner_id, ''))
