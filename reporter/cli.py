@@ -49,6 +49,8 @@ _EXPENSE_OPTIONS = {
     "paid_by": "who really paid it, replacing the agreements' mix: a funder code (KM), or codes with amounts in the "
                "project currency (KM=600,OWN=400; one may be left without an amount: it pays the rest)",
     "notes": "internal notes",
+    "accounting_ref": "the accounting system's own reference of the entry (journal or voucher number)",
+    "supplier_code": "the supplier's company code",
 }
 
 

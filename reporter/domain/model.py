@@ -198,6 +198,8 @@ class ExpenditureDraft:
     attachments: tuple[str, ...] = ()
     notes: str = ""
     payers: tuple[Payer, ...] = ()
+    accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
+    supplier_code: str = ""  # the supplier's company (or personal) code
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,8 @@ class Expenditure:
     attachments: tuple[str, ...] = ()
     notes: str = ""
     payers: tuple[Payer, ...] = ()  # empty: the funding agreements' mix pays it
+    accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
+    supplier_code: str = ""  # the supplier's company (or personal) code
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 

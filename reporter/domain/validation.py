@@ -24,6 +24,7 @@ from reporter.domain.rules import flat_rate_conflicts, rule_problems
 EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible",
     "currency", "rate", "period", "units", "activity", "description", "paid", "paid_by", "attachments", "notes",
+    "accounting_ref", "supplier_code",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date", "document", "supplier", "gross")
 
@@ -233,6 +234,8 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         attachments=tuple(a.strip() for a in text["attachments"].split(";") if a.strip()),
         notes=text["notes"],
         payers=payers or (),  # type: ignore[arg-type]
+        accounting_ref=text["accounting_ref"],
+        supplier_code=text["supplier_code"],
     )
     return draft, []
 
@@ -392,6 +395,8 @@ def complete_expenditure(
             attachments=draft.attachments,
             notes=draft.notes,
             payers=draft.payers,
+            accounting_ref=draft.accounting_ref,
+            supplier_code=draft.supplier_code,
         ),
         [],
     )

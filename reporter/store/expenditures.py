@@ -276,6 +276,8 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "payment_date": e.payment_date.isoformat() if e.payment_date else None,
         "attachments": json.dumps(list(e.attachments), ensure_ascii=False),
         "notes": e.notes,
+        "accounting_ref": e.accounting_ref,
+        "supplier_code": e.supplier_code,
     }
 
 
@@ -304,4 +306,6 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
         notes=row["notes"],
         payers=tuple(Payer(code, None if cents is None else from_cents(cents))
                      for code, cents in json.loads(row["payers"] or "[]")),
+        accounting_ref=row["accounting_ref"],
+        supplier_code=row["supplier_code"],
     )

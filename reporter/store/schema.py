@@ -321,3 +321,12 @@ CREATE TABLE payments (
 );
 CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_date)
 """)
+
+
+@migrations(name="0005_import_references")
+def import_references(db: Database) -> None:
+    """What accounting exports carry and reports need: the accounting system's reference, the supplier's code."""
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN accounting_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN supplier_code TEXT NOT NULL DEFAULT ''
+""")
