@@ -575,6 +575,93 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from reporter.importers.mapping import ImportMapping, parse_assignments, read_value_map
+    from reporter.services.imports import import_file, preview_file, read_profile, write_profile
+
+    given = ImportMapping(
+        what=args.what, columns=parse_assignments(args.map or [], args.what, reverse=True),
+        constants=parse_assignments(args.set or [], args.what, reverse=False),
+        values={name: read_value_map(Path(file)) for name, file in (_value_file(v) for v in args.values or [])},
+        sheet=args.sheet, encoding=args.encoding, delimiter="\t" if args.delimiter == "tab" else args.delimiter,
+        header_row=args.header_row, date_order=args.date_order)
+    mapping = read_profile(args.profile).merged(given) if args.profile else given
+    if args.save_profile:
+        saved = write_profile(args.save_profile, mapping)
+        print(f"Profile {args.save_profile!r} saved: {saved}", file=sys.stderr)
+    if args.preview:
+        preview = preview_file(Path(args.file), mapping)
+        _emit(args, {"sheets": preview.table.sheets, "sheet": preview.table.sheet, "encoding": preview.table.encoding,
+                     "delimiter": preview.table.delimiter, "header_row": preview.layout.header_row,
+                     "columns": preview.layout.columns, "rows": preview.rows, "suggested": preview.suggested},
+              lambda: _preview_text(preview))
+        return 0
+    mode = "valid" if args.valid_only else "all"
+    with closing(_open(args)) as store:
+        result = import_file(store, args.project, Path(args.file), mapping, mode=mode, dry_run=args.dry_run,
+                             keep_duplicates=args.keep_duplicates)
+    _emit(args, _import_json(result), lambda: _import_text(result))
+    return EXIT_USER_ERROR if result.refused else 0
+
+
+def _value_file(text: str) -> tuple[str, str]:
+    name, sep, file = text.partition(":")
+    if not sep or not name.strip() or not file.strip():
+        raise UserError(f"--values {text}: write it as field:FILE, e.g. line:classification.csv")
+    return name.strip(), file.strip()
+
+
+def _preview_text(preview: Any) -> str:
+    t, layout = preview.table, preview.layout
+    source = f"sheet {t.sheet!r} of {', '.join(map(repr, t.sheets))}" if t.sheets else \
+        f"{t.encoding}, separator {t.delimiter!r}"
+    lines = [f"{t.name}: {source}; header in row {layout.header_row or '(none)'}",
+             "columns: " + " | ".join(layout.columns), ""]
+    lines += [f"{number:>5}  " + " | ".join(cells) for number, cells in preview.rows]
+    if preview.suggested:
+        lines += ["", "suggested mapping: " + " ".join(f'--map "{c}={f}"' for f, c in preview.suggested.items())]
+    return "\n".join(lines)
+
+
+def _import_json(result: Any) -> dict[str, Any]:
+    from reporter.importers.layout import place
+    from reporter.domain.errors import PROBLEMS
+
+    problems = [{"rows": rows, "column": column, "field": name, "where": place(PROBLEMS, rows, column, name),
+                 "message": found.message, "message_id": found.message_id, "params": _to_json(found.params)}
+                for rows, column, name, found in result.grouped()]
+    return {**{k: _to_json(getattr(result, k)) for k in ("what", "file", "sheet", "encoding", "delimiter",
+                                                          "header_row", "rows", "valid", "imported", "changed",
+                                                          "dry_run", "refused", "duplicates", "skipped")},
+            "problems": problems}
+
+
+def _import_text(result: Any) -> str:
+    source = f"sheet {result.sheet!r}" if result.sheet else f"{result.encoding}, separator {result.delimiter!r}"
+    skipped = len(result.skipped)
+    lines = [f"{result.file} ({source}; header in row {result.header_row or '(none)'}): {result.rows} row(s) read, "
+             f"{result.valid} valid, {len(result.bad_rows)} with problems, {len(result.duplicates)} duplicate(s), "
+             f"{skipped} title, blank or totals row(s) skipped"]
+    if result.refused:
+        lines.append(f"Nothing was written: {len(result.bad_rows)} row(s) have problems (--valid-only imports the "
+                     "others):")
+    elif result.dry_run:
+        lines.append("Dry run: nothing was written.")
+    else:
+        lines.append(f"Imported {result.imported} row(s); {result.changed} record(s) added or changed.")
+    lines += ["  " + line for line in result.problem_lines()]
+    if result.duplicates:
+        lines.append("Duplicates, imported all the same:" if result.duplicates_kept else
+                     "Duplicates, left out (--keep-duplicates imports them):")
+        for d in result.duplicates[:50]:
+            what = {"document": "same supplier and document number as", "entry": "same date, amount and supplier as"}
+            lines.append(f"  row {d.row}: " + (f"{what[d.reason]} #{d.number}" if d.number is not None
+                                                else f"the same as row {d.earlier_row}"))
+        if len(result.duplicates) > 50:
+            lines.append(f"  … and {len(result.duplicates) - 50} more")
+    return "\n".join(lines)
+
+
 # The parser
 
 
@@ -702,6 +789,36 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")
     sub.add_argument("--reason", required=True, help="why it is reopened")
+
+    sub = command("import", _import, "import expenditure, a plan, a budget or exchange rates from a CSV, TXT, XLSX, "
+                                     "XLS or ODS file: every row checked first, then all written or none")
+    sub.add_argument("file", help="the file to import")
+    sub.add_argument("--project", help="project code (not needed for rates)")
+    sub.add_argument("--what", default="expenditure", choices=("expenditure", "plan", "budget", "rates"),
+                     help="what the file holds (default: expenditure)")
+    sub.add_argument("--sheet", help="the workbook's sheet, by name or number (default: the first)")
+    sub.add_argument("--profile", help="use a saved mapping; --map, --set and --values add to it")
+    sub.add_argument("--map", action="append", metavar="COLUMN=field",
+                     help='the column (its header, or its letter) that fills a field, e.g. "Dok. Nr.=document"; '
+                          "repeat for each field")
+    sub.add_argument("--set", action="append", metavar="field=VALUE",
+                     help="a value for every row (used where its column is empty), e.g. partner=LP")
+    sub.add_argument("--values", action="append", metavar="field:FILE",
+                     help="a file of two columns translating the file's values into codes, e.g. line:accounts.csv")
+    sub.add_argument("--save-profile", metavar="NAME", help="save the mapping as a profile for next time")
+    sub.add_argument("--encoding", help="a text file's encoding (default: found: BOM, UTF-8, else windows-1257)")
+    sub.add_argument("--delimiter", choices=(";", ",", "tab", "|"), help="a text file's separator (default: found)")
+    sub.add_argument("--header-row", type=int, metavar="N", help="the row holding the column names (default: found)")
+    sub.add_argument("--date-order", choices=("DMY", "MDY"), help="how dates written with '/' are meant")
+    sub.add_argument("--preview", action="store_true", help="show the columns, the first rows and a suggested "
+                                                             "mapping; import nothing")
+    sub.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+    modes = sub.add_mutually_exclusive_group()
+    modes.add_argument("--all-or-nothing", action="store_true", help="write nothing when any row has a problem "
+                                                                     "(the default)")
+    modes.add_argument("--valid-only", action="store_true", help="write exactly the rows without problems")
+    sub.add_argument("--keep-duplicates", action="store_true",
+                     help="import rows that repeat a stored expenditure all the same")
 
     sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
     sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")

@@ -22,7 +22,9 @@ def search_text(*parts: str) -> str:
 
 def document_key(supplier: str, number: str) -> str:
     """The same document however it was typed: 'UAB „Knyga“ / SF-0117' = 'uab knyga / sf 0117'."""
-    def alphanumeric(text: str) -> str:
-        return "".join(c for c in fold(text) if c.isalnum())
+    return f"{compact_key(supplier)}|{compact_key(number)}"
 
-    return f"{alphanumeric(supplier)}|{alphanumeric(number)}"
+
+def compact_key(text: str) -> str:
+    """Letters and digits only, folded: 'UAB „Žalia knyga“' = 'uab zalia knyga' = 'UAB Žalia Knyga'."""
+    return "".join(c for c in fold(text) if c.isalnum())
