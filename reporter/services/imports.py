@@ -320,17 +320,18 @@ def _import_definition(store: Store, code: str, layout: Layout, reader: RowReade
     while True:
         data, origin, problems = builder(definition, [(n, f) for n, f in read if n not in bad], reader)
         new_definition: ProjectDefinition | None = None
-        if not problems:
-            try:
-                new_definition = check_project_data(data)
-            except ValidationError as error:
-                problems = [_placed(p, origin, reader) for p in error.problems]
+        try:  # the values the builder refused are left out of `data`: the rest is checked all the same
+            new_definition = check_project_data(data) if not problems else None
+            if problems:
+                check_project_data(data)
+        except ValidationError as error:
+            problems += [_placed(p, origin, reader) for p in error.problems]
         result.problems += problems
         bad |= {p.row for p in problems}
         if not problems or mode == "all" or not all(p.row for p in problems):
             break
     result.problems.sort(key=lambda p: p.row)
-    result.valid = len([n for n, _ in read if n not in bad])
+    result.valid = len({n for n, _ in read if n not in bad})
     if result.problems and (mode == "all" or not result.valid):
         result.refused = bool(result.problems) and mode == "all"
         return result
@@ -417,8 +418,9 @@ def _plan_data(definition: ProjectDefinition, rows: list[tuple[int, dict[str, st
                 planned["funder"] = source
             activity["planned"].append(planned)
             j = len(activity["planned"])
-            origin[f"activities[{i + 1}].planned[{j}]"] = (number, {"year": "year" if name == "amount" else name,
-                                                                      "amount": name, "funder": "funder"})
+            fields_of_entry = {"year": "year" if name == "amount" else name, "amount": name, "funder": "funder"}
+            origin[f"activities[{i + 1}].planned[{j}]"] = (number, fields_of_entry)  # as the parser names it
+            origin[f"activities[{i + 1}].plan[{j}]"] = (number, fields_of_entry)  # as validate_definition does
     return data, origin, problems
 
 
