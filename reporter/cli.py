@@ -662,6 +662,40 @@ def _import_text(result: Any) -> str:
     return "\n".join(lines)
 
 
+def _package_export(args: argparse.Namespace) -> int:
+    from reporter.services.packages import export_package
+
+    with closing(_open(args)) as store:
+        exported = export_package(store, args.project, args.partner, args.period, Path(args.out),
+                                  Path(args.attachments) if args.attachments else None)
+    missing = f"; {len(exported.missing_attachments)} attachment reference(s) without a file to pack" \
+        if exported.missing_attachments else ""
+    _emit(args, exported, lambda: f"Package written: {exported.path}\n{exported.expenditures} expenditure(s) of "
+                                  f"partner {exported.partner}, period {exported.period}; {exported.attachments} "
+                                  f"attachment file(s){missing}\nsha256 {exported.sha256}")
+    return 0
+
+
+def _package_import(args: argparse.Namespace) -> int:
+    from reporter.services.packages import import_package
+
+    with closing(_open(args)) as store:
+        merged = import_package(store, Path(args.file), Path(args.attachments) if args.attachments else None,
+                                dry_run=args.dry_run)
+
+    def text() -> str:
+        verb = "would add" if merged.dry_run else "added"
+        lines = [f"Package of partner {merged.partner}, period {merged.period} of {merged.project}: {verb} "
+                 f"{merged.added} expenditure(s), {merged.unchanged} already here unchanged, {merged.attachments} "
+                 "attachment file(s)"]
+        if merged.not_in_package:
+            lines.append("Kept, though not in the package: " + ", ".join(f"#{n}" for n in merged.not_in_package))
+        return "\n".join(lines)
+
+    _emit(args, merged, text)
+    return 0
+
+
 # The parser
 
 
@@ -819,6 +853,25 @@ def _parser() -> argparse.ArgumentParser:
     modes.add_argument("--valid-only", action="store_true", help="write exactly the rows without problems")
     sub.add_argument("--keep-duplicates", action="store_true",
                      help="import rows that repeat a stored expenditure all the same")
+
+    package = commands.add_parser("package", help="a partner's expenditure of a period as one file, merged by the "
+                                                  "lead partner")
+    package_commands = package.add_subparsers(title="package commands", metavar="ACTION", required=True)
+    sub = command("export", _package_export, "write a partner's expenditure of one period, with its attachment files, "
+                                             "as a package (ZIP with a manifest of SHA-256 hashes)", package_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", required=True, help="the partner whose expenditure it holds")
+    sub.add_argument("--period", type=int, required=True, help="reporting period number")
+    sub.add_argument("--out", required=True, metavar="FILE", help="the package file to write, e.g. PP2-period-2.zip")
+    sub.add_argument("--attachments", metavar="DIR",
+                     help="the folder attachment references are relative to (default: attachments/ beside the "
+                          "database)")
+    sub = command("import", _package_import, "merge a partner's package: importing it twice changes nothing; a "
+                                             "changed file or a conflict merges nothing", package_commands)
+    sub.add_argument("file", help="the package file")
+    sub.add_argument("--attachments", metavar="DIR",
+                     help="where its attachment files go (default: attachments/ beside the database)")
+    sub.add_argument("--dry-run", action="store_true", help="check and report; merge nothing")
 
     sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
     sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")

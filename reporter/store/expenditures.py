@@ -136,6 +136,12 @@ class ExpenditureStore:
             self.store.audit_many("insert", "expenditure_payers", [(r["expenditure_id"], None, r) for r in payers])
         return saved
 
+    def by_ids(self, expenditure_ids: Sequence[str]) -> dict[str, tuple[str, Expenditure]]:
+        """The stored expenditures with these ids, in any project: id → (project id, expenditure)."""
+        rows = self.db.query(f"{_SELECT} WHERE e.id IN (SELECT value FROM json_each(?))",
+                             [json.dumps(list(expenditure_ids))])
+        return {r["id"]: (r["project_id"], _expenditure(r)) for r in rows}
+
     def known_documents(self, project_id: str) -> tuple[dict[str, int], dict[tuple[str, int, str, str], int]]:
         """What tells a stored expenditure again, with its number: its document key (supplier and number however
         typed), and its date, gross amount, currency and supplier (folded)."""
