@@ -129,8 +129,16 @@ def is_blank(cells: Sequence[Cell]) -> bool:
 
 def is_totals(cells: Sequence[Cell]) -> bool:
     """A totals row: one of its first two filled cells says so ("Iš viso:", "Kopā", "Total")."""
-    texts = [text_of(c) for c in cells if not (c is None or (isinstance(c, str) and not c.strip()))][:2]
-    return any(isinstance(t, str) and _TOTALS.match(fold(t).strip()) for t in texts)
+    seen = 0
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if isinstance(cell, str) and _TOTALS.match(fold(cell.strip())):
+            return True
+        seen += 1
+        if seen == 2:
+            return False
+    return False
 
 
 def find_layout(table: Table, wanted: Sequence[str] = (), header_row: int | None = None) -> Layout:
@@ -153,7 +161,8 @@ def find_layout(table: Table, wanted: Sequence[str] = (), header_row: int | None
         cells = rows[number - 1]
         if is_blank(cells):
             skipped.append(Skipped(number, "blank"))
-        elif header and [normalise(text_of(c)) for c in cells] == folded_header:
+        elif header and isinstance(cells[0], str) and normalise(cells[0]) == folded_header[0] and \
+                [normalise(text_of(c)) for c in cells] == folded_header:
             skipped.append(Skipped(number, "header"))
         elif is_totals(cells):
             skipped.append(Skipped(number, "totals"))

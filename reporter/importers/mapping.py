@@ -248,6 +248,8 @@ class RowReader:
 
     def text(self, name: str, cell: Cell) -> str:
         kind = self.kinds[name]
+        if kind == TEXT and isinstance(cell, str):
+            return cell.strip()
         if kind == DATE:
             return date_text(cell, name, self.date_order)
         if kind == AMOUNT_KIND:

@@ -99,12 +99,12 @@ class ExpenditureStore:
 
     def insert_many(self, ids: "ProjectIds", expenditures: Sequence[Expenditure],
                     progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None,
-                    keep_ids: bool = False) -> list[Expenditure]:
+                    keep_ids: bool = False) -> list[tuple[str, int]]:
         """Insert many at once (an import), with the next internal numbers and one audit entry each, exactly as
         `insert` would one by one; call inside a transaction. `progress(n)` is told every chunk written, and a
         `cancelled()` that turns true raises `Cancelled`, which rolls the caller's transaction back.
 
-        `keep_ids`: the expenditures carry their ids already (a partner's package)."""
+        `keep_ids`: the expenditures carry their ids already (a partner's package). Returns each one's id and number."""
         from reporter.store.database import new_id, now
 
         for period_id in {ids.periods[e.period] for e in expenditures}:
@@ -114,12 +114,11 @@ class ExpenditureStore:
                 raise Conflict(problem("period", "period.locked", number=number))
         first = self.next_number(ids.project)
         stamp = now()
-        saved = [replace(e, id=e.id if keep_ids else new_id(), number=first + i) for i, e in enumerate(expenditures)]
-        rows = [{"id": e.id, "project_id": ids.project, "number": e.number, **_columns(ids, e), "created_at": stamp,
-                 "updated_at": stamp} for e in saved]
-        payers = [{"expenditure_id": e.id, "funder_id": ids.funders[p.funder],
+        rows = [{"id": e.id if keep_ids else new_id(), "project_id": ids.project, "number": first + i,
+                 **_columns(ids, e), "created_at": stamp, "updated_at": stamp} for i, e in enumerate(expenditures)]
+        payers = [{"expenditure_id": row["id"], "funder_id": ids.funders[p.funder],
                    "amount_cents": None if p.amount is None else to_cents(p.amount), "position": i}
-                  for e in saved for i, p in enumerate(e.payers)]
+                  for e, row in zip(expenditures, rows) for i, p in enumerate(e.payers)]
         if rows:
             sql = f"INSERT INTO expenditures ({', '.join(rows[0])}) VALUES ({', '.join('?' for _ in rows[0])})"
             for start in range(0, len(rows), _CHUNK):
@@ -134,7 +133,7 @@ class ExpenditureStore:
             self.db.conn.executemany("INSERT INTO expenditure_payers (expenditure_id, funder_id, amount_cents, position)"
                                      " VALUES (?, ?, ?, ?)", [tuple(r.values()) for r in payers])
             self.store.audit_many("insert", "expenditure_payers", [(r["expenditure_id"], None, r) for r in payers])
-        return saved
+        return [(row["id"], row["number"]) for row in rows]
 
     def by_ids(self, expenditure_ids: Sequence[str]) -> dict[str, tuple[str, Expenditure]]:
         """The stored expenditures with these ids, in any project: id → (project id, expenditure)."""
