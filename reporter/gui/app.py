@@ -99,8 +99,8 @@ class ReporterWindow(ttk.Window):
         file_menu = tk.Menu(menu, tearoff=False)
         file_menu.add_command(label=_("load_project"), command=self.load_project)
         file_menu.add_command(label=_("export_project"), command=self.export_project)
-        file_menu.add_command(label=_("import"), command=lambda: Messagebox.show_info(
-            _("import_later"), title=_("import"), parent=self))
+        file_menu.add_command(label=_("import"), command=self.import_wizard)
+        file_menu.add_command(label=_("import_package"), command=self.import_package)
         file_menu.add_separator()
         file_menu.add_command(label=_("quit"), command=self.destroy)
         menu.add_cascade(label=_("file"), menu=file_menu)
@@ -181,6 +181,17 @@ class ReporterWindow(ttk.Window):
             name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
             if name:
                 Path(name).write_text(export_project(self.store, code), encoding="utf-8")
+
+    def import_wizard(self) -> "object":
+        """File → Import expenditure…: the import wizard, over the window."""
+        from reporter.gui.import_view import ImportWizard
+
+        return ImportWizard(self)
+
+    def import_package(self) -> None:
+        from reporter.gui.import_view import import_package_dialog
+
+        import_package_dialog(self)
 
     def reopen(self, change: Callable[[], object]) -> None:
         """Run a change that replaces the database file (a restore) with the database closed, then reopen it."""
