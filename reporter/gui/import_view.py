@@ -46,9 +46,34 @@ _SETUP_WORDS = {"code": "field_code", "title": "field_title", "year": "field_yea
                 "funder": "field_funder"}
 
 
+class ProblemList(tk.Text):
+    """The problems and duplicates, one a line, wrapped to the width and read-only (Listbox-like `get` and `insert`)."""
+
+    def __init__(self, master: tk.Misc) -> None:
+        super().__init__(master, width=40, height=3, wrap="word", state="disabled", relief="flat")
+
+    def delete(self, first: Any = 0, last: Any = "end") -> None:  # type: ignore[override]
+        self.configure(state="normal")
+        super().delete("1.0", "end")
+        self.configure(state="disabled")
+
+    def insert(self, index: Any, text: str, *tags: Any) -> None:  # type: ignore[override]
+        self.configure(state="normal")
+        super().insert("end", ("\n" if self.lines() else "") + text)
+        self.configure(state="disabled")
+
+    def lines(self) -> list[str]:
+        text = super().get("1.0", "end-1c")
+        return text.split("\n") if text else []
+
+    def get(self, index: Any, *rest: Any) -> str:  # type: ignore[override]
+        return self.lines()[int(index)]
+
+
 class ImportWizard(ttk.Toplevel):
     def __init__(self, window: "ReporterWindow", what: str = "expenditure") -> None:
-        super().__init__(title=window._("import_title"), master=window, size=(980, 640), minsize=(900, 560))
+        self.size = size = (min(window.winfo_screenwidth() - 40, 1200), min(window.winfo_screenheight() - 60, 820))
+        super().__init__(title=window._("import_title"), master=window, size=size, minsize=(900, 560))
         self.window = window
         self._ = window._
         self.events: queue.Queue = queue.Queue()
@@ -74,77 +99,56 @@ class ImportWizard(ttk.Toplevel):
 
     def _build(self) -> None:
         _ = self._
-        top = ttk.Frame(self, padding=(10, 8))
+        top = ttk.Frame(self, padding=(10, 8, 10, 2))
         top.pack(fill="x")
         ttk.Label(top, text=_("import_what")).grid(row=0, column=0, sticky="w")
         self.what_names = {_(f"what_{w}"): w for w in WHATS}
-        self.what_box = ttk.Combobox(top, values=list(self.what_names), state="readonly", width=14)
+        self.what_box = ttk.Combobox(top, values=list(self.what_names), state="readonly", width=16)
         self.what_box.set(_(f"what_{self.what.get()}"))
         self.what_box.grid(row=1, column=0, sticky="w", padx=(0, 8))
         self.what_box.bind("<<ComboboxSelected>>", lambda _e: self.change_what(self.what_names[self.what_box.get()]))
         ttk.Label(top, text=_("import_file")).grid(row=0, column=1, sticky="w")
-        ttk.Entry(top, textvariable=self.path, width=50).grid(row=1, column=1, sticky="ew")
+        file_entry = ttk.Entry(top, textvariable=self.path)
+        file_entry.grid(row=1, column=1, sticky="ew")
+        file_entry.bind("<Return>", lambda _e: self.reload())
         ttk.Button(top, text=_("choose_folder"), command=self.choose_file, bootstyle="secondary").grid(
-            row=1, column=2, padx=4)
-        ttk.Label(top, text=_("import_sheet")).grid(row=0, column=3, sticky="w")
-        self.sheet_box = ttk.Combobox(top, textvariable=self.sheet, state="readonly", width=16)
-        self.sheet_box.grid(row=1, column=3, padx=4)
-        self.sheet_box.bind("<<ComboboxSelected>>", lambda _e: self.reload())
-        ttk.Label(top, text=_("import_encoding")).grid(row=0, column=4, sticky="w")
-        encoding = ttk.Combobox(top, textvariable=self.encoding, values=(_("automatic"), *ENCODINGS), width=13)
-        encoding.grid(row=1, column=4, padx=4)
-        encoding.bind("<<ComboboxSelected>>", lambda _e: self.reload())
-        ttk.Label(top, text=_("import_profile")).grid(row=0, column=5, sticky="w")
-        self.profile_box = ttk.Combobox(top, textvariable=self.profile, values=profile_names(), state="readonly",
-                                        width=16)
-        self.profile_box.grid(row=1, column=5, padx=4)
-        self.profile_box.bind("<<ComboboxSelected>>", lambda _e: self.use_profile())
-        ttk.Button(top, text=_("import_save_profile"), command=self.save_profile, bootstyle="secondary-outline").grid(
-            row=1, column=6, padx=4)
+            row=1, column=2, padx=(4, 0))
         top.columnconfigure(1, weight=1)
+        options = ttk.Frame(self, padding=(10, 2, 10, 4))
+        options.pack(fill="x")
+        ttk.Label(options, text=_("import_sheet")).pack(side="left")
+        self.sheet_box = ttk.Combobox(options, textvariable=self.sheet, state="readonly", width=18)
+        self.sheet_box.pack(side="left", padx=(4, 12))
+        self.sheet_box.bind("<<ComboboxSelected>>", lambda _e: self.reload())
+        ttk.Label(options, text=_("import_encoding")).pack(side="left")
+        encoding = ttk.Combobox(options, textvariable=self.encoding, values=(_("automatic"), *ENCODINGS), width=13)
+        encoding.pack(side="left", padx=(4, 12))
+        encoding.bind("<<ComboboxSelected>>", lambda _e: self.reload())
+        ttk.Label(options, text=_("import_profile")).pack(side="left")
+        self.profile_box = ttk.Combobox(options, textvariable=self.profile, values=profile_names(), state="readonly",
+                                        width=18)
+        self.profile_box.pack(side="left", padx=4)
+        self.profile_box.bind("<<ComboboxSelected>>", lambda _e: self.use_profile())
+        ttk.Button(options, text=_("import_save_profile"), command=self.save_profile,
+                   bootstyle="secondary-outline").pack(side="left", padx=4)
 
-        body = ttk.Panedwindow(self, orient="vertical")
-        body.pack(fill="both", expand=True, padx=10)
-        shown = ttk.Labelframe(body, text=_("import_preview"), padding=4)
-        self.table = ttk.Treeview(shown, show="headings", height=6)
-        scroll = ttk.Scrollbar(shown, orient="horizontal", command=self.table.xview)
-        self.table.configure(xscrollcommand=scroll.set)
-        self.table.pack(fill="both", expand=True)
-        scroll.pack(fill="x")
-        self.layout_label = ttk.Label(shown, text="", bootstyle="secondary")
-        self.layout_label.pack(fill="x")
-        body.add(shown, weight=2)
-
-        mapping = ttk.Labelframe(body, text=_("import_mapping"), padding=4)
-        canvas = tk.Canvas(mapping, highlightthickness=0, height=150)
-        bar = ttk.Scrollbar(mapping, orient="vertical", command=canvas.yview)
-        self.grid_frame = ttk.Frame(canvas)
-        self.grid_frame.bind("<Configure>", lambda _e: canvas.configure(scrollregion=canvas.bbox("all")))
-        canvas.create_window((0, 0), window=self.grid_frame, anchor="nw")
-        canvas.configure(yscrollcommand=bar.set)
-        canvas.pack(side="left", fill="both", expand=True)
-        bar.pack(side="right", fill="y")
-        values = ttk.Frame(mapping)
-        values.pack(side="right", fill="y", padx=(8, 0))
-        ttk.Label(values, text=_("import_value_map")).pack(anchor="w")
-        self.value_text = tk.Text(values, width=30, height=7)
-        self.value_text.pack(fill="y", expand=True)
-        ttk.Label(values, text=_("import_value_map_hint"), bootstyle="secondary", wraplength=230).pack(anchor="w")
-        body.add(mapping, weight=3)
-
-        results = ttk.Labelframe(body, text=_("problems"), padding=4)
-        self.problem_list = tk.Listbox(results, height=5)
-        self.problem_list.pack(fill="both", expand=True)
-        body.add(results, weight=2)
-
-        bottom = ttk.Frame(self, padding=(10, 6))
-        bottom.pack(fill="x")
-        ttk.Checkbutton(bottom, text=_("import_valid_only"), variable=self.valid_only).pack(side="left")
-        ttk.Checkbutton(bottom, text=_("import_keep_duplicates"), variable=self.keep_duplicates).pack(
-            side="left", padx=8)
-        ttk.Label(bottom, text=_("import_date_order")).pack(side="left")
-        ttk.Combobox(bottom, textvariable=self.date_order, values=(_("automatic"), "DMY", "MDY"), state="readonly",
-                     width=9).pack(side="left", padx=4)
+        # The buttons and the progress at the bottom first: they keep their place however small the window.
+        status = ttk.Frame(self, padding=(10, 0, 10, 8))
+        status.pack(side="bottom", fill="x")
+        self.progress = ttk.Progressbar(status, maximum=100, bootstyle="info-striped")
+        self.progress.pack(fill="x")
+        self.status = ttk.Label(status, text="", justify="left", wraplength=self.size[0] - 40)
+        self.status.pack(fill="x")
+        bottom = ttk.Frame(self, padding=(10, 4))
+        bottom.pack(side="bottom", fill="x")
+        choices = ttk.Frame(self, padding=(10, 4, 10, 0))
+        choices.pack(side="bottom", fill="x")
+        ttk.Checkbutton(choices, text=_("import_valid_only"), variable=self.valid_only).pack(side="left")
+        ttk.Checkbutton(choices, text=_("import_keep_duplicates"), variable=self.keep_duplicates).pack(
+            side="left", padx=12)
+        ttk.Label(choices, text=_("import_date_order")).pack(side="left")
+        ttk.Combobox(choices, textvariable=self.date_order, values=(_("automatic"), "DMY", "MDY"), state="readonly",
+                     width=12).pack(side="left", padx=4)
         ttk.Button(bottom, text=_("close"), command=self.destroy, bootstyle="secondary").pack(side="right")
         self.cancel_button = ttk.Button(bottom, text=_("cancel"), command=self.cancel, bootstyle="danger-outline",
                                         state="disabled")
@@ -155,13 +159,61 @@ class ImportWizard(ttk.Toplevel):
         self.check_button = ttk.Button(bottom, text=_("import_check"), command=lambda: self.start(True),
                                        bootstyle="info")
         self.check_button.pack(side="right")
-        status = ttk.Frame(self, padding=(10, 0, 10, 8))
-        status.pack(fill="x")
-        self.progress = ttk.Progressbar(status, maximum=100, bootstyle="info-striped")
-        self.progress.pack(fill="x")
-        self.status = ttk.Label(status, text="", justify="left")
-        self.status.pack(fill="x")
+
+        body = ttk.Panedwindow(self, orient="vertical")
+        body.pack(fill="both", expand=True, padx=10)
+        shown = ttk.Labelframe(body, text=_("import_preview"), padding=4)
+        self.layout_label = ttk.Label(shown, text="", bootstyle="secondary")
+        self.layout_label.pack(side="bottom", fill="x")
+        scroll = ttk.Scrollbar(shown, orient="horizontal")
+        scroll.pack(side="bottom", fill="x")
+        self.table = ttk.Treeview(shown, show="headings", height=3, xscrollcommand=scroll.set)
+        scroll.configure(command=self.table.xview)
+        self.table.pack(fill="both", expand=True)
+        body.add(shown, weight=2)
+
+        mapping = ttk.Labelframe(body, text=_("import_mapping"), padding=4)
+        canvas = tk.Canvas(mapping, highlightthickness=0, height=120, background=self.window.style.colors.bg)
+        bar = ttk.Scrollbar(mapping, orient="vertical", command=canvas.yview)
+        self.grid_frame = ttk.Frame(canvas)
+        self.grid_frame.bind("<Configure>", lambda _e: canvas.configure(scrollregion=canvas.bbox("all")))
+        canvas.create_window((0, 0), window=self.grid_frame, anchor="nw")
+        canvas.configure(yscrollcommand=bar.set)
+        bar.pack(side="right", fill="y")
+        canvas.pack(side="left", fill="both", expand=True)
+        self.canvas = canvas
+        for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
+            canvas.bind_all(sequence, lambda _e, step=step: self._scroll(step), add="+")
+        canvas.bind_all("<MouseWheel>", lambda e: self._scroll(-1 if e.delta > 0 else 1), add="+")
+        body.add(mapping, weight=3)
+
+        lower = ttk.Frame(body)
+        values = ttk.Labelframe(lower, text=_("import_value_map"), padding=4)
+        values.pack(side="right", fill="y", padx=(8, 0))
+        results = ttk.Labelframe(lower, text=_("problems"), padding=4)
+        results.pack(side="left", fill="both", expand=True)
+        self.problem_list = ProblemList(results)
+        self.problem_list.pack(fill="both", expand=True)
+        ttk.Label(values, text=_("import_value_map_hint"), bootstyle="secondary", wraplength=300).pack(
+            side="bottom", anchor="w")
+        self.value_text = tk.Text(values, width=32, height=3)
+        self.value_text.pack(fill="both", expand=True)
+        body.add(lower, weight=2)
+        self.body = body
+        body.bind("<Configure>", self._share_height, add="+")
         self._fill_grid({})
+
+    def _share_height(self, event: tk.Event) -> None:
+        """The rows shown, the field list and the problems share the height (the fields get the most)."""
+        if event.height > 100:
+            self.body.sashpos(0, int(event.height * 0.28))
+            self.body.sashpos(1, int(event.height * 0.68))
+
+    def _scroll(self, step: int) -> None:
+        """The wheel scrolls the field list when the pointer is over it."""
+        widget = self.winfo_containing(*self.winfo_pointerxy())
+        if widget is not None and str(widget).startswith(str(self.canvas)):
+            self.canvas.yview_scroll(step, "units")
 
     def label(self, name: str) -> str:
         _ = self._
@@ -193,11 +245,11 @@ class ImportWizard(ttk.Toplevel):
             row, half = index // 2 + 1, (index % 2) * 3
             ttk.Label(self.grid_frame, text=self.label(name)).grid(row=row, column=half, sticky="w", padx=4)
             self.columns[name] = tk.StringVar(value=columns.get(name, ""))
-            ttk.Combobox(self.grid_frame, textvariable=self.columns[name], values=choices, width=22,
+            ttk.Combobox(self.grid_frame, textvariable=self.columns[name], values=choices, width=17,
                          state="readonly").grid(row=row, column=half + 1, padx=4, pady=1)
             self.constants[name] = tk.StringVar(value=constants.get(name, ""))
-            ttk.Entry(self.grid_frame, textvariable=self.constants[name], width=14).grid(row=row, column=half + 2,
-                                                                                          padx=(4, 16), pady=1)
+            ttk.Entry(self.grid_frame, textvariable=self.constants[name], width=11).grid(row=row, column=half + 2,
+                                                                                          padx=(4, 14), pady=1)
 
     # The mapping
 
@@ -384,10 +436,10 @@ class ImportWizard(ttk.Toplevel):
                                      _("import_duplicate_row", row=d.row, earlier=d.earlier_row))
         counts = {"rows": result.rows, "valid": result.valid, "bad": len(result.bad_rows),
                   "duplicates": len(result.duplicates), "skipped": len(result.skipped), "imported": result.imported}
-        if result.refused:
-            key = "import_refused"
-        elif result.dry_run:
+        if result.dry_run:
             key = "import_checked"
+        elif result.refused:
+            key = "import_refused"
         else:
             key = "import_done"
         self.status.configure(text=_(key, **counts))
