@@ -55,6 +55,8 @@ _EXPENSE_OPTIONS = {
                "project currency (KM=600,OWN=400; one may be left without an amount: it pays the rest)",
     "in_kind": "a contribution in kind: the basis of its value (e.g. \"40 h × 12.50 EUR of volunteers' work\")",
     "notes": "internal notes",
+    "accounting_ref": "the accounting system's own reference of the entry (journal or voucher number)",
+    "supplier_code": "the supplier's company code",
 }
 
 
@@ -623,6 +625,127 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from reporter.importers.mapping import ImportMapping, parse_assignments, read_value_map
+    from reporter.services.imports import import_file, preview_file, read_profile, write_profile
+
+    given = ImportMapping(
+        what=args.what, columns=parse_assignments(args.map or [], args.what, reverse=True),
+        constants=parse_assignments(args.set or [], args.what, reverse=False),
+        values={name: read_value_map(Path(file)) for name, file in (_value_file(v) for v in args.values or [])},
+        sheet=args.sheet, encoding=args.encoding, delimiter="\t" if args.delimiter == "tab" else args.delimiter,
+        header_row=args.header_row, date_order=args.date_order)
+    mapping = read_profile(args.profile).merged(given) if args.profile else given
+    if args.save_profile:
+        saved = write_profile(args.save_profile, mapping)
+        print(f"Profile {args.save_profile!r} saved: {saved}", file=sys.stderr)
+    if args.preview:
+        preview = preview_file(Path(args.file), mapping)
+        _emit(args, {"sheets": preview.table.sheets, "sheet": preview.table.sheet, "encoding": preview.table.encoding,
+                     "delimiter": preview.table.delimiter, "header_row": preview.layout.header_row,
+                     "columns": preview.layout.columns, "rows": preview.rows, "suggested": preview.suggested},
+              lambda: _preview_text(preview))
+        return 0
+    mode = "valid" if args.valid_only else "all"
+    with closing(_open(args)) as store:
+        result = import_file(store, args.project, Path(args.file), mapping, mode=mode, dry_run=args.dry_run,
+                             keep_duplicates=args.keep_duplicates)
+    _emit(args, _import_json(result), lambda: _import_text(result))
+    return EXIT_USER_ERROR if result.refused else 0
+
+
+def _value_file(text: str) -> tuple[str, str]:
+    name, sep, file = text.partition(":")
+    if not sep or not name.strip() or not file.strip():
+        raise UserError(f"--values {text}: write it as field:FILE, e.g. line:classification.csv")
+    return name.strip(), file.strip()
+
+
+def _preview_text(preview: Any) -> str:
+    t, layout = preview.table, preview.layout
+    source = f"sheet {t.sheet!r} of {', '.join(map(repr, t.sheets))}" if t.sheets else \
+        f"{t.encoding}, separator {t.delimiter!r}"
+    lines = [f"{t.name}: {source}; header in row {layout.header_row or '(none)'}",
+             "columns: " + " | ".join(layout.columns), ""]
+    lines += [f"{number:>5}  " + " | ".join(cells) for number, cells in preview.rows]
+    if preview.suggested:
+        lines += ["", "suggested mapping: " + " ".join(f'--map "{c}={f}"' for f, c in preview.suggested.items())]
+    return "\n".join(lines)
+
+
+def _import_json(result: Any) -> dict[str, Any]:
+    from reporter.importers.layout import place
+    from reporter.domain.errors import PROBLEMS
+
+    problems = [{"rows": rows, "column": column, "field": name, "where": place(PROBLEMS, rows, column, name),
+                 "message": found.message, "message_id": found.message_id, "params": _to_json(found.params)}
+                for rows, column, name, found in result.grouped()]
+    return {**{k: _to_json(getattr(result, k)) for k in ("what", "file", "sheet", "encoding", "delimiter",
+                                                          "header_row", "rows", "valid", "imported", "changed",
+                                                          "dry_run", "refused", "duplicates", "skipped")},
+            "problems": problems}
+
+
+def _import_text(result: Any) -> str:
+    source = f"sheet {result.sheet!r}" if result.sheet else f"{result.encoding}, separator {result.delimiter!r}"
+    skipped = len(result.skipped)
+    lines = [f"{result.file} ({source}; header in row {result.header_row or '(none)'}): {result.rows} row(s) read, "
+             f"{result.valid} valid, {len(result.bad_rows)} with problems, {len(result.duplicates)} duplicate(s), "
+             f"{skipped} title, blank or totals row(s) skipped"]
+    if result.refused:
+        lines.append(f"Nothing was written: {len(result.bad_rows)} row(s) have problems (--valid-only imports the "
+                     "others):")
+    elif result.dry_run:
+        lines.append("Dry run: nothing was written.")
+    else:
+        lines.append(f"Imported {result.imported} row(s); {result.changed} record(s) added or changed.")
+    lines += ["  " + line for line in result.problem_lines()]
+    if result.duplicates:
+        lines.append("Duplicates, imported all the same:" if result.duplicates_kept else
+                     "Duplicates, left out (--keep-duplicates imports them):")
+        for d in result.duplicates[:50]:
+            what = {"document": "same supplier and document number as", "entry": "same date, amount and supplier as"}
+            lines.append(f"  row {d.row}: " + (f"{what[d.reason]} #{d.number}" if d.number is not None
+                                                else f"the same as row {d.earlier_row}"))
+        if len(result.duplicates) > 50:
+            lines.append(f"  … and {len(result.duplicates) - 50} more")
+    return "\n".join(lines)
+
+
+def _package_export(args: argparse.Namespace) -> int:
+    from reporter.services.packages import export_package
+
+    with closing(_open(args)) as store:
+        exported = export_package(store, args.project, args.partner, args.period, Path(args.out),
+                                  Path(args.attachments) if args.attachments else None)
+    missing = f"; {len(exported.missing_attachments)} attachment reference(s) without a file to pack" \
+        if exported.missing_attachments else ""
+    _emit(args, exported, lambda: f"Package written: {exported.path}\n{exported.expenditures} expenditure(s) of "
+                                  f"partner {exported.partner}, period {exported.period}; {exported.attachments} "
+                                  f"attachment file(s){missing}\nsha256 {exported.sha256}")
+    return 0
+
+
+def _package_import(args: argparse.Namespace) -> int:
+    from reporter.services.packages import import_package
+
+    with closing(_open(args)) as store:
+        merged = import_package(store, Path(args.file), Path(args.attachments) if args.attachments else None,
+                                dry_run=args.dry_run)
+
+    def text() -> str:
+        verb = "would add" if merged.dry_run else "added"
+        lines = [f"Package of partner {merged.partner}, period {merged.period} of {merged.project}: {verb} "
+                 f"{merged.added} expenditure(s), {merged.unchanged} already here unchanged, {merged.attachments} "
+                 "attachment file(s)"]
+        if merged.not_in_package:
+            lines.append("Kept, though not in the package: " + ", ".join(f"#{n}" for n in merged.not_in_package))
+        return "\n".join(lines)
+
+    _emit(args, merged, text)
+    return 0
+
+
 # The parser
 
 
@@ -759,6 +882,55 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")
     sub.add_argument("--reason", required=True, help="why it is reopened")
+
+    sub = command("import", _import, "import expenditure, a plan, a budget or exchange rates from a CSV, TXT, XLSX, "
+                                     "XLS or ODS file: every row checked first, then all written or none")
+    sub.add_argument("file", help="the file to import")
+    sub.add_argument("--project", help="project code (not needed for rates)")
+    sub.add_argument("--what", default="expenditure", choices=("expenditure", "plan", "budget", "rates"),
+                     help="what the file holds (default: expenditure)")
+    sub.add_argument("--sheet", help="the workbook's sheet, by name or number (default: the first)")
+    sub.add_argument("--profile", help="use a saved mapping; --map, --set and --values add to it")
+    sub.add_argument("--map", action="append", metavar="COLUMN=field",
+                     help='the column (its header, or its letter) that fills a field, e.g. "Dok. Nr.=document"; '
+                          "repeat for each field")
+    sub.add_argument("--set", action="append", metavar="field=VALUE",
+                     help="a value for every row (used where its column is empty), e.g. partner=LP")
+    sub.add_argument("--values", action="append", metavar="field:FILE",
+                     help="a file of two columns translating the file's values into codes, e.g. line:accounts.csv")
+    sub.add_argument("--save-profile", metavar="NAME", help="save the mapping as a profile for next time")
+    sub.add_argument("--encoding", help="a text file's encoding (default: found: BOM, UTF-8, else windows-1257)")
+    sub.add_argument("--delimiter", choices=(";", ",", "tab", "|"), help="a text file's separator (default: found)")
+    sub.add_argument("--header-row", type=int, metavar="N", help="the row holding the column names (default: found)")
+    sub.add_argument("--date-order", choices=("DMY", "MDY"), help="how dates written with '/' are meant")
+    sub.add_argument("--preview", action="store_true", help="show the columns, the first rows and a suggested "
+                                                             "mapping; import nothing")
+    sub.add_argument("--dry-run", action="store_true", help="check every row and report; write nothing")
+    modes = sub.add_mutually_exclusive_group()
+    modes.add_argument("--all-or-nothing", action="store_true", help="write nothing when any row has a problem "
+                                                                     "(the default)")
+    modes.add_argument("--valid-only", action="store_true", help="write exactly the rows without problems")
+    sub.add_argument("--keep-duplicates", action="store_true",
+                     help="import rows that repeat a stored expenditure all the same")
+
+    package = commands.add_parser("package", help="a partner's expenditure of a period as one file, merged by the "
+                                                  "lead partner")
+    package_commands = package.add_subparsers(title="package commands", metavar="ACTION", required=True)
+    sub = command("export", _package_export, "write a partner's expenditure of one period, with its attachment files, "
+                                             "as a package (ZIP with a manifest of SHA-256 hashes)", package_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", required=True, help="the partner whose expenditure it holds")
+    sub.add_argument("--period", type=int, required=True, help="reporting period number")
+    sub.add_argument("--out", required=True, metavar="FILE", help="the package file to write, e.g. PP2-period-2.zip")
+    sub.add_argument("--attachments", metavar="DIR",
+                     help="the folder attachment references are relative to (default: attachments/ beside the "
+                          "database)")
+    sub = command("import", _package_import, "merge a partner's package: importing it twice changes nothing; a "
+                                             "changed file or a conflict merges nothing", package_commands)
+    sub.add_argument("file", help="the package file")
+    sub.add_argument("--attachments", metavar="DIR",
+                     help="where its attachment files go (default: attachments/ beside the database)")
+    sub.add_argument("--dry-run", action="store_true", help="check and report; merge nothing")
 
     sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
     sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")

@@ -42,6 +42,9 @@ def _problem_templates(lang: str) -> Mapping[str, str]:
     return ChainMap(_load("problems.toml").get(lang, {}), PROBLEMS)
 
 
+problem_templates = _problem_templates  # for wording a problem's place itself (an import's rows and column)
+
+
 def problem_text(problem: Problem, lang: str, where: str | None = None) -> str:
     """`where: why` with the why in `lang`; the place stays the key it is unless `where` names it ("" leaves it out)."""
     return problem.worded(_problem_templates(lang), lang, where)

@@ -319,3 +319,89 @@ def test_window__a_new_project_over_unsaved_changes_asks_first(window, monkeypat
     monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda *args, **kwargs: "Yes"))
     setup.new_project()
     assert setup.details.vars["title"].get() == "" and setup.saved_code is None
+
+
+def wait_for(wizard, timeout: float = 60) -> None:
+    """Let the window run until the wizard's worker is done."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    wizard.update()
+    while wizard.busy and time.monotonic() < deadline:
+        wizard.update()
+        time.sleep(0.01)
+    wizard.update()
+    assert not wizard.busy
+
+
+def export_file(tmp_path, rows: int = 3):
+    lines = ["Šiaulių biblioteka", "", "Data;Dok. Nr.;Tiekėjas;Suma;PVM"]
+    lines += [f"2024-03-{1 + i % 28:02d};SF-{i};UAB „Knygų namai“;{100 + i},00;0,00" for i in range(rows)]
+    lines.append(";;Iš viso:;;")
+    path = tmp_path / "export.csv"
+    path.write_bytes("\r\n".join(lines).encode("windows-1257"))
+    return path
+
+
+def test_import_wizard__shows_the_file_maps_it_and_imports_every_row(window, tmp_path):
+    from reporter.services.expenditures import list_expenditures
+    from reporter.store.expenditures import ExpenditureQuery
+
+    wizard = window.import_wizard()
+    wizard.open(export_file(tmp_path))
+    wait_for(wizard)
+    assert [wizard.table.item(i)["values"][1:3] for i in wizard.table.get_children()][0] == ["2024-03-01", "SF-0"]
+    assert {n: v.get() for n, v in wizard.columns.items() if v.get()} == {
+        "date": "Data", "document": "Dok. Nr.", "supplier": "Tiekėjas", "gross": "Suma", "vat": "PVM"}
+    wizard.constants["partner"].set("XX")
+    wizard.constants["line"].set("STAFF")
+    wizard.start(dry_run=False)
+    wait_for(wizard)
+    assert wizard.result.refused and wizard.problem_list.get(0).startswith("rows 4–6, Partner: unknown partner 'XX'")
+    wizard.constants["partner"].set("LP")
+    wizard.start(dry_run=False)
+    wait_for(wizard)
+    assert wizard.result.imported == 3 and wizard.status.cget("text").startswith("Imported 3 row(s) of 3")
+    assert list_expenditures(window.store, "LLI-501", ExpenditureQuery()).total == 3
+    wizard.start(dry_run=False)  # again: every row a duplicate
+    wait_for(wizard)
+    assert wizard.result.imported == 0 and wizard.problem_list.get(0).startswith("row 4: already here as #1")
+    wizard.destroy()
+
+
+def test_import_wizard__in_lithuanian_a_worker_imports_and_a_profile_is_saved(tmp_path, project_file):
+    from reporter.gui.app import ReporterWindow
+    from reporter.services.imports import profile_names
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "db.sqlite3")
+    load_project_file(store, project_file)
+    window = ReporterWindow(store, "lt")
+    try:
+        wizard = window.import_wizard()
+        assert wizard.title() == "Importas iš failo"
+        wizard.open(export_file(tmp_path, rows=3000))
+        wait_for(wizard)
+        for name, value in (("partner", "LP"), ("line", "STAFF")):
+            wizard.constants[name].set(value)
+        from ttkbootstrap.dialogs import Querybox
+
+        original = Querybox.get_string
+        Querybox.get_string = staticmethod(lambda *args, **kwargs: "Rivilė LP")
+        try:
+            wizard.save_profile()
+        finally:
+            Querybox.get_string = original
+        assert profile_names() == ["Rivilė LP"]
+        wizard.start(dry_run=True)
+        wait_for(wizard)
+        assert wizard.status.cget("text").startswith("Patikrinta: eilučių 3000, teisingų 3000")
+        wizard.start(dry_run=False)
+        assert wizard.busy  # the worker runs while the window goes on
+        wait_for(wizard)
+        assert wizard.result.imported == 3000
+        wizard.destroy()
+    finally:
+        window.destroy()
+        store.close()
+        gc.collect()

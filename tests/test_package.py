@@ -10,6 +10,7 @@ pytest-xvfb starts. `make test` runs them with the rest; alone:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -168,7 +169,7 @@ def test_wheel__installed_in_a_fresh_environment_makes_the_demo_and_a_report(tmp
     program = str(python.parent / f"grant-reporter{EXE}")
     assert run(program, "--version").strip() == f"grant-reporter {reporter.__version__}"
     assert "interreg-lv-lt-2014-2020" in run(program, "templates")
-    assert "403 expenditures" in run(program, "demo", "--db", "demo.sqlite3")
+    assert re.search(r"; \d+ expenditures", run(program, "demo", "--db", "demo.sqlite3"))
     files = run(program, "report", "--db", "demo.sqlite3", "--project", REPORT_PROJECT, "--period",
                 str(REPORT_PERIOD), "--lang", "lt", "--out", "reports")
     (pdf,) = (work / "reports").glob("*.pdf")

@@ -226,6 +226,8 @@ class ExpenditureDraft:
     notes: str = ""
     payers: tuple[Payer, ...] = ()
     in_kind: str = ""  # a contribution in kind: the basis of its value ("40 h × 12.50 EUR of volunteers' work")
+    accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
+    supplier_code: str = ""  # the supplier's company (or personal) code
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +257,8 @@ class Expenditure:
     notes: str = ""
     payers: tuple[Payer, ...] = ()  # empty: the funding agreements' mix pays it
     in_kind: str = ""  # a contribution in kind: the basis of its value
+    accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
+    supplier_code: str = ""  # the supplier's company (or personal) code
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 

@@ -24,7 +24,7 @@ from reporter.domain.rules import UnitCost, flat_rate_conflicts, rule_problems
 EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible", "currency", "rate",
     "project_rate", "period", "units", "rate_name", "activity", "description", "paid", "paid_by", "in_kind",
-    "attachments", "notes",
+    "attachments", "notes", "accounting_ref", "supplier_code",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date")
 INVOICE_FIELDS = ("document", "supplier", "gross")  # required but for a unit-cost declaration
@@ -250,6 +250,8 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         attachments=tuple(a.strip() for a in text["attachments"].split(";") if a.strip()),
         notes=text["notes"],
         payers=payers or (),  # type: ignore[arg-type]
+        accounting_ref=text["accounting_ref"],
+        supplier_code=text["supplier_code"],
     )
     return draft, []
 
@@ -424,6 +426,8 @@ def complete_expenditure(
             notes=draft.notes,
             payers=draft.payers,
             in_kind=draft.in_kind,
+            accounting_ref=draft.accounting_ref,
+            supplier_code=draft.supplier_code,
         ),
         [],
     )

@@ -113,8 +113,8 @@ class ReporterWindow(ttk.Window):
         file_menu = tk.Menu(menu, tearoff=False)
         file_menu.add_command(label=_("load_project"), command=self.load_project)
         file_menu.add_command(label=_("export_project"), command=self.export_project)
-        file_menu.add_command(label=_("import"), command=lambda: Messagebox.show_info(
-            _("import_later"), title=_("import"), parent=self))
+        file_menu.add_command(label=_("import"), command=self.import_wizard)
+        file_menu.add_command(label=_("import_package"), command=self.import_package)
         file_menu.add_separator()
         if self.showing_demo() and self.home_database not in (None, demo_database()):
             file_menu.add_command(label=_("open_my_database"), command=self.open_my_database)
@@ -244,6 +244,17 @@ class ReporterWindow(ttk.Window):
         self.store = store
         self._shown_project = None
         self._rebuild()
+
+    def import_wizard(self) -> "object":
+        """File → Import expenditure…: the import wizard, over the window."""
+        from reporter.gui.import_view import ImportWizard
+
+        return ImportWizard(self)
+
+    def import_package(self) -> None:
+        from reporter.gui.import_view import import_package_dialog
+
+        import_package_dialog(self)
 
     def reopen(self, change: Callable[[], object]) -> None:
         """Run a change that replaces the database file (a restore) with the database closed, then reopen it."""

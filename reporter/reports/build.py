@@ -393,7 +393,8 @@ class _Builder:
                 current_line = e.budget_line
                 rows.append(Row((self.line_name(e.budget_line),) + blank, GROUP))
             n += 1
-            cells: list[Any] = [str(n), f"#{e.number}"]
+            # The internal reference: the program's number, and the accounting system's own where it was imported.
+            cells: list[Any] = [str(n), f"#{e.number} {e.accounting_ref}".strip()]
             if consolidated:
                 cells.append(e.partner)
             cells += [e.document_no, e.document_date, e.supplier, e.description, e.payment_date, e.gross, e.vat,

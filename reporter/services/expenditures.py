@@ -176,6 +176,8 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "attachments": "; ".join(expenditure.attachments),
         "notes": expenditure.notes,
         "paid_by": format_payers(expenditure.payers),
+        "accounting_ref": expenditure.accounting_ref,
+        "supplier_code": expenditure.supplier_code,
     }
 
 

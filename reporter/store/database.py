@@ -112,6 +112,19 @@ class Store:
              None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)],
         )
 
+    def audit_many(self, action: str, table: str, entries: list[tuple[str, dict[str, Any] | None,
+                                                                     dict[str, Any] | None]]) -> None:
+        """Record many changes of one kind at once (a bulk import): each entry (record id, old, new) becomes the
+        same audit row `audit` writes; call inside the transaction that makes them."""
+        stamp = now()
+        self.db.conn.executemany(
+            "INSERT INTO audit_log (changed_at, user_name, action, table_name, record_id, old_values, new_values)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(stamp, self.user_name, action, table, record_id,
+              None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
+              None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True))
+             for record_id, old, new in entries])
+
     def audit_entries(self, table: str | None = None, record_id: str | None = None) -> list[dict[str, Any]]:
         where, args = [], []
         if table:

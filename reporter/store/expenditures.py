@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Collection, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Sequence
 
-from reporter.domain.errors import NotFound, UserError, not_one_of, problem
+from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.financing import Terms
 from reporter.domain.model import Expenditure, Payer
 from reporter.domain.money import from_cents, to_cents
-from reporter.domain.text import document_key, fold, search_text
+from reporter.domain.text import document_key, fold, search_text, compact_key
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -42,6 +42,13 @@ JOIN budget_lines bl ON bl.id = e.budget_line_id
 JOIN reporting_periods rp ON rp.id = e.period_id
 LEFT JOIN activities a ON a.id = e.activity_id
 """
+
+
+_CHUNK = 5000  # rows written between two looks at progress and cancel
+
+
+class Cancelled(UserError):
+    """The user stopped a long write; the transaction it ran in rolls back."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,62 @@ class ExpenditureStore:
         if saved.payers:  # a new expenditure has none stored yet
             self._set_payers(saved.id, [ids.funders[p.funder] for p in saved.payers], saved.payers)
         return saved
+
+    def insert_many(self, ids: "ProjectIds", expenditures: Sequence[Expenditure],
+                    progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+                    keep_ids: bool = False) -> list[tuple[str, int]]:
+        """Insert many at once (an import), with the next internal numbers and one audit entry each, exactly as
+        `insert` would one by one; call inside a transaction. `progress(n)` is told every chunk written, and a
+        `cancelled()` that turns true raises `Cancelled`, which rolls the caller's transaction back.
+
+        `keep_ids`: the expenditures carry their ids already (a partner's package). Returns each one's id and number."""
+        from reporter.store.database import new_id, now
+
+        for period_id in {ids.periods[e.period] for e in expenditures}:
+            number, status = self.db.execute("SELECT number, status FROM reporting_periods WHERE id = ?",
+                                             [period_id]).fetchone()
+            if status == "submitted":
+                raise Conflict(problem("period", "period.locked", number=number))
+        first = self.next_number(ids.project)
+        stamp = now()
+        rows = [{"id": e.id if keep_ids else new_id(), "project_id": ids.project, "number": first + i,
+                 **_columns(ids, e), "created_at": stamp, "updated_at": stamp} for i, e in enumerate(expenditures)]
+        payers = [{"expenditure_id": row["id"], "funder_id": ids.funders[p.funder],
+                   "amount_cents": None if p.amount is None else to_cents(p.amount), "position": i}
+                  for e, row in zip(expenditures, rows) for i, p in enumerate(e.payers)]
+        if rows:
+            sql = f"INSERT INTO expenditures ({', '.join(rows[0])}) VALUES ({', '.join('?' for _ in rows[0])})"
+            for start in range(0, len(rows), _CHUNK):
+                if cancelled is not None and cancelled():
+                    raise Cancelled(problem("", "import.cancelled"))
+                chunk = rows[start:start + _CHUNK]
+                self.db.conn.executemany(sql, [tuple(r.values()) for r in chunk])
+                self.store.audit_many("insert", "expenditures", [(r["id"], None, r) for r in chunk])
+                if progress is not None:
+                    progress(start + len(chunk))
+        if payers:
+            self.db.conn.executemany("INSERT INTO expenditure_payers (expenditure_id, funder_id, amount_cents, position)"
+                                     " VALUES (?, ?, ?, ?)", [tuple(r.values()) for r in payers])
+            self.store.audit_many("insert", "expenditure_payers", [(r["expenditure_id"], None, r) for r in payers])
+        return [(row["id"], row["number"]) for row in rows]
+
+    def by_ids(self, expenditure_ids: Sequence[str]) -> dict[str, tuple[str, Expenditure]]:
+        """The stored expenditures with these ids, in any project: id → (project id, expenditure)."""
+        rows = self.db.query(f"{_SELECT} WHERE e.id IN (SELECT value FROM json_each(?))",
+                             [json.dumps(list(expenditure_ids))])
+        return {r["id"]: (r["project_id"], _expenditure(r)) for r in rows}
+
+    def known_documents(self, project_id: str) -> tuple[dict[str, int], dict[tuple[str, int, str, str], int]]:
+        """What tells a stored expenditure again, with its number: its document key (supplier and number however
+        typed), and its date, gross amount, currency and supplier (folded)."""
+        documents: dict[str, int] = {}
+        entries: dict[tuple[str, int, str, str], int] = {}
+        for number, key, day, gross, currency, supplier in self.db.execute(
+                "SELECT number, document_key, document_date, gross_cents, currency, supplier FROM expenditures "
+                "WHERE project_id = ? ORDER BY number", [project_id]):
+            documents.setdefault(key, number)
+            entries.setdefault((day, gross, currency, compact_key(supplier)), number)
+        return documents, entries
 
     def next_number(self, project_id: str) -> int:
         return self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM expenditures WHERE project_id = ?",
@@ -294,6 +357,8 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "payment_date": e.payment_date.isoformat() if e.payment_date else None,
         "attachments": json.dumps(list(e.attachments), ensure_ascii=False),
         "notes": e.notes,
+        "accounting_ref": e.accounting_ref,
+        "supplier_code": e.supplier_code,
     }
 
 
@@ -325,4 +390,6 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
         notes=row["notes"],
         payers=tuple(Payer(code, None if cents is None else from_cents(cents))
                      for code, cents in json.loads(row["payers"] or "[]")),
+        accounting_ref=row["accounting_ref"],
+        supplier_code=row["supplier_code"],
     )

@@ -344,3 +344,12 @@ DROP INDEX activity_plan_key;
 CREATE UNIQUE INDEX activity_plan_key ON activity_plan (activity_id, year, coalesce(funder_id, ''),
     coalesce(budget_line_id, ''), coalesce(partner_id, ''))
 """)
+
+
+@migrations(name="0006_import_references")
+def import_references(db: Database) -> None:
+    """What accounting exports carry and reports need: the accounting system's reference, the supplier's code."""
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN accounting_ref TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN supplier_code TEXT NOT NULL DEFAULT ''
+""")
