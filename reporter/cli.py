@@ -35,9 +35,9 @@ _EXPENSE_OPTIONS = {
     "partner": "partner code, e.g. LP",
     "line": "budget line code, e.g. STAFF",
     "date": "document date, YYYY-MM-DD",
-    "document": "document number, e.g. SF-2024/0117",
-    "supplier": "supplier or payee",
-    "gross": "gross amount, e.g. 1210.00 or 1 210,00",
+    "document": "document number, e.g. SF-2024/0117 (a unit-cost declaration may have none)",
+    "supplier": "supplier or payee (a unit-cost declaration may have none)",
+    "gross": "gross amount, e.g. 1210.00 or 1 210,00 (a unit-cost declaration: units × rate)",
     "vat": "VAT included in the gross amount",
     "eligible": "eligible amount (default: gross, less VAT the partner recovers)",
     "currency": "document currency (default: the project's)",
@@ -793,7 +793,7 @@ def _parser() -> argparse.ArgumentParser:
     expense_commands = expense.add_subparsers(title="expense commands", metavar="ACTION", required=True)
     sub = command("add", _expense_add, "add one expenditure", expense_commands)
     sub.add_argument("--project", required=True, help="project code")
-    _add_expense_options(sub, required=("partner", "line", "date", "document", "supplier", "gross"))
+    _add_expense_options(sub, required=("partner", "line", "date"))  # the rest as the line needs, checked
     sub = command("edit", _expense_edit, "change fields of one expenditure", expense_commands)
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("reference", help="internal number (e.g. 17) or id")

@@ -155,6 +155,8 @@ PROBLEMS = {
     "rate.one_step": "a {currency} document converts in one step: give its rate as the rate",
     "in_kind.payers": "a contribution in kind is paid by no one: it counts for the source whose agreement accepts "
                       "contributions in kind; leave the payers out",
+    "in_kind.no_taker": "no funding agreement of {partner} takes contributions in kind (in_kind = true in the "
+                        "project file's [[funding]])",
     "units.not_used": "{line} is not a unit-cost line; units are not used",
     "units.negative": "{value}: units cannot be negative",
     "period.not_number": "{value} is not a period number (1, 2, 3…)",

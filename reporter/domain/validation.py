@@ -366,16 +366,18 @@ def complete_expenditure(
         problems.append(problem("line", "expenditure.flat_rate_line", line=flat.line, percent=Number(flat.percent),
                                 lines=", ".join(flat.of_lines)))
     unit_cost = definition.rules.unit_cost(draft.budget_line)
-    unit_amount = None
+    unit_amount, rate_name = None, draft.rate_name
     if unit_cost is not None and partner is not None:
-        unit_amount = _unit_amount(draft, unit_cost, partner, definition, problems)
+        unit_amount, rate_name = _unit_amount(draft, unit_cost, partner, definition, problems)
     elif unit_cost is None and draft.budget_line and (draft.units is not None or draft.rate_name):
         problems.append(problem("units" if draft.units is not None else "rate_name", "units.not_used",
                                 line=draft.budget_line))
-    if unit_cost is None:
+    if unit_cost is None:  # a contribution in kind is valued on its basis and needs no document
         problems += [problem(name, "value.required") for name, value in (
-            ("document", draft.document_no), ("supplier", draft.supplier), ("gross", draft.gross)) if not value and
-            value != ZERO]
+            ("document", draft.document_no or draft.in_kind), ("supplier", draft.supplier), ("gross", draft.gross))
+            if not value and value != ZERO]
+    if draft.in_kind and partner is not None and not any(a.in_kind for a in definition.agreements_for(partner.code)):
+        problems.append(problem("in_kind", "in_kind.no_taker", partner=partner.code))
     if problems:
         return None, problems
 
@@ -418,7 +420,7 @@ def complete_expenditure(
             eligible_project_currency=converted,
             eligible_vat_project_currency=vat_in_eligible,
             units=draft.units,
-            rate_name=draft.rate_name,
+            rate_name=rate_name,
             activity=draft.activity,
             description=draft.description,
             payment_date=draft.payment_date,
@@ -434,8 +436,9 @@ def complete_expenditure(
 
 
 def _unit_amount(draft: ExpenditureDraft, unit_cost: UnitCost, partner: Partner, definition: ProjectDefinition,
-                 problems: list[Problem]) -> Decimal | None:
-    """Units × the rate of the table that applies to the partner (and names the declared band or category)."""
+                 problems: list[Problem]) -> tuple[Decimal | None, str]:
+    """Units × the rate of the table that applies to the partner (and names the declared band or category),
+    and the band's name as the table spells it (so "manager" is kept as "Manager")."""
     group = definition.rules.country_group(partner.country)
     choice = unit_cost.choose(partner.code, partner.role, group, draft.rate_name)
     said = dict(line=unit_cost.line, partner=partner.code)
@@ -454,12 +457,12 @@ def _unit_amount(draft: ExpenditureDraft, unit_cost: UnitCost, partner: Partner,
     if not draft.description:
         problems.append(problem("description", "unit_cost.description"))
     if choice.rate is None or draft.units is None:
-        return None
+        return None, draft.rate_name
     amount = unit_cost.amount(draft.units, choice.rate)
     if draft.gross is not None and draft.gross != amount:
         problems.append(problem("gross", "unit_cost.gross", units=Number(draft.units), rate=Number(choice.rate.rate),
                                 amount=Amount(amount)))
-    return amount
+    return amount, choice.rate.name
 
 
 def reference_problems(fields: Mapping[str, str], definition: ProjectDefinition) -> list[Problem]:

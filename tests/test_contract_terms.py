@@ -1,0 +1,408 @@
+"""The contract terms real projects sign: each rule holding and breaking, on small project files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from conftest import row_counts
+from reporter import cli
+from reporter.domain.errors import ValidationError
+from reporter.domain.money import D
+from reporter.domain.payments import PAID, REDUCED, WAITING
+from reporter.services.checks import check_project, financing_view
+from reporter.services.currency import set_rate
+from reporter.services.expenditures import add_expenditure
+from reporter.services.payments import add_payment, payment_position
+from reporter.services.projects import load_project_file
+from reporter.services.reports import submit_period
+
+# An Erasmus+ KA2 partnership on the template's rate tables: the coordinator in Latvia, partners in
+# Lithuania (country group 4) and Norway (group 1).
+ERASMUS = """\
+[project]
+code = "KA2-T"
+title = "Reading mentors"
+start = 2021-01-01
+end = 2022-12-31
+template = "erasmus-plus-ka2-2014-2020"
+
+[[partners]]
+code = "P1"
+name = "Latvijas Bibliotekāru biedrība"
+country = "LV"
+role = "lead"
+
+[[partners]]
+code = "P2"
+name = "Kauno apskrities viešoji biblioteka"
+country = "LT"
+
+[[partners]]
+code = "P3"
+name = "Deichman Oslo"
+country = "NO"
+
+[[funders]]
+code = "EU"
+name = "Erasmus+"
+kind = "eu"
+
+[[funding]]
+funder = "EU"
+share = 100
+cap = 30000.00
+
+[[budget]]
+partner = "P1"
+line = "PMI"
+amount = 6000.00
+
+[[budget]]
+partner = "P2"
+line = "PMI"
+amount = 3000.00
+
+[[budget]]
+partner = "P1"
+line = "TPM"
+amount = 1150.00
+
+[[budget]]
+partner = "P2"
+line = "TPM"
+amount = 1150.00
+
+[[budget]]
+partner = "P2"
+line = "IO"
+amount = 2000.00
+
+[[budget]]
+partner = "P3"
+line = "IO"
+amount = 3000.00
+
+[[budget]]
+partner = "P1"
+line = "EXC"
+amount = 1000.00
+
+[[budget]]
+partner = "P2"
+line = "SN"
+amount = 500.00
+
+[[periods]]
+number = 1
+start = 2021-01-01
+end = 2021-12-31
+
+[[periods]]
+number = 2
+start = 2022-01-01
+end = 2022-12-31
+"""
+
+
+def load(store, tmp_path, text: str, *extra: str) -> str:
+    path = tmp_path / "project.toml"
+    path.write_text(text + "".join(extra), encoding="utf-8")
+    return load_project_file(store, path).code
+
+
+def declare(store, partner: str, line: str, units: str, rate_name: str = "", **fields: str):
+    """A unit-cost declaration as a partner makes it: units, a date and a description, nothing invented."""
+    values = {"partner": partner, "line": line, "date": "2021-06-30", "units": units, "rate_name": rate_name,
+              "description": f"{line} {units} {rate_name}".strip(), **fields}
+    return add_expenditure(store, "KA2-T", values)
+
+
+def spend(store, code: str, **fields: str):
+    values = {"date": "2021-05-10", "document": f"SF-{spend.counter}", "supplier": "UAB Tiekėjas", **fields}
+    values.setdefault("paid", values["date"])
+    spend.counter += 1
+    return add_expenditure(store, code, values)
+
+
+spend.counter = 1
+
+
+def findings(store, code: str, rule: str):
+    return [f for f in check_project(store, code).findings if f.rule == rule]
+
+
+# 1. Rate tables
+
+
+def test_rate_table__management_is_500_a_month_for_the_coordinator_and_250_for_a_partner(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    lead, partner = declare(store, "P1", "PMI", "12"), declare(store, "P2", "PMI", "12")
+    assert (lead.eligible, lead.gross, lead.document_no) == (D("6000.00"), D("6000.00"), "")
+    assert (partner.eligible, partner.gross) == (D("3000.00"), D("3000.00"))
+    assert findings(store, "KA2-T", "unit-cost") == []
+
+
+def test_rate_table__staff_days_by_category_and_the_partners_country_group(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    lithuania = declare(store, "P2", "IO", "10", "Manager")
+    norway = declare(store, "P3", "IO", "10", "manager")  # case and spaces do not matter
+    assert (lithuania.eligible, norway.eligible) == (D("880.00"), D("2940.00"))
+    assert (lithuania.rate_name, norway.rate_name) == ("Manager", "Manager")
+
+
+@pytest.mark.parametrize("rate_name, message", [
+    ("", "rate_name: IO has several rates: name one of Manager, Teacher/Trainer/Researcher/Youth worker, "
+         "Technician, Administrative staff"),
+    ("Director", "rate_name: "),
+])
+def test_rate_table__a_line_with_categories_needs_one_of_them_named(store, tmp_path, rate_name, message):
+    load(store, tmp_path, ERASMUS)
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as raised:
+        declare(store, "P2", "IO", "10", rate_name)
+    assert message in str(raised.value)
+    assert row_counts(store) == before
+
+
+def test_rate_table__a_name_on_a_line_of_one_rate_is_refused(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    with pytest.raises(ValidationError, match="rate_name"):
+        declare(store, "P2", "PMI", "12", "Manager")
+
+
+def test_rate_table__a_project_file_overrides_the_templates_rates(store, tmp_path):
+    load(store, tmp_path, ERASMUS, """
+[[unit_costs]]
+line = "PMI"
+unit = "month"
+
+[[unit_costs.rates]]
+role = "lead"
+rate = 600.00
+
+[[unit_costs.rates]]
+partner = "P2"
+rate = 300.00
+""")
+    assert declare(store, "P1", "PMI", "2").eligible == D("1200.00")
+    assert declare(store, "P2", "PMI", "2").eligible == D("600.00")
+    with pytest.raises(ValidationError, match=r"units: PMI has no rate for partner P3 \(role partner, country group 1\)"):
+        declare(store, "P3", "PMI", "2")
+
+
+def test_rate_table__unknown_country_group_or_role_in_a_project_file_is_named(store, tmp_path):
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as raised:
+        load(store, tmp_path, ERASMUS, """
+[[unit_costs]]
+line = "PMI"
+
+[[unit_costs.rates]]
+country_group = "7"
+rate = 100.00
+
+[[unit_costs.rates]]
+role = "coordinator"
+rate = 100.00
+""")
+    text = str(raised.value)
+    assert "unit_costs[1].rates[1].country_group" in text and "unit_costs[1].rates[2].role" in text
+    assert row_counts(store) == before
+
+
+def test_unit_declaration__needs_units_a_date_and_a_description_but_no_gross_or_document(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    with pytest.raises(ValidationError, match="description"):
+        declare(store, "P2", "PMI", "12", description="")
+    with pytest.raises(ValidationError, match="12 × 250.00 = 3000.00"):
+        declare(store, "P2", "PMI", "12", gross="2500.00")
+    assert declare(store, "P2", "PMI", "12", gross="3000.00").eligible == D("3000.00")
+
+
+def test_unit_declaration__on_the_command_line_with_a_rate_name(tmp_path, capsys):
+    path = tmp_path / "project.toml"
+    path.write_text(ERASMUS, encoding="utf-8")
+    database = str(tmp_path / "db.sqlite3")
+    assert cli.main(["--db", database, "load", str(path)]) == 0
+    capsys.readouterr()
+    code = cli.main(["--db", database, "expense", "add", "--project", "KA2-T", "--partner", "P2", "--line", "TPM",
+                     "--date", "2021-04-20", "--units", "2", "--rate-name", "100-1999 km",
+                     "--description", "Meeting in Riga, 2 participants", "--json"])
+    saved = json.loads(capsys.readouterr().out)
+    assert code == 0 and (saved["eligible"], saved["rate_name"], saved["units"]) == ("1150.00", "100-1999 km", "2")
+
+
+# 2. Transfers at the contract's level
+
+
+def test_transfers__a_partners_overspent_line_is_fine_when_the_consortiums_category_is_within(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    declare(store, "P1", "TPM", "4", "100-1999 km")  # P1 2300 against its 1150, the consortium 2300 of 2300
+    assert findings(store, "KA2-T", "transfer") == []
+
+
+def test_transfers__judged_for_the_consortium_with_closed_and_exempt_lines(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    declare(store, "P1", "TPM", "6", "100-1999 km")  # 3450 against 2300: 1150 in, 20 % allows 460
+    declare(store, "P1", "PMI", "13")  # 6500 + 3000 against 9000: into a closed line
+    declare(store, "P2", "PMI", "12")
+    spend(store, "KA2-T", partner="P2", line="SN", gross="900.00")  # exempt: 400 over, no transfer
+    found = findings(store, "KA2-T", "transfer")
+    assert "SN" not in {f.budget_line for f in found}
+    assert [f.message for f in found if f.message_id != "transfer.out"] == [
+        "the consortium PMI received 500.00 from other categories; nothing may be moved into it",
+        "the consortium TPM received 1150.00 from other categories; at most 20 % of its budget (460.00) may be "
+        "moved into it",
+    ]
+
+
+# 3. Line caps and eligible shares of real costs
+
+
+def test_line_cap__of_the_project_holds_at_the_cap_and_breaks_above(store, tmp_path):
+    load(store, tmp_path, ERASMUS, """
+[[line_caps]]
+line = "ME"
+amount = 1000.00
+""")
+    declare(store, "P1", "ME", "3", "international")
+    declare(store, "P2", "ME", "4", "local")
+    assert findings(store, "KA2-T", "line-cap") == []
+    declare(store, "P2", "ME", "1", "local", date="2022-03-01")
+    [found] = findings(store, "KA2-T", "line-cap")
+    assert found.message == "ME: 1100.00 declared for the project, above the 1000.00 the rules allow"
+
+
+def test_cost_share__exceptional_costs_count_75_percent_of_the_real_cost(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    saved = spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.01")
+    assert (saved.gross, saved.eligible) == (D("1000.01"), D("750.00"))
+    assert spend(store, "KA2-T", partner="P2", line="SN", gross="200.00").eligible == D("200.00")
+
+
+@pytest.mark.parametrize("level, errors", [("project", 0), ("partner", 1)])
+def test_transfers__the_level_the_rules_name_decides_whose_categories_are_judged(store, tmp_path, level, errors):
+    load(store, tmp_path, ERASMUS, f'\n[rules]\ntransfer_level = "{level}"\n')
+    declare(store, "P1", "TPM", "4", "100-1999 km")  # P1 2300 against its 1150; the consortium 2300 of 2300
+    assert len([f for f in findings(store, "KA2-T", "transfer") if f.budget_line == "TPM"]) == errors
+
+
+# 4. Payment schedules
+
+
+def test_instalments__first_paid_second_waits_for_its_report_then_is_due_when_70_percent_is_used(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    add_payment(store, "KA2-T", {"funder": "EU", "date": "2021-01-20", "amount": "12000.00", "kind": "prefinancing"})
+    declare(store, "P1", "PMI", "12")
+    declare(store, "P2", "PMI", "12")
+    declare(store, "P3", "IO", "0.5", "Manager")  # 6000 + 3000 + 147 = 9147: 76.2 % of 12 000
+    [position] = payment_position(store, "KA2-T")
+    first, second, final = position.instalments
+    assert (first.status, first.amount, first.paid) == (PAID, D("12000.00"), D("12000.00"))
+    assert (second.status, second.amount, second.used_percent) == (WAITING, D("12000.00"), D("76.2"))
+    assert final.status == WAITING and position.next_due is second
+    submit_period(store, "KA2-T", 1, today=date(2022, 1, 31), force=True)
+    [position] = payment_position(store, "KA2-T")
+    second = position.instalments[1]
+    assert (second.status, second.amount, second.reduction) == ("due", D("12000.00"), D("0.00"))
+    assert position.next_due is second and second.open == D("12000.00")
+
+
+def test_instalments__below_the_threshold_the_next_is_reduced_by_the_shortfall(store, tmp_path, capsys):
+    load(store, tmp_path, ERASMUS)
+    add_payment(store, "KA2-T", {"funder": "EU", "date": "2021-01-20", "amount": "12000.00", "kind": "prefinancing"})
+    declare(store, "P1", "PMI", "12")  # 6000: 50 % of the first instalment, 70 % (8400) needed
+    submit_period(store, "KA2-T", 1, today=date(2022, 1, 31), force=True)
+    second = payment_position(store, "KA2-T")[0].instalments[1]
+    assert (second.status, second.used_percent, second.reduction, second.amount) == (
+        REDUCED, D("50.0"), D("2400.00"), D("9600.00"))
+
+
+def test_instalments__the_financing_command_shows_the_schedule_and_the_next_payment(tmp_path, capsys):
+    path = tmp_path / "project.toml"
+    path.write_text(ERASMUS, encoding="utf-8")
+    database = str(tmp_path / "db.sqlite3")
+    run = lambda *args: cli.main(["--db", database, *args])  # noqa: E731
+    assert run("load", str(path)) == 0
+    assert run("payment", "add", "--project", "KA2-T", "--funder", "EU", "--date", "2021-01-20", "--amount",
+               "12000.00", "--kind", "prefinancing") == 0
+    assert run("expense", "add", "--project", "KA2-T", "--partner", "P1", "--line", "PMI", "--date", "2021-06-30",
+               "--units", "18", "--description", "Management, 18 months") == 0  # 9000: 75 %
+    capsys.readouterr()
+    assert run("financing", "--project", "KA2-T") == 0
+    out = capsys.readouterr().out
+    assert "75.0 % of the earlier instalments used, 70 % needed" in out
+    assert "Next: instalment 2, 12,000.00 to be paid." in out
+
+
+def test_instalments__an_incomplete_one_in_a_project_file_is_named(store, tmp_path):
+    with pytest.raises(ValidationError, match=r"instalments\[1\]"):
+        load(store, tmp_path, ERASMUS, '\n[[instalments]]\npercent = 40\ntrigger = "report"\n')  # no period
+
+
+# 5. Contributions in kind
+
+
+IN_KIND = """\
+[project]
+code = "KIND-1"
+title = "Skaitymo savanoriai"
+start = 2024-01-01
+end = 2024-12-31
+currency = "EUR"
+template = "generic"
+
+[[partners]]
+code = "LP"
+name = "Alytaus krašto biblioteka"
+role = "lead"
+
+[[funders]]
+code = "FOUND"
+name = "Fondas"
+kind = "foundation"
+
+[[funders]]
+code = "OWN"
+name = "Nuosavos lėšos"
+kind = "own"
+
+[[funding]]
+funder = "FOUND"
+share = 80
+rounding = "down"
+
+[[funding]]
+funder = "OWN"
+share = 20
+residual = true
+in_kind = true
+
+[[periods]]
+number = 1
+start = 2024-01-01
+end = 2024-12-31
+"""
+
+
+def test_in_kind__counts_for_the_source_whose_agreement_takes_it_and_is_kept_with_its_basis(store, tmp_path):
+    load(store, tmp_path, IN_KIND)
+    spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-01", gross="1000.00")
+    kind = spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-02", gross="250.00", document="",
+                 supplier="Savanoriai", in_kind="20 h × 12.50 EUR of volunteers' reading sessions")
+    assert kind.in_kind == "20 h × 12.50 EUR of volunteers' reading sessions"
+    [lp] = financing_view(store, "KIND-1", partner="LP").partners
+    funders = {f.funder: f.cumulative for f in lp.funders}
+    assert funders == {"FOUND": D("800.00"), "OWN": D("450.00")}  # the volunteers' work is the library's share
+
+
+def test_in_kind__is_refused_where_no_agreement_takes_contributions_in_kind(store, tmp_path):
+    load(store, tmp_path, IN_KIND.replace("in_kind = true\n", ""))
+    before = row_counts(store)
+    with pytest.raises(ValidationError, match="in_kind: no funding agreement of LP takes contributions in kind"):
+        spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-02", gross="250.00", document="",
+              supplier="Savanoriai", in_kind="20 h × 12.50 EUR")
+    assert row_counts(store) == before
