@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -16,7 +17,7 @@ from reporter.services.checks import check_project, financing_view
 from reporter.services.currency import set_rate
 from reporter.services.expenditures import add_expenditure
 from reporter.services.payments import add_payment, payment_position
-from reporter.services.projects import load_project_file
+from reporter.services.projects import export_project, load_project_file
 from reporter.services.reports import submit_period
 
 # An Erasmus+ KA2 partnership on the template's rate tables: the coordinator in Latvia, partners in
@@ -406,3 +407,289 @@ def test_in_kind__is_refused_where_no_agreement_takes_contributions_in_kind(stor
         spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-02", gross="250.00", document="",
               supplier="Savanoriai", in_kind="20 h × 12.50 EUR")
     assert row_counts(store) == before
+
+
+# 6. Currencies: a document through the euro, agreements and reports in the funder's currency
+
+# A national programme kept in US dollars: the foundation pays at most 75 %, the government's
+# co-funding is granted in litas (converted at the rates of November 2008), the library the rest.
+PROGRAMME = """\
+[project]
+code = "BP-T"
+title = "Bibliotekos pažangai"
+start = 2008-11-01
+end = 2012-10-31
+currency = "USD"
+template = "foundation-budget-vs-actual"
+
+[[partners]]
+code = "LNB"
+name = "Lietuvos nacionalinė Martyno Mažvydo biblioteka"
+country = "LT"
+role = "lead"
+
+[[funders]]
+code = "BMGF"
+name = "Bill & Melinda Gates Foundation"
+kind = "foundation"
+
+[[funders]]
+code = "LRV"
+name = "Lietuvos Respublikos Vyriausybė"
+kind = "state"
+
+[[funders]]
+code = "OWN"
+name = "Nuosavos lėšos"
+kind = "own"
+
+[[funding]]
+funder = "BMGF"
+share = 75
+rule = "max"
+rounding = "down"
+cap = 15200000.00
+
+[[funding]]
+funder = "LRV"
+share = 25
+currency = "LTL"
+rate_month = "2008-11"
+cap = 12500000.00
+
+[[funding]]
+funder = "OWN"
+share = 0
+residual = true
+
+[[periods]]
+number = 1
+start = 2008-11-01
+end = 2009-10-31
+"""
+
+
+@pytest.fixture
+def programme(store, tmp_path) -> str:
+    set_rate(store, "USD", "2008-11", "1.2732")
+    set_rate(store, "USD", "2009-03", "1.3050")
+    return load(store, tmp_path, PROGRAMME)
+
+
+def test_currency__a_litas_document_in_a_dollar_project_goes_through_the_euro_with_both_rates_kept(store, programme):
+    saved = spend(store, programme, partner="LNB", line="EQUIPMENT", date="2009-03-16", gross="3452.80",
+                  currency="LTL")
+    assert (saved.rate, saved.project_rate, saved.eligible_project_currency) == (
+        Decimal("3.45280"), Decimal("1.3050"), D("1305.00"))  # 3 452.80 LTL = 1 000.00 EUR = 1 305.00 USD
+    given = spend(store, programme, partner="LNB", line="EQUIPMENT", date="2009-03-17", gross="3452.80",
+                  currency="LTL", project_rate="1.30")
+    assert (given.project_rate, given.eligible_project_currency) == (Decimal("1.30"), D("1300.00"))
+
+
+def test_currency__a_euro_document_and_a_one_step_document_refuse_a_second_rate(store, programme):
+    assert spend(store, programme, partner="LNB", line="TRAVEL", date="2009-03-02", gross="100.00",
+                 currency="EUR").eligible_project_currency == D("130.50")
+    with pytest.raises(ValidationError, match="project_rate"):
+        spend(store, programme, partner="LNB", line="TRAVEL", date="2009-03-02", gross="100.00", currency="EUR",
+              project_rate="1.30")
+
+
+def test_currency__a_cap_in_litas_is_converted_at_its_agreements_month(store, programme):
+    # 12 500 000 LTL / 3.45280 = 3 620 250.23 EUR × 1.2732 = 4 609 302.59 USD
+    lnb = financing_view(store, programme, partner="LNB").partners[0]
+    assert {f.funder: f.cap for f in lnb.funders}["LRV"] == D("4609302.59")
+
+
+def test_currency__an_agreement_whose_months_rate_is_not_stored_is_refused_until_it_is(store, tmp_path):
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as raised:
+        load(store, tmp_path, PROGRAMME)
+    assert ("funding[2].rate_month: no USD rate is stored for 2008-11, the month the agreement's amounts convert at; "
+            "store it first: grant-reporter rate set USD 2008-11 RATE") in str(raised.value)
+    assert row_counts(store) == before
+    set_rate(store, "USD", "2008-11", "1.2732")
+    assert load(store, tmp_path, PROGRAMME) == "BP-T"
+
+
+def test_currency__the_governments_report_is_written_in_litas_with_the_rates_said(store, programme, tmp_path):
+    from reporter.services.reports import report_data
+
+    spend(store, programme, partner="LNB", line="EQUIPMENT", date="2009-03-16", gross="3452.80", currency="LTL")
+    data, _ = report_data(store, programme, 1, funder="LRV", lang="en", today=date(2009, 11, 30))
+    assert data.currency == "LTL"
+    note = dict(data.header)["Conversion"]
+    assert "1 EUR = 1.2732 USD" in note and "1 EUR = 3.45280 LTL" in note and "2008-11" in note
+    budget = next(t for t in data.tables if t.key == "budget")
+    # 1 305.00 USD at the agreement's rates: / 1.2732 = 1 024.98 EUR × 3.45280 = 3 539.05 LTL
+    assert any(D("3539.05") in row.cells for row in budget.rows)
+    listed = next(t for t in data.tables if t.key == "expenditure")
+    assert any(D("3452.80") in row.cells and "LTL" in row.cells for row in listed.rows)  # the document as it is
+
+
+# 7. Own templates
+
+
+def test_templates__the_users_folder_and_templates_dir_come_before_the_programs_own(tmp_path, capsys, monkeypatch):
+    from reporter.paths import templates_dir, user_templates_dir
+
+    own = user_templates_dir()
+    own.mkdir(parents=True)
+    text = (templates_dir() / "generic.toml").read_text(encoding="utf-8")
+    (own / "city-library-fund.toml").write_text(
+        text.replace('id = "generic"', 'id = "city-library-fund"').replace(
+            'name = "Generic', 'name = "City library fund'), encoding="utf-8")
+    given = tmp_path / "given"
+    given.mkdir()
+    (given / "generic.toml").write_text(text.replace('name = "Generic', 'name = "Our generic'), encoding="utf-8")
+    (given / "broken.toml").write_text('id = "broken"\nname = "Broken"\n[rules]\ntransfer_level = "region"\n',
+                                       encoding="utf-8")
+    assert cli.main(["templates", "--templates", str(given), "--json"]) == 0
+    out, err = capsys.readouterr()
+    listed = {t["id"]: t["name"] for t in json.loads(out)["templates"]}
+    assert listed["city-library-fund"].startswith("City library fund")
+    assert listed["generic"].startswith("Our generic") and "broken" not in listed
+    assert "broken.toml" in json.dumps(json.loads(out)) + err and "rules.transfer_level" in json.dumps(
+        json.loads(out)) + err
+
+
+# 8. Names per language
+
+
+def test_labels__names_given_in_each_language_show_in_the_report_of_that_language(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    code = load(store, tmp_path, IN_KIND, """
+[[budget_lines]]
+code = "KITS"
+name = { en = "Digital mentoring kits", lt = "Skaitmeniniai rinkiniai", lv = "Digitālie komplekti" }
+
+[[activities]]
+code = "A1"
+title = { en = "Reading clubs", lt = "Skaitymo klubai", lv = "Lasīšanas klubi" }
+""")
+    spend(store, code, partner="LP", line="KITS", date="2024-05-10", gross="400.00", activity="A1")
+    latvian, _ = report_data(store, code, 1, lang="lv", template_id="foundation-budget-vs-actual",
+                             today=date(2024, 12, 31))
+    english, _ = report_data(store, code, 1, lang="en", template_id="foundation-budget-vs-actual",
+                             today=date(2024, 12, 31))
+    assert "Digitālie komplekti" in _words(latvian) and "Skaitmeniniai rinkiniai" not in _words(latvian)
+    assert "Digital mentoring kits" in _words(english)
+    exported = export_project(store, code)
+    assert 'name = { en = "Digital mentoring kits", lt = "Skaitmeniniai rinkiniai", lv = "Digitālie komplekti" }' \
+        in exported
+
+
+def _words(data) -> str:
+    return " ".join(str(cell) for table in data.tables for row in table.rows for cell in row.cells)
+
+
+# 9. The plan and the budget agree
+
+
+PLAN = """\
+[project]
+code = "PLAN-T"
+title = "Draugijos veiklos planas"
+start = 2024-01-01
+end = 2025-12-31
+currency = "EUR"
+template = "multi-year-plan"
+
+[[partners]]
+code = "LBD"
+name = "Lietuvos bibliotekininkų draugija"
+role = "lead"
+
+[[funders]]
+code = "KM"
+name = "Kultūros ministerija"
+kind = "state"
+
+[[funders]]
+code = "OWN"
+name = "Nuosavos lėšos"
+kind = "own"
+
+[[funding]]
+funder = "KM"
+share = 80
+rounding = "down"
+
+[[funding]]
+funder = "OWN"
+share = 20
+residual = true
+
+[[periods]]
+number = 1
+start = 2024-01-01
+end = 2024-12-31
+
+[[periods]]
+number = 2
+start = 2025-01-01
+end = 2025-12-31
+
+[[activities]]
+code = "A1"
+title = "Seminarai"
+
+[[activities.planned]]
+year = 2024
+amount = 1000.00
+line = "EVENTS"
+
+[[activities]]
+code = "A2"
+title = "Leidinys"
+
+[[activities.planned]]
+year = 2025
+amount = 2000.00
+line = "PUBLICATIONS"
+"""
+
+
+def test_plan__kept_by_budget_line_is_the_budget_and_spending_within_it_raises_nothing(store, tmp_path):
+    load(store, tmp_path, PLAN)
+    definition = store.projects.definition("PLAN-T")
+    assert {(b.line, b.amount) for b in definition.approved} == {("EVENTS", D("1000.00")),
+                                                                 ("PUBLICATIONS", D("2000.00"))}
+    spend(store, "PLAN-T", partner="LBD", line="EVENTS", date="2024-04-10", gross="1000.00", activity="A1")
+    found = [f for f in check_project(store, "PLAN-T").findings if f.rule in ("plan", "budget-line", "activity")]
+    assert found == []
+
+
+def test_plan__an_activity_over_its_plan_or_without_one_in_a_year_is_named(store, tmp_path):
+    load(store, tmp_path, PLAN)
+    spend(store, "PLAN-T", partner="LBD", line="EVENTS", date="2024-04-10", gross="5000.00", activity="A1")
+    spend(store, "PLAN-T", partner="LBD", line="PUBLICATIONS", date="2024-05-10", gross="300.00", activity="A2")
+    messages = sorted(f.message for f in findings(store, "PLAN-T", "plan"))
+    assert messages == [
+        "A1 2024: 5000.00 spent against a plan of 1000.00, 4000.00 over (the flexibility allows 500.00)",
+        "A2 2024: 300.00 spent, but the plan has nothing for it",
+    ]
+
+
+def test_plan__a_budget_entered_apart_that_disagrees_with_the_plan_is_named(store, tmp_path):
+    load(store, tmp_path, PLAN, """
+[[budget]]
+partner = "LBD"
+line = "EVENTS"
+amount = 1200.00
+year = 2024
+activity = "A1"
+""")
+    [found] = findings(store, "PLAN-T", "plan")
+    assert found.message == "A1 2024: the plan says 1000.00, the budget 1200.00"
+
+
+def test_plan__the_template_wants_every_cost_in_an_activity(store, tmp_path):
+    load(store, tmp_path, PLAN)
+    spend(store, "PLAN-T", partner="LBD", line="EVENTS", date="2024-04-10", gross="100.00")
+    [found] = findings(store, "PLAN-T", "activity")
+    assert found.message == ("1 expenditure(s) of LBD belong to no activity; the template wants every cost in an "
+                             "activity of the plan")
+    load(store, tmp_path, PLAN.replace('template = "multi-year-plan"',
+                                       'template = "multi-year-plan"\n\n[rules]\nactivity_required = false'))
+    assert findings(store, "PLAN-T", "activity") == []

@@ -58,7 +58,7 @@ def funder_rates(definition: ProjectDefinition, agreement: FundingAgreement,
         else:
             stored = rate_for_month(code, agreement.rate_month)
             if stored is None:
-                return problem("rate_month", "rate.not_stored", currency=code, month=agreement.rate_month)
+                return problem("rate_month", "funding.rate_not_stored", currency=code, month=agreement.rate_month)
             rates.append(stored)
     return FunderRates(agreement.currency, project_currency, rates[0], rates[1],  # type: ignore[arg-type]
                        agreement.rate_month)

@@ -79,6 +79,9 @@ PROBLEMS = {
     "funding.amount_and_cap": "a fixed-sum grant is its own cap; leave the cap out",
     "funding.rate_month": "the agreement's amounts are in another currency: give the month whose {currency} rate "
                           "converts them (rate_month = \"YYYY-MM\")",
+    "funding.rate_not_stored": "no {currency} rate is stored for {month}, the month the agreement's amounts convert "
+                               "at; store it first: grant-reporter rate set {currency} {month} RATE",
+    "project.terms": "The funding agreements of {code} cannot be converted into its currency:",
     "funding.fixed_residual": "a fixed-sum grant cannot take the remainder; make another source the residual",
     "funding.part_of": "{funder} is not a top-level funder of the same agreement scope",
     "funding.eligible_ends_before_start": "the eligible period ends before it starts",

@@ -133,10 +133,13 @@ def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
     words = {**_translations()["en"], **_translations().get(data.lang, {})}
 
     def cells(table: Table) -> Table:
-        money = [c.kind == MONEY for c in table.columns]
+        """Amounts in the project's currency converted, and so named; a document's own amounts stay as they are."""
+        money = [c.kind == MONEY and not c.original for c in table.columns]
         rows = tuple(Row(tuple(rates.to_funder(v) if is_money and isinstance(v, Decimal) else v
                                for v, is_money in zip(row.cells, money)), row.kind) for row in table.rows)
-        return replace(table, rows=rows)
+        columns = tuple(replace(c, label=c.label.replace(rates.project_currency, rates.currency)) if is_money else c
+                        for c, is_money in zip(table.columns, money))
+        return replace(table, columns=columns, rows=rows)
 
     steps = [f"1 EUR = {rate} {code}" for code, rate in ((rates.project_currency, rates.project_rate),
                                                           (rates.currency, rates.rate)) if rate is not None]
@@ -360,11 +363,14 @@ class _Builder:
                     Column("document_date", w["document_date"], DATE, 1.2),
                     Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
                     Column("paid", w["payment_date"], DATE, 1.2),
-                    Column("gross", w["gross"], MONEY, 1.1, same_currency),
-                    Column("vat", w["vat"], MONEY, 0.9, same_currency),
-                    Column("declared", w["declared"], MONEY, 1.25, same_currency),
-                    Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8),
-                    Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True)]
+                    Column("gross", w["gross"], MONEY, 1.1, same_currency, original=True),
+                    Column("vat", w["vat"], MONEY, 0.9, same_currency, original=True),
+                    Column("declared", w["declared"], MONEY, 1.25, same_currency, original=True),
+                    Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8)]
+        two_step = any(e.project_rate is not None for e in self.given.expenditures)
+        if two_step:  # documents in a third currency: the euro's rate into the project's currency as well
+            columns.append(Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8))
+        columns.append(Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True))
         notes = {e.id: self.why_not_paid(e, funder) for e in self.given.expenditures} if funder else {}
         if funder:
             columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
@@ -383,7 +389,7 @@ class _Builder:
         def close_line(line: str) -> None:
             for partner in self.partners:
                 for a in computed.pop((partner, line), []):
-                    rows.append(self.computed_row(a, consolidated, funder, len(columns)))
+                    rows.append(self.computed_row(a, consolidated, funder, len(columns), two_step))
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
 
         for e in self.given.expenditures:
@@ -398,7 +404,8 @@ class _Builder:
             if consolidated:
                 cells.append(e.partner)
             cells += [e.document_no, e.document_date, e.supplier, e.description, e.payment_date, e.gross, e.vat,
-                      e.eligible, e.currency, e.rate, e.eligible_project_currency]
+                      e.eligible, e.currency, e.rate, *([e.project_rate] if two_step else []),
+                      e.eligible_project_currency]
             if funder:
                 cells.append(parts[e.id].get(funder, ZERO))
             if any(notes.values()):
@@ -408,14 +415,15 @@ class _Builder:
             close_line(current_line)
         for (partner, line), items in sorted(computed.items(), key=lambda item: self._line_position(item[0][1])):
             rows.append(Row((self.line_name(line),) + blank, GROUP))
-            rows += [self.computed_row(a, consolidated, funder, len(columns)) for a in items]
+            rows += [self.computed_row(a, consolidated, funder, len(columns), two_step) for a in items]
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
         return [Table("expenditure", w["expenditure_list"], tuple(columns), tuple(rows), w["total"])]
 
     def _line_position(self, line: str) -> int:
         return next((i for i, b in enumerate(self.definition.budget_lines) if b.code == line), 0)
 
-    def computed_row(self, allocation: Allocation, consolidated: bool, funder: str | None, width: int) -> Row:
+    def computed_row(self, allocation: Allocation, consolidated: bool, funder: str | None, width: int,
+                     two_step: bool) -> Row:
         """A flat rate, or indirect costs held back above their cap, as a row of the list."""
         w, rules = self.words, self.definition.rules
         if allocation.kind == INDIRECT_OVER_CAP:
@@ -426,7 +434,8 @@ class _Builder:
                                               lines=", ".join(self.line_name(line) for line in flat.of_lines)
                                               if flat else "")
         cells: list[Any] = ["", ""] + ([allocation.cost.partner] if consolidated else [])
-        cells += ["", None, "", label, None, None, None, None, "", None, allocation.cost.eligible]
+        cells += ["", None, "", label, None, None, None, None, "", None, *([None] if two_step else []),
+                  allocation.cost.eligible]
         if funder:
             cells.append(allocation.parts.get(funder, ZERO))
         return Row(tuple(cells + [""] * (width - len(cells))))
@@ -613,17 +622,22 @@ class _Builder:
 
     def exchange_rates(self) -> list[Table]:
         w = self.words
-        groups: dict[tuple[str, str, Decimal], list[Expenditure]] = {}
+        groups: dict[tuple[str, str, Decimal, Decimal | None], list[Expenditure]] = {}
         for e in self.given.expenditures:
             if e.rate is not None:
-                groups.setdefault((e.document_date.isoformat()[:7], e.currency, e.rate), []).append(e)
-        rows = tuple(Row((month, currency, rate, len(items), sum((e.eligible for e in items), ZERO),
-                          sum((e.eligible_project_currency for e in items), ZERO)))
-                     for (month, currency, rate), items in sorted(groups.items()))
+                groups.setdefault((e.document_date.isoformat()[:7], e.currency, e.rate, e.project_rate), []).append(e)
+        two_step = any(project_rate is not None for *_, project_rate in groups)
+        rows = tuple(Row((month, currency, rate, *([project_rate] if two_step else []), len(items),
+                          sum((e.eligible for e in items), ZERO), sum((e.eligible_project_currency for e in items), ZERO)))
+                     for (month, currency, rate, project_rate), items in
+                     sorted(groups.items(), key=lambda item: (item[0][:3], item[0][3] or ZERO)))
         currency = self.definition.project.currency
         columns = (Column("month", w["month"], TEXT, 1), Column("currency", w["currency"], TEXT, 0.8),
-                   Column("rate", w["rate"], NUMBER, 1), Column("documents", w["documents_count"], INTEGER, 0.9),
-                   Column("document_amount", w["in_document_currency"], MONEY, 1.4),
+                   Column("rate", w["rate"], NUMBER, 1),
+                   *([Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 1)] if two_step
+                     else []),
+                   Column("documents", w["documents_count"], INTEGER, 0.9),
+                   Column("document_amount", w["in_document_currency"], MONEY, 1.4, original=True),
                    Column("converted", w["converted"].format(currency=currency), MONEY, 1.4, True))
         return [Table("rates", w["exchange_rates"], columns, rows, w["total"])]
 

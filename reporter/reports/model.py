@@ -33,6 +33,7 @@ class Column:
     kind: str = TEXT
     width: float = 1.0  # relative to the other columns of the table
     total: bool = False  # summed in subtotal and total rows
+    original: bool = False  # money in each document's own currency: never converted into another
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def project_terms(store: Store, code: str) -> ProjectDefinition:
     """A project's definition with every agreement's amounts in the project's currency, as the engine needs it."""
     definition, problems = in_project_currency(store.projects.definition(code), store.rates.get)
     if problems:
-        raise ValidationError(problems, problem("", "project.problems", code=code, count=len(problems)))
+        raise ValidationError(problems, problem("", "project.terms", code=code))
     return definition
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reporter.domain.conversion import in_project_currency
 from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
@@ -51,6 +52,8 @@ def load_project_file(store: Store, path: Path) -> LoadResult:
 def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
     """Validate a whole definition and save it in one transaction."""
     problems = validate_definition(definition)
+    if not problems:  # an agreement in another currency converts at a stored rate, or every later command fails
+        problems = in_project_currency(definition, store.rates.get)[1]
     if problems:
         raise ValidationError(problems, problem("", "project.problems", code=definition.project.code,
                                                 count=len(problems)))
