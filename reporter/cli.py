@@ -512,6 +512,66 @@ def _payment_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subgrant_list(args: argparse.Namespace) -> int:
+    from reporter.domain.subgrants import sub_grant_totals
+    from reporter.services.subgrants import sub_grant_overview
+
+    with closing(_open(args)) as store:
+        positions = sub_grant_overview(store, args.project, args.period)
+    totals = sub_grant_totals(positions)
+    amounts = ("granted", "paid", "reported", "accepted", "balance", "unused")
+    data = {"sub_grants": [{"partner": p.sub_grant.partner, "name": p.name, "number": p.sub_grant.number,
+                            "signed": p.sub_grant.signed, **{k: getattr(p, k) for k in amounts}} for p in positions],
+            "total": {k: getattr(totals, k) for k in amounts}}
+
+    def text() -> str:
+        if not positions:
+            return f"{args.project} has no sub-grants (a project file's [[sub_grants]] names them)."
+        rows = [[p.sub_grant.partner, p.name[:40], p.sub_grant.number, *(_money(getattr(p, k)) for k in amounts)]
+                for p in positions]
+        rows.append(["total", f"{len(positions)} sub-grants", "", *(_money(getattr(totals, k)) for k in amounts)])
+        through = f" through period {args.period}" if args.period else ""
+        return "\n".join([
+            f"Sub-grants of {args.project}{through} (paid: advances and balances less returns; accepted: what the "
+            "funding counts of the reported costs; balance: to pay (+) or paid ahead of accepted costs (−))",
+            _table(["partner", "name", "agreement", *amounts], rows, right=(3, 4, 5, 6, 7, 8))])
+
+    _emit(args, data, text)
+    return 0
+
+
+def _subgrant_pay(args: argparse.Namespace) -> int:
+    from reporter.services.subgrants import add_sub_grant_payment
+
+    fields = {name: getattr(args, name) for name in ("partner", "date", "amount", "kind", "note")}
+    with closing(_open(args)) as store:
+        saved = add_sub_grant_payment(store, args.project, fields)
+    _emit(args, saved, lambda: f"Saved payment {saved.id}: {saved.date} {saved.kind} {_money(saved.amount)} "
+                               f"to {saved.partner}")
+    return 0
+
+
+def _subgrant_payments(args: argparse.Namespace) -> int:
+    from reporter.services.subgrants import list_sub_grant_payments
+
+    with closing(_open(args)) as store:
+        payments = list_sub_grant_payments(store, args.project, args.partner)
+    rows = [[str(p.date), p.partner, p.kind, _money(p.paid), p.note, p.id] for p in payments]
+    _emit(args, payments, lambda: _table(["date", "to", "kind", "amount", "note", "id"], rows, right=(3,))
+          if rows else "No payments to sub-grantees recorded.")
+    return 0
+
+
+def _subgrant_delete_payment(args: argparse.Namespace) -> int:
+    from reporter.services.subgrants import delete_sub_grant_payment
+
+    with closing(_open(args)) as store:
+        deleted = delete_sub_grant_payment(store, args.project, args.id)
+    _emit(args, deleted, lambda: f"Deleted payment {deleted.id}: {deleted.date} {deleted.kind} "
+                                 f"{_money(deleted.amount)} to {deleted.partner}")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from reporter.services.checks import check_project
 
@@ -860,6 +920,31 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("delete", _payment_delete, "delete a payment recorded by mistake", payment_commands)
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("id", help="the payment's id (payment list shows it)")
+
+    subgrant = commands.add_parser("subgrant", help="sub-grants: what each sub-grantee was granted, paid, "
+                                                    "reported and accepted")
+    subgrant_commands = subgrant.add_subparsers(title="subgrant commands", metavar="ACTION", required=True)
+    sub = command("list", _subgrant_list, "each sub-grant's position and the total", subgrant_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, help="costs through this period (default: all)")
+    sub = command("pay", _subgrant_pay, "record a payment to a sub-grantee (or money it paid back)",
+                  subgrant_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", required=True, help="the sub-grantee's partner code")
+    sub.add_argument("--date", required=True, help="payment date, YYYY-MM-DD")
+    sub.add_argument("--amount", required=True, help="amount paid, e.g. 12000.00")
+    from reporter.domain.model import SUB_GRANT_PAYMENT_KINDS
+
+    sub.add_argument("--kind", default="advance", choices=SUB_GRANT_PAYMENT_KINDS,
+                     help="advance, balance, or return (money paid back); default: advance")
+    sub.add_argument("--note", default="", help="e.g. the payment order number")
+    sub = command("payments", _subgrant_payments, "list the payments to sub-grantees", subgrant_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--partner", help="only this sub-grantee")
+    sub = command("delete-payment", _subgrant_delete_payment, "delete a payment recorded by mistake",
+                  subgrant_commands)
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("id", help="the payment's id (subgrant payments shows it)")
 
     sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
     sub.add_argument("--project", required=True, help="project code")

@@ -29,6 +29,7 @@ from reporter.domain.model import (
     Project,
     ProjectDefinition,
     ReportingPeriod,
+    SubGrant,
 )
 from reporter.domain.money import parse_amount, parse_percent, plain, tidy_percent
 from reporter.domain.records import (
@@ -56,7 +57,8 @@ TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
 
 _SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
-             "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares", "instalments"}
+             "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares", "instalments",
+             "sub_grants"}
 
 
 class _Section:
@@ -249,6 +251,7 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
         periods=tuple(r for _, r in records("periods", ReportingPeriod)),
         activities=tuple(activities),
         rules=rules_from_mapping(data, "", problems, base=template_rules),
+        sub_grants=tuple(r for _, r in records("sub_grants", SubGrant)),
     )
     problems += _beyond(problems, validate_definition(definition))
     if problems:
@@ -301,6 +304,7 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
                                                "instalments")},
         "country_groups": rules.get("country_groups", {}),
         "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
+        "sub_grants": [_table(x) for x in definition.sub_grants],
     }
 
 
@@ -357,6 +361,7 @@ def render_project_file(definition: ProjectDefinition) -> str:
     for activity in data["activities"]:
         sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]
+    sections += [("[[sub_grants]]", grant) for grant in data["sub_grants"]]
     p = definition.project
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
     for header, table in sections:

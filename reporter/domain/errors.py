@@ -72,6 +72,17 @@ PROBLEMS = {
     "duplicate.number": "number {value} appears {count} times",
     "duplicate.agreement": "partner/funder {value} appears {count} times",
     "duplicate.budget": "partner/line/year/activity {value} appears {count} times",
+    "duplicate.sub_grant": "sub-grantee {value} has {count} sub-grants; give one agreement per sub-grantee",
+    "sub_grant.lead": "{partner} is the lead partner: the project re-grants to other partners only",
+    "sub_grant.amount": "a sub-grant's amount must be greater than zero",
+    "sub_grant.signed": "the sub-grant is signed outside the project ({start} – {end})",
+    "sub_grant.unknown": "{partner} has no sub-grant in this project (sub-grants: {known})",
+    "sub_grant.payment_unknown": "no sub-grant payment {id} in this project",
+    "sub_grant.payment_not_positive": "a payment is a positive amount, not {amount} (money paid back is kind "
+                                      "'return')",
+    "sub_grant.payment_date": "a payment to a sub-grantee falls between {start} and {end} (the project, and a "
+                              "year to settle the balances)",
+    "sub_grant.payments": "The sub-grant payment has {count} problem(s); nothing was saved:",
     "funding.negative_cap": "a cap cannot be negative",
     "funding.share_or_amount": "give either a share (a percentage of the costs) or an amount (a fixed-sum grant), "
                                "not both and not neither",
@@ -178,6 +189,7 @@ PROBLEMS = {
     "in_use.activity": "activity {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.period": "reporting period {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.funder": "funder {name} cannot be removed: {count} named payer(s) or payment(s) refer to it",
+    "in_use.sub_grant": "the sub-grant {name} cannot be removed: {count} payment(s) to the sub-grantee refer to it",
     "in_use.partner_payments": "partner {name} cannot be removed: {count} payment(s) refer to it",
     # Named payers and payments
     "payer.not_payer": "{value} is not a payer: write a funder code, or CODE=amount (e.g. KM=600, OWN=400)",

@@ -143,6 +143,17 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class SubGrant:
+    """A grant the project passes on to a sub-grantee: a partner that reports its own costs (a local library
+    re-granted by the national library), up to the agreement's amount."""
+
+    partner: str = spec("partner", CODE, refers_to="partners")
+    amount: Decimal = spec("amount", AMOUNT)
+    number: str = spec("number", default="")  # the sub-grant agreement's number
+    signed: date | None = spec("signed", DAY, default=None, column="signed_date")
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectDefinition:
     """Everything a coordinator sets up once: the content of a project file."""
 
@@ -155,6 +166,7 @@ class ProjectDefinition:
     periods: tuple[ReportingPeriod, ...] = ()
     activities: tuple[Activity, ...] = ()
     rules: ContractRules = ContractRules()
+    sub_grants: tuple[SubGrant, ...] = ()
 
     def partner(self, code: str) -> Partner | None:
         return next((p for p in self.partners if p.code == code), None)
@@ -281,6 +293,24 @@ class Payment:
 
     @property
     def received(self) -> Decimal:
+        return -self.amount if self.kind == "return" else self.amount
+
+
+SUB_GRANT_PAYMENT_KINDS = ("advance", "balance", "return")
+"""Money the project pays a sub-grantee, or (`return`) money the sub-grantee pays back."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubGrantPayment:
+    partner: str  # the sub-grantee
+    date: date
+    amount: Decimal  # positive; a `return` counts against what was paid
+    kind: str = "advance"
+    note: str = ""
+    id: str = ""
+
+    @property
+    def paid(self) -> Decimal:
         return -self.amount if self.kind == "return" else self.amount
 
 

@@ -124,6 +124,18 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
         "duplicate.budget",
     )
 
+    for i, grant in enumerate(definition.sub_grants, 1):
+        where = f"sub_grants[{i}]"
+        if grant.partner not in partners:
+            problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(grant.partner)))
+        elif grant.partner in leads:
+            problems.append(problem(f"{where}.partner", "sub_grant.lead", partner=grant.partner))
+        if grant.amount <= 0:
+            problems.append(problem(f"{where}.amount", "sub_grant.amount"))
+        if grant.signed is not None and not project.start <= grant.signed <= project.end:
+            problems.append(problem(f"{where}.signed", "sub_grant.signed", start=project.start, end=project.end))
+    problems += _duplicates("sub_grants", [g.partner for g in definition.sub_grants], "duplicate.sub_grant")
+
     ordered = sorted(definition.periods, key=lambda p: p.start)
     for i, period in enumerate(definition.periods, 1):
         where = f"periods[{i}]"

@@ -49,6 +49,7 @@ from reporter.reports.model import (
     Row,
     Table,
 )
+from reporter.domain.subgrants import SubGrantPosition
 from reporter.templates import SECTIONS, Template
 
 
@@ -67,6 +68,7 @@ class ReportInput:
     findings: list[Finding]
     positions: list[PaymentPosition] = field(default_factory=list)
     plan_costs: list[Cost] = field(default_factory=list)  # every cost through the period (for the activity plan)
+    sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
     generated: date = date(2000, 1, 1)
 
 
@@ -183,6 +185,7 @@ class _Builder:
             "payment_position": self.payment_position, "estimate_execution": self.estimate_execution,
             "documents": self.documents, "budget_vs_actual": self.budget_vs_actual,
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
+            "sub_grants": self.sub_grants,
         }
         assert set(builders) == set(SECTIONS)
         return builders[name]()
@@ -290,6 +293,16 @@ class _Builder:
         return [Table("partners", self.words["partner_overview"],
                       self.progress_columns(Column("partner", self.words["partner"], TEXT, 3)), tuple(rows),
                       self.words["total"])]
+
+    def sub_grants(self) -> list[Table]:
+        """Each sub-grant: granted, paid to the sub-grantee, its costs reported and accepted, and the balance."""
+        w = self.words
+        amounts = ("granted", "paid", "reported", "accepted", "balance", "unused")
+        columns = (Column("sub_grantee", w["sub_grantee"], TEXT, 3),
+                   Column("agreement", w["sub_grant_number"], TEXT, 1.4), *(Column(name, w[f"sub_grant_{name}"], MONEY, 1.2, True) for name in amounts))
+        rows = tuple(Row((f"{p.sub_grant.partner} {p.name}", p.sub_grant.number, *(getattr(p, k) for k in amounts)))
+                     for p in self.given.sub_grants)
+        return [Table("sub_grants", w["sub_grants"], columns, rows, w["total"], w["sub_grants_note"])]
 
     def funder_rows(self, partner: str) -> list[tuple[FundingAgreement | None, str, Decimal | None, Decimal, Decimal]]:
         """Per source of a partner: its agreement (None: a named payer without one), name, approved (its part of

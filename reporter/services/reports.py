@@ -18,6 +18,7 @@ from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, pr
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.payments import payment_positions
 from reporter.domain.conversion import funder_rates
+from reporter.domain.subgrants import sub_grant_positions
 from reporter.domain.errors import Problem
 from reporter.reports.build import ReportInput, build_report, in_funder_currency
 from reporter.reports.model import ReportData, from_json, to_json
@@ -84,6 +85,8 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         findings=findings,
         positions=payment_positions(data.financing, data.payments, period, paid_by=today),
         plan_costs=store.analysis.costs(project_id, partner, period) if "activity_plan" in sections else [],
+        sub_grants=sub_grant_positions(data.financing, store.sub_grants.list(project_id), period)
+        if "sub_grants" in sections and partner is None else [],
         generated=today,
     ))
     return in_funder_currency(report, rates) if rates else report

@@ -54,6 +54,7 @@ class Store:
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
         from reporter.store.reports import ReportStore
+        from reporter.store.subgrants import SubGrantStore
 
         self.projects = ProjectStore(self)
         self.expenditures = ExpenditureStore(self)
@@ -61,6 +62,7 @@ class Store:
         self.analysis = ContractQueries(self)
         self.reports = ReportStore(self)
         self.payments = PaymentStore(self)
+        self.sub_grants = SubGrantStore(self)
 
     @classmethod
     def open(cls, path: Path | str, migration_set: Migrations = schema_migrations) -> "Store":

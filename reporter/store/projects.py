@@ -20,6 +20,7 @@ from reporter.domain.model import (
     Project,
     ProjectDefinition,
     ReportingPeriod,
+    SubGrant,
 )
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.records import (
@@ -87,6 +88,7 @@ _IN_USE = {
     "activities": (("expenditures", "activity_id", "in_use.activity"),),
     "reporting_periods": (("expenditures", "period_id", "in_use.period"),),
     "funders": (("expenditure_payers", "funder_id", "in_use.funder"), ("payments", "funder_id", "in_use.funder")),
+    "sub_grants": (("sub_grant_payments", "sub_grant_id", "in_use.sub_grant"),),
 }
 
 
@@ -164,6 +166,7 @@ class ProjectStore:
             activities=tuple(replace(_record(Activity, r, codes), plan=tuple(plans.get(r["id"], ())))
                              for r in tables["activities"]),
             rules=rules_from_mapping(json.loads(row["rules"]), "", []),
+            sub_grants=tuple(_record(SubGrant, r, codes) for r in rows("sub_grants")),
         )
 
     def _project_row(self, code: str) -> dict[str, Any] | None:
@@ -221,6 +224,7 @@ class ProjectStore:
             {"activity_id": ids["activities"][a.code], **_columns(x, ids), "position": i}
             for a in definition.activities for i, x in enumerate(a.plan)],
             scope="activity_id IN (SELECT id FROM activities WHERE project_id = ?)")
+        sync.rows("sub_grants", ("partner_id",), records(definition.sub_grants))
         sync.delete_stale()
         return summary
 
@@ -367,16 +371,20 @@ class _Sync:
                 self.store.audit("insert", table, agreement_id, new={column: record_id})
                 self.summary.inserted += 1
 
+    def _partner_code(self, partner_id: str | None) -> str:
+        row = self.store.db.execute("SELECT code FROM partners WHERE id = ?", [partner_id]).fetchone()
+        return row[0] if row else ""
+
     def delete_stale(self) -> None:
         """Delete what the definition no longer has: children before the records they point to."""
-        order = ["activity_plan", "budgets", "funding_agreements", "reporting_periods", "activities",
+        order = ["sub_grants", "activity_plan", "budgets", "funding_agreements", "reporting_periods", "activities",
                  "budget_lines", "funders", "partners"]
         for table, old in sorted(self.stale, key=lambda item: order.index(item[0])):
             for referring, column, message_id in _IN_USE.get(table, ()):
                 used = self.store.db.execute(f"SELECT count(*) FROM {referring} WHERE {column} = ?",
                                              [old["id"]]).fetchone()[0]
                 if used:
-                    name = old.get("code") or old.get("number")
+                    name = old.get("code") or old.get("number") or self._partner_code(old.get("partner_id"))
                     raise Conflict(problem("", message_id, name=name, count=used))
             self.store.delete(table, old)
             self.summary.deleted += 1

@@ -353,3 +353,31 @@ def import_references(db: Database) -> None:
 ALTER TABLE expenditures ADD COLUMN accounting_ref TEXT NOT NULL DEFAULT '';
 ALTER TABLE expenditures ADD COLUMN supplier_code TEXT NOT NULL DEFAULT ''
 """)
+
+
+@migrations(name="0007_sub_grants")
+def sub_grants(db: Database) -> None:
+    """Grants the project passes on to sub-grantees (partners reporting their own costs), and what it pays them."""
+    _run(db, """
+CREATE TABLE sub_grants (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    number TEXT NOT NULL DEFAULT '',
+    signed_date TEXT,
+    position INTEGER NOT NULL,
+    UNIQUE (project_id, partner_id)
+);
+CREATE TABLE sub_grant_payments (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    sub_grant_id TEXT NOT NULL REFERENCES sub_grants(id),
+    payment_date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('advance', 'balance', 'return')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX sub_grant_payments_by_grant ON sub_grant_payments (sub_grant_id, payment_date)
+""")
