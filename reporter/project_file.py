@@ -288,9 +288,16 @@ def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem
     return [p for p in found if not related(p.where)]
 
 
-def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
-    """A definition as the tables of its project file, in the order the file is written."""
-    rules = rules_to_mapping(definition.rules)
+RULE_TABLES = ("flat_rates", "unit_costs", "line_caps", "cost_shares", "instalments")
+
+
+def definition_to_data(definition: ProjectDefinition, template_rules: ContractRules | None = None) -> dict[str, Any]:
+    """A definition as the tables of its project file, in the order the file is written.
+
+    The contract terms are those that differ from the template's (`template_rules`): what is left out
+    is the template's when the file is read again.
+    """
+    rules = rules_to_mapping(definition.rules, template_rules)
     return {
         "project": _table(definition.project),
         "partners": [_table(x) for x in definition.partners],
@@ -299,10 +306,7 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
         "budget_lines": [_table(x) for x in definition.budget_lines],
         "budget": [_table(x) for x in definition.budget],
         "periods": [_table(x) for x in definition.periods],
-        "rules": rules["rules"],
-        **{key: rules.get(key, []) for key in ("flat_rates", "unit_costs", "line_caps", "cost_shares",
-                                               "instalments")},
-        "country_groups": rules.get("country_groups", {}),
+        **{key: value for key, value in rules.items()},
         "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
         "sub_grants": [_table(x) for x in definition.sub_grants],
     }
@@ -337,33 +341,36 @@ def _file_value(kind: str, value: Any) -> Any:
     return value
 
 
-def render_project_file(definition: ProjectDefinition) -> str:
+def render_project_file(definition: ProjectDefinition, template_rules: ContractRules | None = None) -> str:
     """The project file for a definition; reading it back gives the same definition.
 
     Written section by section (`[project]`, then `[[partners]]`…) in the order
     the README documents; tomli_w formats each value so quoting is always right.
     """
-    data = definition_to_data(definition)
+    data = definition_to_data(definition, template_rules)
     sections: list[tuple[str, dict[str, Any]]] = [("[project]", data["project"])]
     for name in ("partners", "funders", "funding", "budget_lines", "budget", "periods"):
         sections += [(f"[[{name}]]", table) for table in data[name]]
     if data["rules"]:
         sections.append(("[rules]", data["rules"]))
-    if data["country_groups"]:
+    if "country_groups" in data:
         sections.append(("[country_groups]", data["country_groups"]))
-    sections += [("[[flat_rates]]", flat) for flat in data["flat_rates"]]
-    for unit in data["unit_costs"]:
+    sections += [("[[flat_rates]]", flat) for flat in data.get("flat_rates", [])]
+    for unit in data.get("unit_costs", []):
         sections.append(("[[unit_costs]]", {k: v for k, v in unit.items() if k != "rates"}))
         sections += [("[[unit_costs.rates]]", rate) for rate in unit.get("rates", [])]
-    sections += [("[[line_caps]]", cap) for cap in data["line_caps"]]
-    sections += [("[[cost_shares]]", share) for share in data["cost_shares"]]
-    sections += [("[[instalments]]", instalment) for instalment in data["instalments"]]
+    sections += [("[[line_caps]]", cap) for cap in data.get("line_caps", [])]
+    sections += [("[[cost_shares]]", share) for share in data.get("cost_shares", [])]
+    sections += [("[[instalments]]", instalment) for instalment in data.get("instalments", [])]
+    # A list the template has and the project empties is a key of the file's top, before any table.
+    emptied = [_toml_line(key, []) for key in RULE_TABLES if data.get(key) == []]
     for activity in data["activities"]:
         sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]
     sections += [("[[sub_grants]]", grant) for grant in data["sub_grants"]]
     p = definition.project
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
+    lines += ["", *emptied] if emptied else []
     for header, table in sections:
         lines += ["", header, *(_toml_line(key, value) for key, value in table.items())]
     return "\n".join(lines) + "\n"

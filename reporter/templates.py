@@ -77,6 +77,10 @@ class Template:
         return tuple(BudgetLine(line.code, Label.of(line.names)) for line in self.budget_lines)
 
 
+_TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules", "flat_rates", "unit_costs",
+                  "country_groups", "line_caps", "cost_shares", "instalments", "report"}
+_REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
+                "labels", "document_types"}
 _TEMPLATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
@@ -108,8 +112,9 @@ def _read(path: Path) -> Template:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise UserError(f"template {path.name}: not a valid funder template ({error})") from None
-    problems: list[Problem] = []
+        raise UserError(problem("", "template.unreadable", template=path.name, detail=str(error))) from None
+    problems: list[Problem] = [problem(key, "file.unknown_key", keys=", ".join(sorted(_TEMPLATE_KEYS)))
+                               for key in data if key not in _TEMPLATE_KEYS]
     for key in ("id", "name"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             problems.append(problem(key, "value.required"))
@@ -136,10 +141,11 @@ def _read(path: Path) -> Template:
         report=_layout(report if isinstance(report, dict) else {}, problems),
     )
     problems += rule_problems(template.rules, {line.code for line in lines})
+    if template.id and template.id != path.stem:
+        problems.append(problem("id", "template.id_not_file_name", id=repr(template.id)))
     if problems:
-        raise UserError(f"template {path.name}: " + "; ".join(str(p) for p in problems))
-    if template.id != path.stem:
-        raise UserError(f"template {path.name}: its id {template.id!r} must match the file name")
+        raise UserError(problem("", "template.broken", template=path.name,
+                                problems="; ".join(str(p) for p in problems)))
     return template
 
 
@@ -158,6 +164,8 @@ def template_problems() -> list[str]:
 def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
     if not data:
         return ReportLayout({"en": "Financial report"}, ("line_overview", "cofinancing", "expenditure_list"))
+    problems += [problem(f"report.{key}", "file.unknown_key", keys=", ".join(sorted(_REPORT_KEYS)))
+                 for key in data if key not in _REPORT_KEYS]
     sections = tuple(data.get("sections", ()))
     consolidated = tuple(data.get("consolidated_sections", ()))
     for name in sections + consolidated:

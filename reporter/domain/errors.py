@@ -73,6 +73,12 @@ PROBLEMS = {
     "duplicate.agreement": "partner/funder {value} appears {count} times",
     "duplicate.budget": "partner/line/year/activity {value} appears {count} times",
     "duplicate.sub_grant": "sub-grantee {value} has {count} sub-grants; give one agreement per sub-grantee",
+    "plan.budget_twice": "{activity} {year}: the plan gives the budget by line, and [[budget]] gives it as well; "
+                         "give it once (the plan by line is the budget)",
+    "unit_cost.rate_and_rates": "give one rate or a table of rates, not both",
+    "template.unreadable": "template {template} is not a valid funder template ({detail})",
+    "template.broken": "template {template}: {problems}",
+    "template.id_not_file_name": "the id {id} must match the file name",
     "sub_grant.lead": "{partner} is the lead partner: the project re-grants to other partners only",
     "sub_grant.amount": "a sub-grant's amount must be greater than zero",
     "sub_grant.signed": "the sub-grant is signed outside the project ({start} – {end})",

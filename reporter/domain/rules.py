@@ -220,6 +220,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     if "flat_rates" in data:
         flat = []
         for i, item in enumerate(_tables(data["flat_rates"]), 1):
+            problems += _unknown_keys(item, _FLAT_RATE_KEYS, f"{where}flat_rates[{i}]")
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
                 problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
@@ -239,6 +240,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     if "line_caps" in data:
         caps = []
         for i, item in enumerate(_tables(data["line_caps"]), 1):
+            problems += _unknown_keys(item, {"line", "amount"}, f"{where}line_caps[{i}]")
             amount = _number(item.get("amount"))
             if not isinstance(item.get("line"), str) or amount is None or amount < 0:
                 problems.append(problem(f"{where}line_caps[{i}]", "line_cap.incomplete"))
@@ -248,11 +250,14 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     if "instalments" in data:
         schedule = []
         for i, item in enumerate(_tables(data["instalments"]), 1):
+            problems += _unknown_keys(item, {"funder", "percent", "trigger", "period", "threshold"},
+                                      f"{where}instalments[{i}]")
             percent, threshold = _number(item.get("percent")), _number(item.get("threshold"))
             period = item.get("period")
             if (percent is None or not 0 < percent <= 100 or item.get("trigger") not in INSTALMENT_TRIGGERS
                     or (item.get("trigger") == "report") != isinstance(period, int) or isinstance(period, bool)
-                    or ("threshold" in item and (threshold is None or not 0 <= threshold <= 100))
+                    or ("threshold" in item and (threshold is None or not 0 <= threshold <= 100
+                                                 or item.get("trigger") != "report"))
                     or not isinstance(item.get("funder", ""), str)):
                 problems.append(problem(f"{where}instalments[{i}]", "instalment.incomplete",
                                         triggers=", ".join(INSTALMENT_TRIGGERS)))
@@ -263,6 +268,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     if "cost_shares" in data:
         shares = []
         for i, item in enumerate(_tables(data["cost_shares"]), 1):
+            problems += _unknown_keys(item, {"line", "percent", "rounding"}, f"{where}cost_shares[{i}]")
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not 0 <= percent <= 100:
                 problems.append(problem(f"{where}cost_shares[{i}]", "cost_share.incomplete"))
@@ -270,6 +276,14 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
             shares.append(CostShare(item["line"], percent, item.get("rounding", "down")))
         values["cost_shares"] = tuple(shares)
     return replace(rules, **values)
+
+
+_FLAT_RATE_KEYS = {"line", "percent", "of", "rounding", "excludes"}
+
+
+def _unknown_keys(item: Mapping[str, Any], known: set[str], place: str) -> list[Problem]:
+    return [problem(f"{place}.{key}", "file.unknown_key", keys=", ".join(sorted(known))) for key in item
+            if key not in known]
 
 
 def _tables(value: Any) -> list[dict[str, Any]]:
@@ -281,6 +295,9 @@ def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCos
     units = []
     for i, item in enumerate(_tables(items), 1):
         place = f"{where}unit_costs[{i}]"
+        problems += _unknown_keys(item, {"line", "rate", "rates", "unit", "rounding"}, place)
+        if "rate" in item and "rates" in item:
+            problems.append(problem(f"{place}.rate", "unit_cost.rate_and_rates"))
         if "rates" in item:
             rates = []
             for j, entry in enumerate(_tables(item["rates"]), 1):
@@ -329,17 +346,19 @@ def flat_rate_amounts(rules: ContractRules, line_totals: Mapping[str, Decimal]) 
             for f in rules.flat_rates}
 
 
-def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
+def rules_to_mapping(rules: ContractRules, base: ContractRules | None = None) -> dict[str, Any]:
     """The rules in the shape `rules_from_mapping` reads (for project files and the database).
 
-    Numbers are written the same way every time (85, 7.5, 575.00), so a file
-    that is exported and loaded again compares equal.
+    Only what differs from `base` is written: for a project file, its template's rules (so a term set
+    back to the general default, `transfer_level = "partner"` or `line_caps = []`, survives a reload);
+    for the database, the general defaults. Numbers are written the same way every time (85, 7.5,
+    575.00), so a file that is exported and loaded again compares equal.
     """
+    base = base or ContractRules()
     plain_rules: dict[str, Any] = {}
-    defaults = ContractRules()
     for key in sorted(RULE_KEYS):
         value = getattr(rules, key)
-        if value is None or value == getattr(defaults, key):
+        if value is None or value == getattr(base, key):
             continue
         if isinstance(value, tuple):
             value = list(value)
@@ -347,25 +366,21 @@ def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
             value = _amount(value) if key.endswith("_amount") else tidy_percent(value)
         plain_rules[key] = value
     data: dict[str, Any] = {"rules": plain_rules}
-    if rules.flat_rates:
-        data["flat_rates"] = [
-            {"line": f.line, "percent": tidy_percent(f.percent), "of": list(f.of_lines), "rounding": f.rounding,
-             **({"excludes": list(f.excludes)} if f.excludes else {})}
-            for f in rules.flat_rates]
-    if rules.unit_costs:
-        data["unit_costs"] = [_unit_cost_table(u) for u in rules.unit_costs]
-    if rules.country_groups:
+    tables = {
+        "flat_rates": lambda f: {"line": f.line, "percent": tidy_percent(f.percent), "of": list(f.of_lines),
+                                 "rounding": f.rounding, **({"excludes": list(f.excludes)} if f.excludes else {})},
+        "unit_costs": _unit_cost_table,
+        "line_caps": lambda c: {"line": c.line, "amount": _amount(c.amount)},
+        "cost_shares": lambda c: {"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding},
+        "instalments": lambda i: {**({"funder": i.funder} if i.funder else {}), "percent": tidy_percent(i.percent),
+                                  "trigger": i.trigger, **({"period": i.period} if i.period is not None else {}),
+                                  **({"threshold": tidy_percent(i.threshold)} if i.threshold is not None else {})},
+    }
+    for key, table in tables.items():
+        if getattr(rules, key) != getattr(base, key):
+            data[key] = [table(item) for item in getattr(rules, key)]
+    if rules.country_groups != base.country_groups:
         data["country_groups"] = {group: list(countries) for group, countries in rules.country_groups}
-    if rules.line_caps:
-        data["line_caps"] = [{"line": c.line, "amount": _amount(c.amount)} for c in rules.line_caps]
-    if rules.cost_shares:
-        data["cost_shares"] = [{"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding}
-                               for c in rules.cost_shares]
-    if rules.instalments:
-        data["instalments"] = [{**({"funder": i.funder} if i.funder else {}), "percent": tidy_percent(i.percent),
-                                "trigger": i.trigger, **({"period": i.period} if i.period is not None else {}),
-                                **({"threshold": tidy_percent(i.threshold)} if i.threshold is not None else {})}
-                               for i in rules.instalments]
     return data
 
 
@@ -414,4 +429,7 @@ def rule_problems(rules: ContractRules, line_codes: set[str]) -> list[Problem]:
         for i, item in enumerate(getattr(rules, key), 1):
             if item.line not in line_codes:
                 problems.append(problem(f"{key}[{i}].line", "reference.unknown_budget_line", code=repr(item.line)))
+    for i, share in enumerate(rules.cost_shares, 1):
+        if share.rounding not in ROUNDINGS:
+            problems.append(not_one_of(f"cost_shares[{i}].rounding", share.rounding, ROUNDINGS))
     return problems

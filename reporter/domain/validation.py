@@ -155,11 +155,25 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     for first, second in flat_rate_conflicts(definition.rules, budgeted):
         problems.append(problem("flat_rates", "flat_rate.exclusive", first=first.line, second=second.line))
 
+    for i, instalment in enumerate(definition.rules.instalments, 1):
+        if instalment.funder and instalment.funder not in funders:
+            problems.append(problem(f"instalments[{i}].funder", "reference.unknown_funder",
+                                    code=repr(instalment.funder)))
+    budgeted_apart = {(b.activity, b.year) for b in definition.budget if b.activity is not None}
     for i, activity in enumerate(definition.activities, 1):
+        twice = sorted({p.year for p in activity.plan if p.line is not None and (activity.code, p.year) in
+                        budgeted_apart})
+        for year in twice:  # the plan by line is the budget: a [[budget]] entry as well would count it twice
+            problems.append(problem(f"activities[{i}].planned", "plan.budget_twice", activity=activity.code,
+                                    year=year))
         for j, planned in enumerate(activity.plan, 1):
-            where = f"activities[{i}].plan[{j}]"
+            where = f"activities[{i}].planned[{j}]"
             if planned.funder is not None and planned.funder not in funders:
                 problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(planned.funder)))
+            if planned.line is not None and planned.line not in lines:
+                problems.append(problem(f"{where}.line", "reference.unknown_budget_line", code=repr(planned.line)))
+            if planned.partner is not None and planned.partner not in partners:
+                problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(planned.partner)))
             if not project.start.year <= planned.year <= project.end.year:
                 problems.append(problem(f"{where}.year", "year.outside_project", year=planned.year))
     return problems

@@ -66,7 +66,8 @@ def project_definition(store: Store, code: str) -> ProjectDefinition:
 
 
 def export_project(store: Store, code: str) -> str:
-    return render_project_file(store.projects.definition(code))
+    definition = store.projects.definition(code)
+    return render_project_file(definition, template_rules(definition))
 
 
 def list_projects(store: Store) -> list[ProjectSummary]:
@@ -75,7 +76,16 @@ def list_projects(store: Store) -> list[ProjectSummary]:
 
 def project_data(store: Store, code: str) -> dict[str, Any]:
     """A project as the tables the setup forms edit (the tables of its project file)."""
-    return definition_to_data(store.projects.definition(code))
+    definition = store.projects.definition(code)
+    return definition_to_data(definition, template_rules(definition))
+
+
+def template_rules(definition: ProjectDefinition) -> ContractRules:
+    """The rules a project's file is read against: its template's (what the file leaves out is theirs)."""
+    try:
+        return load_template(definition.project.template).rules
+    except UserError:  # the file cannot be read again without its template either; say every term
+        return ContractRules()
 
 
 def new_project_data(template_id: str, lang: str = "en") -> dict[str, Any]:
