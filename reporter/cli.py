@@ -285,7 +285,9 @@ def _expense_fields(args: argparse.Namespace) -> dict[str, str]:
 
 def _expense_text(e) -> str:
     amount = f"{_money(e.eligible)} {e.currency}"
-    rate = f" at {e.rate}" if e.rate is not None else ""
+    rate = f" at {e.rate} per euro" if e.rate is not None else ""
+    if e.project_rate is not None:  # a third currency: through the euro, both steps
+        rate += f", the euro at {e.project_rate}"
     return (f"#{e.number} {e.document_date} {e.document_no} {e.supplier}: eligible {amount}{rate}"
             f" → {_money(e.eligible_project_currency)} (partner {e.partner}, line {e.budget_line},"
             f" period {e.period})")

@@ -739,3 +739,44 @@ def test_export__a_template_term_set_back_to_the_general_default_survives_export
     again = load_project_file(store, path).summary
     assert (again.inserted, again.updated, again.deleted) == (0, 0, 0)
     assert store.projects.definition("KA2-T").rules == rules
+
+
+def test_transfers__a_partners_report_shows_the_consortiums_table_where_the_consortium_is_judged(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    load(store, tmp_path, ERASMUS)
+    declare(store, "P1", "TPM", "4", "100-1999 km")  # P1 2300 against its 1150; the consortium 2300 of 2300
+    data, _ = report_data(store, "KA2-T", 1, partner="P1", lang="en", today=date(2021, 12, 31))
+    table = next(t for t in data.tables if t.key == "transfers")
+    meetings = next(row for row in table.rows if row.cells[0] == "Transnational project meetings")
+    assert meetings.cells[1:4] == (D("2300.00"), D("2300.00"), D("0.00")) and meetings.cells[-1] == "yes"
+    assert "judged for the whole partnership" in table.note and "Outside these limits: Special needs" in table.note
+
+
+def test_in_kind__reports_show_them_apart_with_their_basis(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    load(store, tmp_path, IN_KIND)
+    spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-01", gross="1000.00")
+    spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-02", gross="250.00", document="",
+          supplier="Savanoriai", in_kind="20 h × 12.50 EUR of volunteers' reading sessions")
+    data, _ = report_data(store, "KIND-1", 1, lang="en", today=date(2024, 12, 31))
+    in_kind = next(t for t in data.tables if t.key == "in_kind")
+    assert [row.cells for row in in_kind.rows] == [("LP – Nuosavos lėšos", D("250.00"), D("250.00"))]
+    listed = next(t for t in data.tables if t.key == "expenditure")
+    assert any("In kind: 20 h × 12.50 EUR of volunteers' reading sessions" in row.cells for row in listed.rows)
+
+
+def test_template_currency__an_erasmus_project_is_kept_in_euro(store, tmp_path):
+    with pytest.raises(ValidationError, match="project.currency: the template erasmus-plus-ka2-2014-2020 keeps its "
+                                              "projects in EUR, not NOK"):
+        load(store, tmp_path, ERASMUS.replace('template = "erasmus', 'currency = "NOK"\ntemplate = "erasmus'))
+
+
+def test_cost_share__an_eligible_amount_above_the_share_is_refused(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    before = row_counts(store)
+    with pytest.raises(ValidationError, match="eligible: EXC counts 75 % of the real cost: at most 750.00 is eligible"):
+        spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="800.00")
+    assert row_counts(store) == before
+    assert spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="600.00").eligible == D("600.00")

@@ -76,6 +76,9 @@ PROBLEMS = {
     "plan.budget_twice": "{activity} {year}: the plan gives the budget by line, and [[budget]] gives it as well; "
                          "give it once (the plan by line is the budget)",
     "unit_cost.rate_and_rates": "give one rate or a table of rates, not both",
+    "project.template_currency": "the template {template} keeps its projects in {template_currency}, not "
+                                 "{currency}: documents in other currencies are converted",
+    "cost_share.above": "{line} counts {percent} % of the real cost: at most {most} is eligible",
     "template.unreadable": "template {template} is not a valid funder template ({detail})",
     "template.broken": "template {template}: {problems}",
     "template.id_not_file_name": "the id {id} must match the file name",

@@ -411,18 +411,22 @@ def complete_expenditure(
     eligible = draft.eligible
     if eligible is None and unit_amount is not None:
         eligible = unit_amount
-    elif eligible is None:
-        eligible = default_eligible(gross, draft.vat, bool(partner and partner.vat_recoverable))  # type: ignore[arg-type]
+    else:
+        full = default_eligible(gross, draft.vat, bool(partner and partner.vat_recoverable))  # type: ignore[arg-type]
         share = definition.rules.cost_share(draft.budget_line)
-        if share is not None:
-            eligible = share.eligible(eligible)
+        most = share.eligible(full) if share is not None else None
+        if eligible is None:
+            eligible = full if most is None else most
+        elif most is not None and share is not None and abs(eligible) > abs(most):  # a credit note is negative
+            problems.append(problem("eligible", "cost_share.above", line=share.line, percent=Number(share.percent),
+                                    most=Amount(most)))
 
     def in_project_currency(amount: Decimal) -> Decimal:
         in_euro = amount if rates[0] is None else to_euro(amount, rates[0])
         return in_euro if rates[1] is None else from_euro(in_euro, rates[1])
 
     converted = in_project_currency(eligible)
-    problems = payer_problems(draft.payers, converted, definition)
+    problems += payer_problems(draft.payers, converted, definition)
     if draft.payers and draft.in_kind:
         problems.append(problem("paid_by", "in_kind.payers"))
     if problems:

@@ -26,6 +26,7 @@ from reporter.domain.financing import (
     Cost,
     Financing,
     cost_of,
+    covering_funders,
     partner_terms,
 )
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
@@ -69,6 +70,7 @@ class ReportInput:
     positions: list[PaymentPosition] = field(default_factory=list)
     plan_costs: list[Cost] = field(default_factory=list)  # every cost through the period (for the activity plan)
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
+    in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     generated: date = date(2000, 1, 1)
 
 
@@ -345,7 +347,8 @@ class _Builder:
         nested = any(a.part_of for a in self.definition.funding)  # a total would count those sources twice
         if self.given.partner is not None or len(self.partners) == 1:
             rows = ordered(self.funder_rows(self.partners[0]))
-            return [Table("cofinancing", w["cofinancing"], columns, tuple(rows), None if nested else w["total"])]
+            return [Table("cofinancing", w["cofinancing"], columns, tuple(rows), None if nested else w["total"]),
+                    *self.in_kind()]
         grouped: list[Row] = []
         totals: dict[str, list] = {}
         for partner in self.definition.partners:
@@ -362,7 +365,25 @@ class _Builder:
         summary = [Row((r.cells[0], *r.cells[2:])) for r in ordered([tuple(e) for e in totals.values()])]
         return [Table("cofinancing", w["cofinancing"], columns, tuple(grouped), None if nested else w["total"]),
                 Table("cofinancing_funds", w["cofinancing_funds"], summary_columns, tuple(summary),
-                      None if nested else w["total"])]
+                      None if nested else w["total"]), *self.in_kind()]
+
+    def in_kind(self) -> list[Table]:
+        """The contributions in kind apart: each source's figures above include them, this table says how much."""
+        totals: dict[tuple[str, str], list[Decimal]] = {}
+        for cost in self.given.in_kind_costs:
+            taker = next(iter(covering_funders(self.definition, cost)), "")
+            entry = totals.setdefault((cost.partner, taker), [ZERO, ZERO])
+            entry[1] += cost.eligible
+            if cost.period == self.period:
+                entry[0] += cost.eligible
+        if not totals:
+            return []
+        w = self.words
+        rows = tuple(Row((f"{partner} – {self.funder_names.get(funder, funder) or w['no_source']}", now, so_far))
+                     for (partner, funder), (now, so_far) in sorted(totals.items()))
+        columns = (Column("source", w["fund"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("so_far", w["so_far"], MONEY, 1.3, True))
+        return [Table("in_kind", w["in_kind"], columns, rows, w["total"], w["in_kind_note"])]
 
     def expenditure_list(self) -> list[Table]:
         w, currency = self.words, self.definition.project.currency
@@ -384,7 +405,9 @@ class _Builder:
         if two_step:  # documents in a third currency: the euro's rate into the project's currency as well
             columns.append(Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8))
         columns.append(Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True))
-        notes = {e.id: self.why_not_paid(e, funder) for e in self.given.expenditures} if funder else {}
+        notes = {e.id: "; ".join(filter(None, (self.why_not_paid(e, funder) if funder else "",
+                                               w["in_kind_row"].format(basis=e.in_kind) if e.in_kind else "")))
+                 for e in self.given.expenditures}
         if funder:
             columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
         if any(notes.values()):  # the note says why the funder pays less of a cost, when it does
@@ -494,7 +517,9 @@ class _Builder:
 
     def transfers(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
-        positions = transfer_positions(self.approved(self.partners), self.actual(self.partners, self.period), rules)
+        # Judged where the contract judges them: each partner's categories, or the consortium's together.
+        scope = [p.code for p in self.definition.partners] if rules.transfer_level == "project" else self.partners
+        positions = transfer_positions(self.approved(scope), self.actual(scope, self.period), rules)
         rows = tuple(Row((self.line_name(p.line), p.approved, p.actual, p.actual - p.approved,
                           p.moved_in or (-p.moved_out if p.moved_out else ZERO), p.limit,
                           w["yes"] if p.within else w["no"])) for p in positions)
@@ -507,6 +532,11 @@ class _Builder:
         note = w["transfer_note"].format(out=tidy_percent(rules.transfer_out_percent or ZERO),
                                          into=tidy_percent(rules.transfer_in_percent or ZERO),
                                          closed=closed)
+        if rules.exempt_lines:
+            note += " " + w["transfer_exempt_note"].format(
+                lines=", ".join(self.line_name(line) for line in rules.exempt_lines))
+        if rules.transfer_level == "project":
+            note += " " + w["transfer_consortium_note"]
         return [Table("transfers", w["transfers"], columns, rows, w["total"], note)]
 
     def payment_position(self) -> list[Table]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter.domain.conversion import in_project_currency
-from reporter.domain.errors import UserError, ValidationError, problem
+from reporter.domain.errors import Problem, UserError, ValidationError, problem
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
@@ -51,7 +51,7 @@ def load_project_file(store: Store, path: Path) -> LoadResult:
 
 def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
     """Validate a whole definition and save it in one transaction."""
-    problems = validate_definition(definition)
+    problems = validate_definition(definition) + _template_currency_problems(definition)
     if not problems:  # an agreement in another currency converts at a stored rate, or every later command fails
         problems = in_project_currency(definition, store.rates.get)[1]
     if problems:
@@ -59,6 +59,19 @@ def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
                                                 count=len(problems)))
     with store.transaction():
         return store.projects.save_definition(definition)
+
+
+def _template_currency_problems(definition: ProjectDefinition) -> list[Problem]:
+    """A funder whose reports are in one currency (Interreg, Erasmus+: the euro) has its projects kept in it."""
+    try:
+        template = load_template(definition.project.template)
+    except UserError:
+        return []  # the file's parser has said so already
+    currency = definition.project.currency
+    if template.currency not in ("project", currency):
+        return [problem("project.currency", "project.template_currency", template=template.id,
+                        template_currency=template.currency, currency=currency)]
+    return []
 
 
 def project_definition(store: Store, code: str) -> ProjectDefinition:

@@ -87,6 +87,8 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         plan_costs=store.analysis.costs(project_id, partner, period) if "activity_plan" in sections else [],
         sub_grants=sub_grant_positions(data.financing, store.sub_grants.list(project_id), period)
         if "sub_grants" in sections and partner is None else [],
+        in_kind_costs=store.analysis.costs(project_id, partner, period, in_kind_only=True)
+        if any(a.in_kind for a in definition.funding) else [],
         generated=today,
     ))
     return in_funder_currency(report, rates) if rates else report
