@@ -71,6 +71,7 @@ class ReportInput:
     plan_costs: list[Cost] = field(default_factory=list)  # every cost through the period (for the activity plan)
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
+    funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
     generated: date = date(2000, 1, 1)
 
 
@@ -195,7 +196,9 @@ class _Builder:
     # Figures shared by the sections
 
     def money(self, amount: Decimal) -> str:
-        return format_amount(amount, self.given.lang)
+        """An amount in a sentence, in the report's currency (`in_funder_currency` converts the tables)."""
+        rates = self.given.funder_rates
+        return format_amount(rates.to_funder(amount) if rates else amount, self.given.lang)
 
     def line_name(self, code: str) -> str:
         """A budget line in the report's language: the project's own words for it, else the template's."""

@@ -90,6 +90,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         in_kind_costs=store.analysis.costs(project_id, partner, period, in_kind_only=True)
         if any(a.in_kind for a in definition.funding) else [],
         generated=today,
+        funder_rates=rates,
     ))
     return in_funder_currency(report, rates) if rates else report
 
