@@ -497,26 +497,46 @@ class _Builder:
                 VAT_NOT_PAID: w["vat_not_paid"]}.get(reason, w["outside_dates"]).format(funder=funder)
 
     def category_overview(self) -> list[Table]:
+        """Per budget category: unit cost, flat rate or real cost, units and rate, then the progress columns; a
+        unit-cost line with bands or categories (distance, staff category) gets a row per band and rate used."""
         w, rules = self.words, self.definition.rules
         units: dict[str, Decimal] = {}
+        bands: dict[str, dict[tuple[str, Decimal], Decimal]] = {}
         for e in self.given.expenditures:
             if e.units is not None:
                 units[e.budget_line] = units.get(e.budget_line, ZERO) + e.units
+                rate = self.unit_rate(e.budget_line, e.partner, e.rate_name)
+                if e.rate_name and rate is not None:
+                    band = bands.setdefault(e.budget_line, {})
+                    band[(e.rate_name, rate)] = band.get((e.rate_name, rate), ZERO) + e.units
         approved = self.approved(self.partners)
         before, now = self.actual(self.partners, self.period - 1), self.actual(self.partners, self.period)
         rows = []
+        blank = (None,) * (len(self.progress_columns(Column("", ""))) - 1)
         for line in self.used_lines():
             unit_cost, flat = rules.unit_cost(line), rules.flat_rate(line)
             kind = w["unit_cost"] if unit_cost else w["flat_rate"] if flat else w["real_cost"]
             progress = self.progress_row(self.line_name(line), approved.get(line, ZERO), before.get(line, ZERO),
                                          now.get(line, ZERO) - before.get(line, ZERO))
-            single = unit_cost.rates[0].rate if unit_cost and len(unit_cost.rates) == 1 else None
+            rates = {self.unit_rate(line, partner, "") for partner in self.partners} if unit_cost else set()
+            single = rates.pop() if len(rates) == 1 else None  # the one rate every partner here is paid
             rows.append(Row((progress.cells[0], kind, units.get(line) if unit_cost else None, single,
                              *progress.cells[1:])))
+            rows += [Row((f"   {name}", "", count, rate, *blank))
+                     for (name, rate), count in sorted(bands.get(line, {}).items())]
         first = Column("category", w["category"], TEXT, 3)
         columns = (first, Column("type", w["cost_type"], TEXT, 1.1), Column("units", w["units"], NUMBER, 0.8),
                    Column("unit_rate", w["unit_rate"], MONEY, 1), *self.progress_columns(first)[1:])
         return [Table("categories", w["category_overview"], columns, tuple(rows), w["total"])]
+
+    def unit_rate(self, line: str, partner: str, name: str) -> Decimal | None:
+        """The rate of a unit-cost line a partner is paid for a band (or, without one, its only rate)."""
+        rules, found = self.definition.rules, self.definition.partner(partner)
+        unit_cost = rules.unit_cost(line)
+        if unit_cost is None or found is None:
+            return None
+        choice = unit_cost.choose(found.code, found.role, rules.country_group(found.country), name)
+        return choice.rate.rate if choice.rate else None
 
     def transfers(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
