@@ -780,3 +780,16 @@ def test_cost_share__an_eligible_amount_above_the_share_is_refused(store, tmp_pa
         spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="800.00")
     assert row_counts(store) == before
     assert spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="600.00").eligible == D("600.00")
+
+
+def test_labels__a_funder_named_in_each_language_is_named_so_in_the_report(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    code = load(store, tmp_path, IN_KIND.replace(
+        'name = "Fondas"', 'name = { lt = "Regioninės plėtros fondas", lv = "Reģionālās attīstības fonds", '
+                           'en = "Regional development fund" }'))
+    spend(store, code, partner="LP", line="STAFF", date="2024-05-10", gross="400.00")
+    latvian, _ = report_data(store, code, 1, lang="lv", today=date(2024, 12, 31))
+    assert dict(latvian.header)["Finansētājs"] == "Reģionālās attīstības fonds"
+    assert "Reģionālās attīstības fonds" in _words(latvian) and "Regioninės" not in _words(latvian)
+    assert 'name = { lt = "Regioninės plėtros fondas"' in export_project(store, code)

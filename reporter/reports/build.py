@@ -101,7 +101,8 @@ def build_report(given: ReportInput) -> ReportData:
     sections = layout.consolidated_sections if consolidated and layout.consolidated_sections else layout.sections
     report = _Builder(given, words)
     partner = definition.partner(given.partner) if given.partner else None
-    funder_name = next((f.name for f in definition.funders if given.funder and f.code == given.funder.funder), "")
+    funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
+                        if given.funder and f.code == given.funder.funder), "")
     period_text = words["period_value"].format(number=period.number, start=period.start, end=period.end)
     return ReportData(
         template=given.template.id,
@@ -177,7 +178,7 @@ class _Builder:
         self.definition = given.definition
         self.period = given.period
         self.partners = [p.code for p in self.definition.partners if given.partner in (None, p.code)]
-        self.funder_names = {f.code: f.name for f in self.definition.funders}
+        self.funder_names = {f.code: _in_language(f.name, given.lang) for f in self.definition.funders}
         self._allocations: list[Allocation] | None = None
 
     def section(self, name: str) -> list[Table]:

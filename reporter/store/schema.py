@@ -381,3 +381,11 @@ CREATE TABLE sub_grant_payments (
 );
 CREATE INDEX sub_grant_payments_by_grant ON sub_grant_payments (sub_grant_id, payment_date)
 """)
+
+
+@migrations(name="0008_funder_names")
+def funder_names(db: Database) -> None:
+    """A funder's name in other languages (a Latvian report names the ERDF in Latvian)."""
+    _run(db, """
+ALTER TABLE funders ADD COLUMN name_translations TEXT CHECK (name_translations IS NULL OR json_valid(name_translations))
+""")
