@@ -324,12 +324,9 @@ def _expense_list(args: argparse.Namespace) -> int:
 
 
 def _iso_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option}: {text!r} is not a date written YYYY-MM-DD") from None
+    from reporter.domain.limits import parse_date
+
+    return None if text is None else parse_date(text, option)
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -7,8 +7,9 @@ with mistakes is refused as a whole, with every problem named by its key
 
 from __future__ import annotations
 
+import re
 import tomllib
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -16,6 +17,7 @@ import tomli_w
 
 from reporter.domain.currency import currency_code
 from reporter.domain.errors import Problem, UserError, ValidationError, problem
+from reporter.domain.limits import FIRST_DAY, LAST_DAY, MAX_PERIOD, check_date, check_integer, parse_date
 from reporter.domain.messages import Param
 from reporter.domain.model import (
     Activity,
@@ -66,7 +68,7 @@ class _Section:
             self._fail(key, "value.required")
             return ""
         if not isinstance(value, str):
-            self._fail(key, "file.not_text", value=repr(value))
+            self._fail(key, "file.not_text", value=_shown(value))
             return ""
         return value.strip()
 
@@ -77,18 +79,20 @@ class _Section:
         return self.day(key) if key in self.data else None
 
     def day(self, key: str) -> date:
+        """A TOML date (2024-03-05) or the same in quotes; never a date with a time, never before 1990 or after 2100."""
         value = self.data.get(key)
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
+        try:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                return check_date(value)
+            if isinstance(value, str):
+                return parse_date(value)
+        except UserError as error:
+            self.refused(key, error)
+            return date.min
         if value is None:
             self._fail(key, "file.date_required")
         else:
-            self._fail(key, "file.not_date", value=repr(value))
+            self._fail(key, "file.not_date", value=_shown(value))
         return date.min
 
     def amount(self, key: str, required: bool = True) -> Decimal | None:
@@ -98,7 +102,7 @@ class _Section:
                 self._fail(key, "value.required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            self._fail(key, "file.not_amount", value=repr(value))
+            self._fail(key, "file.not_amount", value=_shown(value))
             return None
         try:
             return parse_amount(value, key)
@@ -111,29 +115,37 @@ class _Section:
         if value is None:
             self._fail(key, "percent.required")
             return Decimal(0)
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self._fail(key, "file.not_number", value=_shown(value))
+            return Decimal(0)
         try:
             return parse_percent(value, key)
         except UserError as error:
             self.refused(key, error)
             return Decimal(0)
 
-    def integer(self, key: str, required: bool = True) -> int | None:
+    def integer(self, key: str, low: int, high: int, required: bool = True) -> int | None:
+        """A whole number from `low` to `high` (a period number, a year), or the same in quotes."""
         value = self.data.get(key)
         if value is None:
             if required:
                 self._fail(key, "value.required")
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self._fail(key, "file.not_integer", value=repr(value))
+            self._fail(key, "file.not_integer", value=_shown(value))
             return None
-        return value
+        try:
+            return check_integer(value, low, high)
+        except UserError as error:
+            self.refused(key, error)
+            return None
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._fail(key, "file.not_flag", value=repr(value))
+            self._fail(key, "file.not_flag", value=_shown(value))
             return False
         return value
 
@@ -158,7 +170,45 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError([problem("", "file.not_toml", detail=str(error))], problem("", "file.unreadable")) from None
+    except RecursionError:  # arrays or tables nested hundreds deep
+        raise ValidationError([problem("", "file.too_deep")], problem("", "file.unreadable")) from None
+    numbers = [problem(f"line {line}", "file.not_decimal", value=value) for line, value in _non_decimal_numbers(text)]
+    if numbers:
+        raise ValidationError(numbers, problem("", "file.problems", count=len(numbers)))
     return parse_project_data(data, template_defaults)
+
+
+# Strings and comments, consumed whole so that nothing inside them is taken for a number, and the
+# hexadecimal, octal and binary integers TOML allows (0x10, 0o20, 0b10000), which read as ordinary numbers.
+_TOKENS = re.compile(r'''
+      """(?:[^\\]|\\.)*?"""
+    | \'\'\'.*?\'\'\'
+    | "(?:[^"\\\n]|\\.)*"
+    | '[^'\n]*'
+    | \#[^\n]*
+    | (?P<number>(?<![\w.+-])[+-]?0[xob][0-9A-Fa-f_]+)
+''', re.S | re.X)
+
+
+def _non_decimal_numbers(text: str) -> list[tuple[int, str]]:
+    """Each number of a valid TOML text written other than in decimal, with its line: amounts are never hexadecimal."""
+    return [(text.count("\n", 0, found.start()) + 1, found.group("number"))
+            for found in _TOKENS.finditer(text) if found.group("number")]
+
+
+def _shown(value: Any) -> str:
+    """A value of the wrong type as the file has it (a TOML date-time, an array), briefly."""
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+    elif isinstance(value, (date, time)):
+        shown = value.isoformat()
+    elif isinstance(value, list):
+        shown = "[…]"
+    elif isinstance(value, dict):
+        shown = "{…}"
+    else:
+        shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults) -> ProjectDefinition:
@@ -227,18 +277,20 @@ def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults
     for i, item in enumerate(root.tables("budget"), 1):
         s = _Section(item, f"budget[{i}]", problems, {"partner", "line", "amount", "year", "activity"})
         budget.append(BudgetAmount(s.text("partner"), s.text("line"), s.amount("amount") or Decimal(0),
-                                   s.integer("year", required=False), s.optional_text("activity")))
+                                   s.integer("year", FIRST_DAY.year, LAST_DAY.year, required=False),
+                                   s.optional_text("activity")))
     periods = []
     for i, item in enumerate(root.tables("periods"), 1):
         s = _Section(item, f"periods[{i}]", problems, {"number", "start", "end"})
-        periods.append(ReportingPeriod(s.integer("number") or 0, s.day("start"), s.day("end")))
+        periods.append(ReportingPeriod(s.integer("number", 1, MAX_PERIOD) or 0, s.day("start"), s.day("end")))
     activities = []
     for i, item in enumerate(root.tables("activities"), 1):
         s = _Section(item, f"activities[{i}]", problems, {"code", "title", "planned"})
         plan = []
         for j, planned in enumerate(s.tables("planned"), 1):
             p = _Section(planned, f"activities[{i}].planned[{j}]", problems, {"year", "amount", "funder"})
-            plan.append(PlannedAmount(p.integer("year") or 0, p.amount("amount") or Decimal(0),
+            plan.append(PlannedAmount(p.integer("year", FIRST_DAY.year, LAST_DAY.year) or 0,
+                                      p.amount("amount") or Decimal(0),
                                       p.optional_text("funder")))
         activities.append(Activity(s.text("code"), s.text("title"), tuple(plan)))
 

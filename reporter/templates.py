@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter.domain.errors import NotFound, Problem, UserError, problem
+from reporter.domain.limits import template_id_problem
 from reporter.domain.messages import Message
 from reporter.domain.model import BudgetLine
 from reporter.domain.rules import ContractRules, rule_problems, rules_from_mapping
@@ -75,6 +76,8 @@ class Template:
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
+    if (bad_id := template_id_problem(template_id)) is not None:  # never a path, never a name too long for a file
+        raise NotFound(bad_id)
     path = (folder or templates_dir()) / f"{template_id}.toml"
     if not path.is_file():
         known = ", ".join(t.id for t in list_templates(folder)) or Message("none")

@@ -146,7 +146,7 @@ PROBLEMS = {
     "filter.unknown_activity": "no activity {code} in this project",
     "filter.unknown_period": "no period {code} in this project",
     "filter.unknown_funder": "no funder {code} in this project",
-    "page.out_of_range": "the page size must be 1 to 10000 and the offset not negative",
+    "page.out_of_range": "the page size must be 1 to 10000 and the offset 0 to 1000000000",
     # Reports, backups and the demo
     "format.unknown": "{formats}; choose from {choices}",
     "format.none": "none given; choose from {choices}",
@@ -154,6 +154,21 @@ PROBLEMS = {
     "demo.present": "this database already has the demo project(s) {codes}; the demo is only added to a database "
                     "without them, so that it never mixes with other data: use a new database file",
     "demo.files_missing": "the demo project files are missing from {folder}: {files}",
+    # Bounds: what the program accepts (reporter/domain/limits.py)
+    "amount.out_of_range": "{value} is beyond the largest amount the program takes (±{limit})",
+    "amount.negative": "{value} cannot be negative",
+    "date.out_of_range": "{value} is outside the dates the program takes ({first} – {last})",
+    "year.out_of_range": "{value} is not a year from {first} to {last}",
+    "number.out_of_range": "{value} is not a whole number from {low} to {high}",
+    "rate.out_of_range": "a rate of {rate} per euro is not plausible; it must be from {low} to {high}",
+    "units.too_many": "{value} units are more than one document can have (at most {limit})",
+    "text.too_long": "is {length} characters long; at most {limit} fit",
+    "text.control_character": "contains a control character (a line break or tab where none belongs, or an invisible code)",
+    "text.not_unicode": "contains characters that are not valid text",
+    "template.bad_id": "{template} is not a template name (lower-case letters, digits and dashes, at most 64)",
+    "file.not_number": "must be a number, not {value}",
+    "file.too_deep": "arrays or tables are nested too deeply",
+    "file.not_decimal": "{value} is a hexadecimal, octal or binary number; write numbers in decimal",
 }
 
 

@@ -79,7 +79,11 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     """
     rules = base or ContractRules()
     values: dict[str, Any] = {}
-    for key, value in data.get("rules", {}).items():
+    table = data.get("rules", {})
+    if not isinstance(table, dict):
+        problems.append(problem(f"{where}rules", "file.not_table"))
+        table = {}
+    for key, value in table.items():
         if key not in RULE_KEYS:
             problems.append(problem(f"{where}rules.{key}", "rules.unknown", keys=", ".join(sorted(RULE_KEYS))))
             continue
@@ -96,14 +100,16 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         else:
             number = _number(value)
             if number is None or number < 0:
-                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(value)))
+                shown = str(value) if isinstance(value, Decimal) else value  # nan as NaN, not Decimal('NaN')
+                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(shown)[:60]))
                 continue
             values[key] = number
     if "flat_rates" in data:
         flat = []
-        for i, item in enumerate(data["flat_rates"], 1):
+        for i, item in enumerate(_tables(data["flat_rates"], f"{where}flat_rates", problems), 1):
             percent = _number(item.get("percent"))
-            if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
+            if not isinstance(item.get("line"), str) or percent is None or not _codes(item.get("of")) \
+                    or not _codes(item.get("excludes", [])) or not isinstance(item.get("rounding", ""), str):
                 problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
                 continue
             flat.append(FlatRate(item["line"], percent, tuple(item["of"]), item.get("rounding", "down"),
@@ -111,27 +117,43 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         values["flat_rates"] = tuple(flat)
     if "unit_costs" in data:
         units = []
-        for i, item in enumerate(data["unit_costs"], 1):
+        for i, item in enumerate(_tables(data["unit_costs"], f"{where}unit_costs", problems), 1):
             rate = _number(item.get("rate"))
-            if not isinstance(item.get("line"), str) or rate is None:
+            if not isinstance(item.get("line"), str) or rate is None or not isinstance(item.get("unit", ""), str) \
+                    or not isinstance(item.get("rounding", ""), str):
                 problems.append(problem(f"{where}unit_costs[{i}]", "unit_cost.incomplete"))
                 continue
-            units.append(UnitCost(item["line"], rate, str(item.get("unit", "unit")), item.get("rounding", "down")))
+            units.append(UnitCost(item["line"], rate, item.get("unit", "unit"), item.get("rounding", "down")))
         values["unit_costs"] = tuple(units)
     return replace(rules, **values)
 
 
+def _tables(value: Any, where: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """A list of tables; anything else (or any item that is no table) is a problem, not a crash."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        problems.append(problem(where, "file.not_tables"))
+        return []
+    return value
+
+
+def _codes(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def _number(value: Any) -> Decimal | None:
+    """A finite number of reasonable size, or None (not a number, NaN, infinity, 1E+999999)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, str):
         try:
-            return Decimal(value.strip().replace(",", "."))
+            number = Decimal(value.strip().replace(",", "."))
         except ArithmeticError:
             return None
-    return None
+    else:
+        return None
+    return number if number.is_finite() and -20 <= number.adjusted() <= 20 else None
 
 
 def flat_rate_conflicts(rules: ContractRules, lines_in_use: set[str]) -> list[tuple[FlatRate, FlatRate]]:

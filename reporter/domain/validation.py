@@ -6,6 +6,7 @@ whole input at once, so a user sees every mistake in one go.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,17 @@ from typing import Callable, Iterable, Mapping
 
 from reporter.domain.currency import EURO, FIXED_EURO_RATES, convert, currency_code, parse_rate
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
+from reporter.domain.limits import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_GRACE_DAYS,
+    MAX_PERIOD,
+    amount_problem,
+    check_units,
+    parse_date,
+    template_id_problem,
+    text_problem,
+)
 from reporter.domain.messages import Amount, Message, Number
 from reporter.domain.model import (
     FUNDER_KINDS,
@@ -148,6 +160,86 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
                 problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(planned.funder)))
             if not project.start.year <= planned.year <= project.end.year:
                 problems.append(problem(f"{where}.year", "year.outside_project", year=planned.year))
+    return problems + bound_problems(definition)
+
+
+def bound_problems(definition: ProjectDefinition) -> list[Problem]:
+    """Values beyond what the program accepts (`limits`): texts, amounts, dates, numbers and the template's name.
+
+    The project file's reader bounds most values as it reads them; this covers a
+    definition from anywhere, so that nothing saved can break a later command.
+    """
+    problems: list[Problem] = []
+
+    def text(value: str, kind: str, where: str) -> None:
+        if (found := text_problem(value, kind, where)) is not None:
+            problems.append(found)
+
+    def amount(value: Decimal | None, where: str, negative: bool = False) -> None:
+        if value is None:
+            return
+        if (found := amount_problem(value, where)) is not None:
+            problems.append(found)
+        elif value < 0 and not negative:
+            problems.append(problem(where, "amount.negative", value=Amount(value)))
+
+    def day(value: date | None, where: str) -> None:
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            problems.append(problem(where, "date.out_of_range", value=value.isoformat(), first=FIRST_DAY.isoformat(),
+                                    last=LAST_DAY.isoformat()))
+
+    def percent(value: Decimal | None, where: str) -> None:
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            problems.append(problem(where, "percent.range", value=Number(value)))
+
+    project = definition.project
+    text(project.code, "code", "project.code")
+    text(project.title, "title", "project.title")
+    text(project.contract_number, "contract_number", "project.contract_number")
+    if (found := template_id_problem(project.template, "project.template")) is not None:
+        problems.append(found)
+    day(project.start, "project.start")
+    day(project.end, "project.end")
+    for i, partner in enumerate(definition.partners, 1):
+        text(partner.code, "code", f"partners[{i}].code")
+        text(partner.name, "name", f"partners[{i}].name")
+        text(partner.country, "country", f"partners[{i}].country")
+    for i, funder in enumerate(definition.funders, 1):
+        text(funder.code, "code", f"funders[{i}].code")
+        text(funder.name, "name", f"funders[{i}].name")
+    for i, agreement in enumerate(definition.funding, 1):
+        where = f"funding[{i}]"
+        text(agreement.contract_number, "contract_number", f"{where}.contract_number")
+        amount(agreement.cap, f"{where}.cap", negative=True)  # a negative cap has its own message
+        amount(agreement.prefinancing, f"{where}.prefinancing")
+        day(agreement.eligible_from, f"{where}.eligible_from")
+        day(agreement.eligible_to, f"{where}.eligible_to")
+    for i, line in enumerate(definition.budget_lines, 1):
+        text(line.code, "code", f"budget_lines[{i}].code")
+        text(line.name, "name", f"budget_lines[{i}].name")
+    for i, budgeted in enumerate(definition.budget, 1):
+        amount(budgeted.amount, f"budget[{i}].amount")
+    for i, period in enumerate(definition.periods, 1):
+        if period.number > MAX_PERIOD:
+            problems.append(problem(f"periods[{i}].number", "number.out_of_range", value=str(period.number), low=1,
+                                    high=MAX_PERIOD))
+    for i, activity in enumerate(definition.activities, 1):
+        text(activity.code, "code", f"activities[{i}].code")
+        text(activity.title, "title", f"activities[{i}].title")
+        for j, planned in enumerate(activity.plan, 1):
+            amount(planned.amount, f"activities[{i}].planned[{j}].amount")
+    rules = definition.rules
+    for key in ("line_flexibility_percent", "transfer_out_percent", "transfer_in_percent", "indirect_cap_percent"):
+        percent(getattr(rules, key), f"rules.{key}")
+    amount(rules.line_flexibility_amount, "rules.line_flexibility_amount")
+    if not 0 <= rules.payment_grace_days <= MAX_GRACE_DAYS:
+        problems.append(problem("rules.payment_grace_days", "number.out_of_range", value=str(rules.payment_grace_days),
+                                low=0, high=MAX_GRACE_DAYS))
+    for i, flat in enumerate(rules.flat_rates, 1):
+        percent(flat.percent, f"flat_rates[{i}].percent")
+    for i, unit in enumerate(rules.unit_costs, 1):
+        amount(unit.rate, f"unit_costs[{i}].rate")
+        text(unit.unit, "unit", f"unit_costs[{i}].unit")
     return problems
 
 
@@ -182,8 +274,11 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
             problems.append(error.placed(name))
             return None
 
-    document_date = read("date", _parse_date)
-    payment_date = read("paid", _parse_date)
+    for name, kind in _TEXT_KINDS.items():
+        if (found := text_problem(text[name], kind, name)) is not None:
+            problems.append(found)
+    document_date = read("date", parse_date)
+    payment_date = read("paid", parse_date)
     gross = read("gross", lambda t: parse_amount(t, "gross"))
     vat = read("vat", lambda t: parse_amount(t, "vat"))
     eligible = read("eligible", lambda t: parse_amount(t, "eligible"))
@@ -220,15 +315,13 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     return draft, []
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(problem("", "date.not_iso", value=repr(text))) from None
+# The kind of text (and so the longest allowed, `limits.TEXT_LIMITS`) of each free-text expenditure field.
+_TEXT_KINDS = {"partner": "code", "line": "code", "activity": "code", "document": "document", "supplier": "supplier",
+               "description": "description", "notes": "notes", "attachments": "attachments"}
 
 
 def _parse_period_number(text: str) -> int:
-    if not text.isdecimal() or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,3}", text) or int(text) < 1:
         raise UserError(problem("", "period.not_number", value=repr(text)))
     return int(text)
 
@@ -237,7 +330,7 @@ def _parse_units(text: str) -> Decimal:
     units = parse_decimal(text, "units", max_places=4)
     if units < 0:
         raise UserError(problem("", "units.negative", value=repr(text)))
-    return units
+    return check_units(units)
 
 
 def _check_amounts(gross: Decimal, vat: Decimal, eligible: Decimal | None, problems: list[Problem]) -> None:
@@ -294,6 +387,9 @@ def complete_expenditure(
     eligible = draft.eligible
     if eligible is None and unit_cost is not None:
         eligible = unit_cost.amount(draft.units)  # type: ignore[arg-type]
+        _check_amounts(draft.gross, draft.vat, eligible, problems)  # the gross is the document's: at least units × rate
+        if problems:
+            return None, problems
     elif eligible is None:
         eligible = default_eligible(draft.gross, draft.vat, bool(partner and partner.vat_recoverable))
 
@@ -301,6 +397,10 @@ def complete_expenditure(
         return convert(amount, currency, project.currency, lambda _code: rate)  # type: ignore[arg-type,return-value]
 
     converted = in_project_currency(eligible)
+    beyond = [found for amount in (eligible, converted)  # units × rate, or a small rate, can make a large amount
+              if (found := amount_problem(amount, "eligible")) is not None]
+    if beyond:
+        return None, beyond[:1]
     vat_in_eligible = in_project_currency(vat_within_eligible(draft.gross, draft.vat, eligible))
     return (
         Expenditure(

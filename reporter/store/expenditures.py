@@ -162,7 +162,7 @@ class ExpenditureStore:
             args.append(query.date_to.isoformat())
         if query.sort not in SORT_COLUMNS:
             raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
-        if not 1 <= query.limit <= 10_000 or query.offset < 0:
+        if not 1 <= query.limit <= 10_000 or not 0 <= query.offset <= 1_000_000_000:
             raise UserError(problem("page", "page.out_of_range"))
         condition = " AND ".join(where)
         direction = "DESC" if query.descending else "ASC"
