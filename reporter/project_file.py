@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -33,6 +33,7 @@ from reporter.domain.model import (
 )
 from reporter.domain.money import parse_amount, parse_percent, plain, tidy_percent
 from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
+from reporter.toml_input import non_decimal_numbers, shown as _shown
 from reporter.domain.validation import validate_definition
 
 TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
@@ -172,43 +173,10 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
         raise ValidationError([problem("", "file.not_toml", detail=str(error))], problem("", "file.unreadable")) from None
     except RecursionError:  # arrays or tables nested hundreds deep
         raise ValidationError([problem("", "file.too_deep")], problem("", "file.unreadable")) from None
-    numbers = [problem(f"line {line}", "file.not_decimal", value=value) for line, value in _non_decimal_numbers(text)]
+    numbers = [problem(f"line {line}", "file.not_decimal", value=value) for line, value in non_decimal_numbers(text)]
     if numbers:
         raise ValidationError(numbers, problem("", "file.problems", count=len(numbers)))
     return parse_project_data(data, template_defaults)
-
-
-# Strings and comments, consumed whole so that nothing inside them is taken for a number, and the
-# hexadecimal, octal and binary integers TOML allows (0x10, 0o20, 0b10000), which read as ordinary numbers.
-_TOKENS = re.compile(r'''
-      """(?:[^\\]|\\.)*?"""
-    | \'\'\'.*?\'\'\'
-    | "(?:[^"\\\n]|\\.)*"
-    | '[^'\n]*'
-    | \#[^\n]*
-    | (?P<number>(?<![\w.+-])[+-]?0[xob][0-9A-Fa-f_]+)
-''', re.S | re.X)
-
-
-def _non_decimal_numbers(text: str) -> list[tuple[int, str]]:
-    """Each number of a valid TOML text written other than in decimal, with its line: amounts are never hexadecimal."""
-    return [(text.count("\n", 0, found.start()) + 1, found.group("number"))
-            for found in _TOKENS.finditer(text) if found.group("number")]
-
-
-def _shown(value: Any) -> str:
-    """A value of the wrong type as the file has it (a TOML date-time, an array), briefly."""
-    if isinstance(value, bool):
-        shown = "true" if value else "false"
-    elif isinstance(value, (date, time)):
-        shown = value.isoformat()
-    elif isinstance(value, list):
-        shown = "[…]"
-    elif isinstance(value, dict):
-        shown = "{…}"
-    else:
-        shown = repr(value)
-    return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def parse_project_data(data: dict[str, Any], template_defaults: TemplateDefaults) -> ProjectDefinition:

@@ -30,7 +30,7 @@ def test_open__creates_a_fresh_database_with_the_whole_schema(tmp_path):
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
-                                                                     "0003_reports"]
+                                                                     "0003_reports", "0004_tamper_evidence"]
     store.close()
 
 
@@ -54,7 +54,7 @@ def test_open__upgrades_an_older_database_keeping_its_data_and_backing_it_up_fir
     store = Store.open(path)
 
     assert [m.name for m in schema.migrations.applied(store.db)] == ["0001_core_schema", "0002_contract_rules",
-                                                                     "0003_reports"]
+                                                                     "0003_reports", "0004_tamper_evidence"]
     row = next(store.db.query("SELECT document_key, eligible_vat_project_currency_cents FROM expenditures"))
     assert row == {"document_key": "uabknyga|sf0117", "eligible_vat_project_currency_cents": 608}
     assert store.projects.definition("OLD-1").rules.flat_rates == ()
@@ -198,6 +198,6 @@ def test_backup_database__is_consistent_while_the_database_is_open(tmp_path, pro
     path = tmp_path / "db.sqlite3"
     store = Store.open(path)
     load_project_file(store, project_file)
-    copy = backup_database(store.db.conn, path, reason="test")
+    copy = backup_database(store.db.conn, path, reason="manual")
     assert sqlite3.connect(copy).execute("SELECT code FROM projects").fetchall() == [("LLI-501",)]
     store.close()

@@ -81,6 +81,8 @@ def _gather(store: Store, code: str) -> CheckData:
         missing_rates=_by_number(queries.missing_rates(project_id, definition.project.currency)),
         changed_rates=_by_number(queries.changed_rates(project_id, definition.project.currency)),
         changed_after_submission=_by_number(queries.changed_after_submission(project_id)),
+        audit_breaks=tuple(store.integrity.audit_breaks()),
+        seal_breaks=tuple(store.integrity.seal_breaks(project_id)),
     )
 
 

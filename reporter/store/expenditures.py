@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from reporter.domain.errors import NotFound, UserError, not_one_of, problem
+from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.model import Expenditure
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.text import document_key, fold, search_text
@@ -91,6 +91,7 @@ class ExpenditureStore:
         """Insert with a new id and the next internal number; call inside a transaction."""
         from reporter.store.database import new_id, now
 
+        self._require_open(ids.periods[expenditure.period])
         number = self.db.execute("SELECT coalesce(max(number), 0) + 1 FROM expenditures WHERE project_id = ?",
                                  [ids.project]).fetchone()[0]
         saved = replace(expenditure, id=new_id(), number=number)
@@ -104,12 +105,27 @@ class ExpenditureStore:
         from reporter.store.database import now
 
         old = self._row(expenditure.id)
+        self._require_open(old["period_id"], ids.periods[expenditure.period])
         changes = {k: v for k, v in _columns(ids, expenditure).items() if old[k] != v}
         if changes:
             self.store.update("expenditures", old, {**changes, "updated_at": now()})
 
     def delete(self, expenditure_id: str) -> None:
-        self.store.delete("expenditures", self._row(expenditure_id))
+        old = self._row(expenditure_id)
+        self._require_open(old["period_id"])
+        self.store.delete("expenditures", old)
+
+    def _require_open(self, *period_ids: str) -> None:
+        """Refuse a write into a submitted period, read inside the write's own transaction.
+
+        The services check before; this holds when a submission was committed by another
+        window or command in between (the triggers of the schema hold against other tools).
+        """
+        for period_id in period_ids:
+            number, status = self.db.execute("SELECT number, status FROM reporting_periods WHERE id = ?",
+                                             [period_id]).fetchone()
+            if status == "submitted":
+                raise Conflict(problem("period", "period.locked", number=number))
 
     def _row(self, expenditure_id: str) -> dict[str, Any]:
         row = next(self.db.query("SELECT * FROM expenditures WHERE id = ?", [expenditure_id]), None)

@@ -16,6 +16,7 @@ from reporter.domain.model import (
     Funder,
     FundingAgreement,
     Partner,
+    PERIOD_SUBMITTED,
     PlannedAmount,
     Project,
     ProjectDefinition,
@@ -252,6 +253,12 @@ class ProjectStore:
             raise NotFound(problem("period", "period.no_such", number=number))
         self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at,
                                                      "status_note": note})
+        from reporter.store import integrity
+
+        if status == PERIOD_SUBMITTED:  # what it holds now is sealed with it, and unsealed when it is reopened
+            integrity.seal_period(self.store, row["id"], submitted_at or "")
+        else:
+            integrity.unseal_period(self.store, row["id"])
 
 
 def _day(text: str | None) -> date | None:
