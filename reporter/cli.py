@@ -84,13 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging() -> None:
+    """Log to the user's log file: one handler, however often `main` runs in a process (scripts, tests)."""
     path = log_file()
+    for old in list(log.handlers):
+        if getattr(old, "grant_reporter_log", None) == path:
+            return
+        if getattr(old, "grant_reporter_log", None) is not None:
+            log.removeHandler(old)
+            old.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.grant_reporter_log = path  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 

@@ -13,37 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL_PROJECT
+from conftest import SMALL_PROJECT, database_dump
 from reporter import cli
 from reporter.store import Store
 from reporter.store import backup as backups
 
 
 @pytest.fixture
-def run(tmp_path, capsys):
-    database = tmp_path / "live.sqlite3"
-
-    def run(*args: str, db: Path = database) -> tuple[int, str, str]:
-        code = cli.main(["--db", str(db), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    project = tmp_path / "project.toml"
-    project.write_text(SMALL_PROJECT, encoding="utf-8")
-    assert run("load", str(project))[0] == 0
-    assert run("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "STAFF", "--date",
-               "2024-03-05", "--document", "SF-1", "--supplier", "UAB Knyga", "--gross", "100")[0] == 0
-    run.database = database
-    run.project = project
-    return run
+def run(small_cli):
+    """The small project with one expenditure, on a database file, and the command line to use it."""
+    assert small_cli("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "STAFF", "--date",
+                     "2024-03-05", "--document", "SF-1", "--supplier", "UAB Knyga", "--gross", "100")[0] == 0
+    return small_cli
 
 
-def _dump(database: Path) -> list[str]:
-    conn = sqlite3.connect(database)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+_dump = database_dump
 
 
 def _a_good_backup(run) -> Path:

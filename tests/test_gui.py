@@ -296,3 +296,22 @@ def test_window__a_new_project_over_unsaved_changes_asks_first(window, monkeypat
     monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda *args, **kwargs: "Yes"))
     setup.new_project()
     assert setup.details.vars["title"].get() == "" and setup.saved_code is None
+
+
+def test_window__the_form_takes_every_text_at_its_longest_and_refuses_one_character_more(window):
+    from reporter.domain.limits import TEXT_LIMITS
+
+    view = window.expenditure
+    longest = {name: ("Šiaulių " * 300)[:TEXT_LIMITS[name] - 1] + "ž" for name in ("document", "supplier",
+                                                                                   "description")}
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", gross="999 999 999,99", **longest)
+    view.save()
+    window.update()
+    assert view.status.cget("text").startswith("Saved #1"), view.problems.cget("text")
+    [row] = [view.table.item(i)["values"] for i in view.table.get_children()]
+    assert row[5] == longest["supplier"]
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", gross="1", document="D",
+              supplier="S" * (TEXT_LIMITS["supplier"] + 1))
+    view.save()
+    assert "is 201 characters long; at most 200 fit" in view.problems.cget("text")
+    assert len(view.table.get_children()) == 1

@@ -13,7 +13,7 @@ import pytest
 import tomli_w
 from openpyxl import load_workbook
 
-from conftest import SMALL_PROJECT
+from conftest import SMALL_PROJECT, database_dump
 from reporter import cli
 from reporter.domain.limits import MAX_AMOUNT, TEXT_LIMITS, parse_date
 from reporter.domain.errors import UserError
@@ -25,27 +25,11 @@ DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
 
 @pytest.fixture
-def run(tmp_path, capsys):
-    database = tmp_path / "limits.sqlite3"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(["--db", str(database), *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    project = tmp_path / "project.toml"
-    project.write_text(SMALL_PROJECT, encoding="utf-8")
-    assert run("load", str(project))[0] == 0
-    run.database = database
-    return run
+def run(small_cli):
+    return small_cli
 
 
-def _dump(database: Path) -> list[str]:
-    store = Store.open(database)
-    try:
-        return list(store.db.conn.iterdump())
-    finally:
-        store.close()
+_dump = database_dump
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:
@@ -214,3 +198,27 @@ def test_report__renders_every_text_field_at_its_longest(demo_file, tmp_path):
         assert any(_longest("title") == cell.value for row in sheet.iter_rows() for cell in row) or \
             any(_longest("name") == cell.value for row in sheet.iter_rows() for cell in row)
     store.close()
+
+
+def test_load__a_partners_own_residual_beside_a_project_wide_one_is_refused(run, tmp_path):
+    """Found by the fuzz test: `partner = ""` made an agreement project-wide, and every later `check` failed."""
+    text = SMALL_PROJECT.replace('share = 15\nresidual = true', 'share = 15\nresidual = true\npartner = "LP"') + """
+[[funders]]
+code = "OWN"
+name = "Nuosavos lėšos"
+kind = "own"
+
+[[funding]]
+partner = ""
+funder = "OWN"
+share = 0
+residual = true
+"""
+    path = tmp_path / "two-residuals.toml"
+    path.write_text(text, encoding="utf-8")
+    before = _dump(run.database)
+    code, _, err = run("load", str(path))
+    assert code == cli.EXIT_USER_ERROR
+    assert "funding: partner LP has 2 residual sources; at most one takes the remainder" in err
+    assert _dump(run.database) == before
+    assert run("check", "--project", "LLI-501")[0] in (0, 1)

@@ -114,6 +114,15 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             within = {"funder": parent} if parent else {}
             message_id = f"funding.residuals.{'partner' if scope else 'project'}{'_within' if within else ''}"
             problems.append(problem("funding", message_id, **scope, count=count, **within))
+    # A partner takes the project-wide agreements of funders it has none with: its own residual source and a
+    # project-wide one would both take the remainder of its split.
+    for partner in definition.partners:
+        taken = Counter(a.part_of for a in definition.agreements_for(partner.code) if a.residual)
+        for parent, count in taken.items():
+            if count > 1 and residuals[(partner.code, parent)] <= 1 and residuals[(None, parent)] <= 1:
+                within = {"funder": parent} if parent else {}
+                problems.append(problem("funding", f"funding.residuals.partner{'_within' if within else ''}",
+                                        partner=partner.code, count=count, **within))
     problems += _duplicates(
         "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], "duplicate.agreement"
     )

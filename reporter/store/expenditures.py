@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -136,9 +137,10 @@ class ExpenditureStore:
     def get(self, project_id: str, reference: str | int) -> Expenditure:
         """By internal number (`17`) or by id."""
         text = str(reference).strip().lstrip("#")
-        column = "e.number" if text.isdigit() else "e.id"
+        number = re.fullmatch(r"[0-9]{1,12}", text) is not None  # ASCII digits, no larger than SQLite's integers
+        column = "e.number" if number else "e.id"
         row = next(self.db.query(f"{_SELECT} WHERE e.project_id = ? AND {column} = ?",
-                                 [project_id, int(text) if text.isdigit() else text]), None)
+                                 [project_id, int(text) if number else text]), None)
         if row is None:
             raise NotFound(problem("expenditure", "expenditure.unknown", reference=str(reference)))
         return _expenditure(row)
