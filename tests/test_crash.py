@@ -184,3 +184,28 @@ def test_random_kills__submit_and_load_leave_the_database_before_or_wholly_after
         state = _dump(db)
         assert state == before or after(), args
         assert _no_integrity_findings(db, "LLI-501")
+
+
+def test_migration__killed_before_its_commit_leaves_the_older_database_and_the_next_start_upgrades_it(tmp_path):
+    from sqlite_utils import Migrations
+
+    from reporter.store import schema
+
+    old_set = Migrations(schema.MIGRATION_SET)
+    for migration in schema.migrations._migrations[:3]:
+        old_set(name=migration.name)(migration.fn)
+    database = tmp_path / "old.sqlite3"
+    store = Store.open(database, migration_set=old_set)
+    store.db.execute("INSERT INTO audit_log (changed_at, user_name, action, table_name, record_id) "
+                     "VALUES ('2024-01-01', 'x', 'insert', 'projects', 'p')")
+    store.close()
+    before = _dump(database)
+    _killed_at(database, "migrate.before-commit", "init")
+    assert _dump(database) == before
+    fresh = tmp_path / "new.sqlite3"
+    _killed_at(fresh, "migrate.before-commit", "init")  # the very first start
+    for path in (database, fresh):
+        assert subprocess.run([sys.executable, "-m", "reporter", "--db", str(path), "init"],
+                              capture_output=True).returncode == 0
+        assert _query(path, "SELECT max(name) FROM _sqlite_migrations") == [("0004_tamper_evidence",)]
+    assert _query(database, "SELECT count(*) FROM audit_log WHERE chain_hash <> ''") == [(1,)]

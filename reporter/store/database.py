@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
+from reporter.crash_points import crash_point
 from reporter.domain.errors import UserError, problem
 from reporter.store import backup, failures, integrity
 from reporter.store.schema import migrations as schema_migrations
@@ -100,13 +101,14 @@ class Store:
                 raise DatabaseError(problem("database", "storage.read_only", file=str(path)))
             if read_only:
                 return cls(db, path)
-            if existed and pending and backup_first:
+            if existed and pending and backup_first and db.table_names():  # nothing to keep of an empty one
                 backup.backup_database(db.conn, path, reason="before-migration")
             if db.journal_mode != "wal":
                 db.enable_wal()
             if pending:  # under the write lock: a second window starting at the same moment waits, then finds none
                 with write_lock(db, path):
                     migration_set.apply(db)
+                    crash_point("migrate.before-commit")
         except (OSError, sqlite3.Error) as error:
             db.close()
             raise failures.user_error(error, path) or error from None

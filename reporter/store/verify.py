@@ -80,8 +80,8 @@ def _verify(conn: sqlite3.Connection, file: str, migration_set: Migrations, thor
     if version != 0:  # Grant Reporter never sets it: another program's file
         return problem("database", "database.foreign_version", file=file, version=version)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not tables:
-        return problem("database", "database.no_tables", file=file)
+    if not tables:  # a new database (its first start cut short, say) opens and is set up; it is no backup
+        return problem("database", "database.no_tables", file=file) if thorough else None
     applied: list[str] = []
     if Migrations.migrations_table in tables:
         applied = [row[0] for row in conn.execute(
