@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from reporter.crash_points import crash_point
 from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
+from reporter.files import atomic_file
 from reporter.reports.build import ReportInput, build_report
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import financing_and_findings
-from reporter.crash_points import crash_point
-from reporter.files import atomic_file
 from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.database import now

@@ -23,6 +23,7 @@ from reporter.crash_points import crash_point
 from reporter.domain.errors import Problem, UserError, problem
 from reporter.domain.messages import Message
 from reporter.store import failures
+from reporter.store.verify import verify_database
 
 DEFAULT_KEEP = 10
 # Why a backup was taken; part of its name, so each reason keeps its own newest ones.
@@ -61,17 +62,17 @@ def backup_database(source: sqlite3.Connection, database: Path, reason: str = "m
     Nothing is left under a backup's name unless it is complete and sound; the
     new backup is never pruned, and at least one backup of each reason stays.
     """
-    from reporter.store.verify import verify_database
-
     if keep < 1:
         raise UserError(problem("keep", "backup.keep_at_least_one", keep=keep))
     assert reason in REASONS, reason
     folder = folder or backup_folder(database)
-    target = _new_name(folder, database, reason)
+    target = folder / f"{database.stem}-{reason}.sqlite3"  # named for a message until it has its name
     partial = target.with_name(target.name + PARTIAL)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(folder, database)
+        target = _new_name(folder, database, reason)
+        partial = target.with_name(target.name + PARTIAL)
         destination = sqlite3.connect(partial)
         try:
             def step(status: int, remaining: int, total: int) -> None:
@@ -101,13 +102,19 @@ def backup_database(source: sqlite3.Connection, database: Path, reason: str = "m
 
 
 def _new_name(folder: Path, database: Path, reason: str) -> Path:
+    """A name no backup has, its temporary file created at once (two processes backing up in the same second)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{database.stem}-{reason}-{stamp}.sqlite3"
     counter = 1
-    while target.exists() or target.with_name(target.name + PARTIAL).exists():
+    while True:
+        suffix = "" if counter == 1 else f"-{counter}"
+        target = folder / f"{database.stem}-{reason}-{stamp}{suffix}.sqlite3"
+        if not target.exists():
+            try:
+                os.close(os.open(target.with_name(target.name + PARTIAL), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                return target
+            except FileExistsError:
+                pass
         counter += 1
-        target = folder / f"{database.stem}-{reason}-{stamp}-{counter}.sqlite3"
-    return target
 
 
 def _sync(path: Path) -> None:
@@ -169,8 +176,6 @@ def list_backups(database: Path, folder: Path | None = None) -> list[Path]:
 
 def describe_backups(database: Path, folder: Path | None = None) -> list[BackupFile]:
     """This database's backups, newest first, each with its size and whether it verifies (read, never written)."""
-    from reporter.store.verify import verify_database
-
     return [BackupFile(path, reason, taken, path.stat().st_size, verify_database(path))
             for path, reason, taken in _own_backups(database, folder)]
 

@@ -24,6 +24,7 @@ from reporter.domain.model import (
 )
 from reporter.domain.money import from_cents, to_cents
 from reporter.domain.rules import rules_from_mapping, rules_to_mapping
+from reporter.store import integrity
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -253,8 +254,6 @@ class ProjectStore:
             raise NotFound(problem("period", "period.no_such", number=number))
         self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at,
                                                      "status_note": note})
-        from reporter.store import integrity
-
         if status == PERIOD_SUBMITTED:  # what it holds now is sealed with it, and unsealed when it is reopened
             integrity.seal_period(self.store, row["id"], submitted_at or "")
         else:
