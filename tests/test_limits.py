@@ -136,6 +136,7 @@ def test_commands__refuse_values_beyond_the_bounds_with_one_line(run, args, said
      "unit_costs[1]: needs line and rate"),
     ("[project]", 'flat_rates = "OFFICE"\n[project]', "flat_rates: must be a list of tables"),
     ("[project]", "rules = 5\n[project]", "rules: must be a table"),
+    ('code = "LLI-501"', 'code = "-:"', "project.code: '-:': a code cannot begin with '-'"),  # found by the fuzz test
 ])
 def test_load__refuses_a_project_file_with_a_value_beyond_the_bounds(run, tmp_path, old, new, said):
     before = _dump(run.database)

@@ -201,6 +201,7 @@ PROBLEMS = {
     "backup.keep_at_least_one": "{keep}: at least 1 backup is kept (the new one); give --keep 1 or more",
     "backup.not_verified": "the backup {file} did not verify and was not kept: {reason}",
     "restore.refused": "{file} cannot be restored, and the database was not changed: {reason}",
+    "code.leading_dash": "{value}: a code cannot begin with '-' (the command line would take it for an option)",
 }
 
 

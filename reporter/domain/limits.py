@@ -120,6 +120,8 @@ def text_problem(text: str, kind: str, where: str = "") -> Problem | None:
         return problem(where, "text.too_long", length=len(text), limit=limit)
     if (_CONTROL_MULTILINE if kind in MULTILINE else _CONTROL).search(text):
         return problem(where, "text.control_character")
+    if kind == "code" and text.startswith("-"):  # `--project -X` would read it as an option
+        return problem(where, "code.leading_dash", value=repr(text))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
