@@ -223,3 +223,12 @@ residual = true
     assert "funding: partner LP has 2 residual sources; at most one takes the remainder" in err
     assert _dump(run.database) == before
     assert run("check", "--project", "LLI-501")[0] in (0, 1)
+
+
+def test_load__a_share_written_0_0_exports_and_loads_again_unchanged(run, tmp_path):
+    """Found by the nightly fuzz test: 0.0 was kept as "0.0", exported as 0, and the next load changed it."""
+    path = _edited(tmp_path, "share = 85", "share = 85.00")
+    assert run("load", str(path))[0] == 0
+    exported = tmp_path / "exported.toml"
+    assert run("export-project", "LLI-501", "-o", str(exported))[0] == 0
+    assert run("load", str(exported))[1].strip() == "Project LLI-501 unchanged"

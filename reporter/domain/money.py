@@ -185,10 +185,11 @@ def parse_decimal(text: str | int | Decimal, field: str, max_places: int) -> Dec
 
 
 def parse_percent(text: str | int | Decimal, field: str = "share") -> Decimal:
-    """A percentage from 0 to 100, with at most four decimals ('85', '12,5 %')."""
+    """A percentage from 0 to 100, with at most four decimals ('85', '12,5 %'), written one way: 7.50 and 7.5
+    are 7.5, 0.0 is 0 (so a project file exported and loaded again changes nothing)."""
     if isinstance(text, str):
         text = text.strip().removesuffix("%").strip()
     value = parse_decimal(text, field, max_places=4)
     if not Decimal(0) <= value <= Decimal(100):
         raise AmountError(problem(field, "percent.range", value=Number(value)))
-    return value
+    return Decimal(tidy_percent(value))
