@@ -92,7 +92,7 @@ def _split_decimal(text: str, raw: str, field: str) -> tuple[str, str]:
     else:
         return text, ""  # no separator, or one repeated: thousands groups only
     integer_part, _, fraction = text.rpartition(decimal_sep)
-    if len(fraction) == 3 and not (dots and commas) and not _has_space(integer_part):
+    if len(fraction) == 3 and fraction.isdigit() and not (dots and commas) and not _has_space(integer_part):
         raise AmountError(problem(field, "amount.ambiguous", value=repr(raw), whole=integer_part + fraction,
                                   decimal=Number(f"{integer_part}.{fraction}")))
     if not fraction.isdigit() or len(fraction) > 2:
