@@ -197,3 +197,20 @@ def test_audit_log__each_entry_hashes_the_one_before_it(submitted):
         assert row[-1] == chain_hash(previous, row[:-1])
         previous = row[-1]
     assert len(rows) > 20
+
+
+def test_audit_log__the_chain_holds_across_a_savepoint_rolled_back_inside_a_transaction(store, project):
+    from conftest import expense
+    from reporter.store.integrity import audit_breaks
+
+    ids = store.projects.ids(project)
+    draft = add_expenditure(store, project, expense(document="FIRST"))
+    with store.transaction():
+        store.expenditures.insert(ids, draft)
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.expenditures.insert(ids, draft)
+                raise RuntimeError("a part of the action fails and is undone")
+        store.expenditures.insert(ids, draft)
+    assert audit_breaks(store.db)[0] == []
+    assert store.db["expenditures"].count == 3

@@ -55,6 +55,7 @@ class Store:
         self.db = db
         self.path = path
         self.user_name = current_user()
+        self._chain_head: tuple[int, str] | None = None  # the audit log's last entry, within a write transaction
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.projects import ProjectStore
@@ -135,11 +136,19 @@ class Store:
         file is a `StorageError` with a message, and nothing is written.
         """
         if self.db.conn.in_transaction:  # a transaction within one: a savepoint of it
-            with self.db.atomic() as db:
-                yield db
+            try:
+                with self.db.atomic() as db:
+                    yield db
+            except BaseException:
+                self._chain_head = None  # the savepoint's audit entries are gone
+                raise
             return
-        with write_lock(self.db, self.path):
-            yield self.db
+        self._chain_head = None
+        try:
+            with write_lock(self.db, self.path):
+                yield self.db
+        finally:
+            self._chain_head = None
 
     def audit(self, action: str, table: str, record_id: str,
               old: dict[str, Any] | None = None, new: dict[str, Any] | None = None) -> None:
@@ -148,13 +157,16 @@ class Store:
         The entry is chained to the one before it (`integrity.chain_hash`); the
         transaction holds the write lock, so no other writer can come between.
         """
-        last_id, last_hash = integrity.last_entry(self.db)
+        last_id, last_hash = self._chain_head or integrity.last_entry(self.db)
         entry = [last_id + 1, now(), self.user_name, action, table, record_id,
                  None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
                  None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)]
+        chained = integrity.chain_hash(last_hash, entry)
         self.db.execute(
             "INSERT INTO audit_log (id, changed_at, user_name, action, table_name, record_id, old_values, new_values,"
-            " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*entry, integrity.chain_hash(last_hash, entry)])
+            " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*entry, chained])
+        # Within one write transaction nobody else writes: the next entry follows this one without a query.
+        self._chain_head = (entry[0], chained) if self.db.conn.in_transaction else None
 
     def audit_entries(self, table: str | None = None, record_id: str | None = None) -> list[dict[str, Any]]:
         where, args = [], []
