@@ -7,8 +7,9 @@ with mistakes is refused as a whole, with every problem named by its key
 
 from __future__ import annotations
 
+import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from dataclasses import replace
 from typing import Any, Callable
@@ -17,6 +18,7 @@ import tomli_w
 
 from reporter.domain.currency import currency_code
 from reporter.domain.errors import Problem, UserError, ValidationError, problem
+from reporter.domain.limits import FIRST_DAY, LAST_DAY, MAX_PERIOD, check_date, check_integer, parse_date
 from reporter.domain.messages import Param
 from reporter.domain.model import (
     Activity,
@@ -49,12 +51,16 @@ from reporter.domain.records import (
     record_fields,
 )
 from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
+from reporter.toml_input import non_decimal_numbers, shown as _shown
 from reporter.domain.validation import validate_definition
 
 LANGUAGES = ("en", "lt", "lv")
 
 TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
+
+# The bounds of each whole-number key a project file has.
+_INTEGER_BOUNDS = {"number": (1, MAX_PERIOD), "year": (FIRST_DAY.year, LAST_DAY.year)}
 
 _SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
              "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares", "instalments",
@@ -87,23 +93,25 @@ class _Section:
             self._fail(key, "value.required")
             return ""
         if not isinstance(value, str):
-            self._fail(key, "file.not_text", value=repr(value))
+            self._fail(key, "file.not_text", value=_shown(value))
             return ""
         return value.strip()
 
     def day(self, key: str) -> date:
+        """A TOML date (2024-03-05) or the same in quotes; never a date with a time, never before 1990 or after 2100."""
         value = self.data.get(key)
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
+        try:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                return check_date(value)
+            if isinstance(value, str):
+                return parse_date(value)
+        except UserError as error:
+            self.refused(key, error)
+            return date.min
         if value is None:
             self._fail(key, "file.date_required")
         else:
-            self._fail(key, "file.not_date", value=repr(value))
+            self._fail(key, "file.not_date", value=_shown(value))
         return date.min
 
     def amount(self, key: str) -> Decimal | None:
@@ -112,7 +120,7 @@ class _Section:
             self._fail(key, "value.required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            self._fail(key, "file.not_amount", value=repr(value))
+            self._fail(key, "file.not_amount", value=_shown(value))
             return None
         try:
             return parse_amount(value, key)
@@ -125,6 +133,9 @@ class _Section:
         if value is None:
             self._fail(key, "percent.required")
             return Decimal(0)
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self._fail(key, "file.not_number", value=_shown(value))
+            return Decimal(0)
         try:
             return parse_percent(value, key)
         except UserError as error:
@@ -132,21 +143,27 @@ class _Section:
             return Decimal(0)
 
     def integer(self, key: str) -> int | None:
+        """A whole number within its key's bounds (a period number, a year), or the same in quotes."""
+        low, high = _INTEGER_BOUNDS[key]
         value = self.data.get(key)
         if value is None:
             self._fail(key, "value.required")
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self._fail(key, "file.not_integer", value=repr(value))
+            self._fail(key, "file.not_integer", value=_shown(value))
             return None
-        return value
+        try:
+            return check_integer(value, low, high)
+        except UserError as error:
+            self.refused(key, error)
+            return None
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._fail(key, "file.not_flag", value=repr(value))
+            self._fail(key, "file.not_flag", value=_shown(value))
             return False
         return value
 
@@ -209,6 +226,11 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError([problem("", "file.not_toml", detail=str(error))], problem("", "file.unreadable")) from None
+    except RecursionError:  # arrays or tables nested hundreds deep
+        raise ValidationError([problem("", "file.too_deep")], problem("", "file.unreadable")) from None
+    numbers = [problem(f"line {line}", "file.not_decimal", value=value) for line, value in non_decimal_numbers(text)]
+    if numbers:
+        raise ValidationError(numbers, problem("", "file.problems", count=len(numbers)))
     return parse_project_data(data, template_defaults)
 
 

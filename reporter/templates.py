@@ -7,7 +7,6 @@ a copy of those lines, so later template edits never change an old project.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter.domain.errors import NotFound, Problem, UserError, problem
+from reporter.domain.limits import template_id_problem
 from reporter.domain.messages import Message
 from reporter.domain.model import BudgetLine
 from reporter.domain.records import Label
@@ -81,14 +81,14 @@ _TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules"
                   "country_groups", "line_caps", "cost_shares", "instalments", "report"}
 _REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
                 "labels", "document_types"}
-_TEMPLATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
     """A template by id, from `folder`, else from the folders templates are looked for in (first match wins)."""
+    if (bad_id := template_id_problem(template_id)) is not None:  # never a path, never a name too long for a file
+        raise NotFound(bad_id)
     folders = [folder] if folder else template_folders()
-    path = next((f / f"{template_id}.toml" for f in folders if _TEMPLATE_ID.fullmatch(template_id)
-                 and (f / f"{template_id}.toml").is_file()), None)
+    path = next((f / f"{template_id}.toml" for f in folders if (f / f"{template_id}.toml").is_file()), None)
     if path is None:
         known = ", ".join(t.id for t in list_templates(folder)) or Message("none")
         raise NotFound(problem("template", "template.unknown", template=repr(template_id), known=known))

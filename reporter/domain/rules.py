@@ -187,7 +187,11 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     """
     rules = base or ContractRules()
     values: dict[str, Any] = {}
-    for key, value in data.get("rules", {}).items():
+    table = data.get("rules", {})
+    if not isinstance(table, dict):
+        problems.append(problem(f"{where}rules", "file.not_table"))
+        table = {}
+    for key, value in table.items():
         if key not in RULE_KEYS:
             problems.append(problem(f"{where}rules.{key}", "rules.unknown", keys=", ".join(sorted(RULE_KEYS))))
             continue
@@ -214,15 +218,17 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         else:
             number = _number(value)
             if number is None or number < 0:
-                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(value)))
+                shown = str(value) if isinstance(value, Decimal) else value  # nan as NaN, not Decimal('NaN')
+                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(shown)[:60]))
                 continue
             values[key] = number
     if "flat_rates" in data:
         flat = []
-        for i, item in enumerate(_tables(data["flat_rates"]), 1):
+        for i, item in enumerate(_tables(data["flat_rates"], f"{where}flat_rates", problems), 1):
             problems += _unknown_keys(item, _FLAT_RATE_KEYS, f"{where}flat_rates[{i}]")
             percent = _number(item.get("percent"))
-            if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
+            if not isinstance(item.get("line"), str) or percent is None or not _codes(item.get("of")) \
+                    or not _codes(item.get("excludes", [])) or not isinstance(item.get("rounding", ""), str):
                 problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
                 continue
             flat.append(FlatRate(item["line"], percent, tuple(item["of"]), item.get("rounding", "down"),
@@ -239,7 +245,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
             values["country_groups"] = tuple((str(k), tuple(c.upper() for c in v)) for k, v in groups.items())
     if "line_caps" in data:
         caps = []
-        for i, item in enumerate(_tables(data["line_caps"]), 1):
+        for i, item in enumerate(_tables(data["line_caps"], f"{where}line_caps", problems), 1):
             problems += _unknown_keys(item, {"line", "amount"}, f"{where}line_caps[{i}]")
             amount = _number(item.get("amount"))
             if not isinstance(item.get("line"), str) or amount is None or amount < 0:
@@ -249,7 +255,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         values["line_caps"] = tuple(caps)
     if "instalments" in data:
         schedule = []
-        for i, item in enumerate(_tables(data["instalments"]), 1):
+        for i, item in enumerate(_tables(data["instalments"], f"{where}instalments", problems), 1):
             problems += _unknown_keys(item, {"funder", "percent", "trigger", "period", "threshold"},
                                       f"{where}instalments[{i}]")
             percent, threshold = _number(item.get("percent")), _number(item.get("threshold"))
@@ -267,7 +273,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         values["instalments"] = tuple(schedule)
     if "cost_shares" in data:
         shares = []
-        for i, item in enumerate(_tables(data["cost_shares"]), 1):
+        for i, item in enumerate(_tables(data["cost_shares"], f"{where}cost_shares", problems), 1):
             problems += _unknown_keys(item, {"line", "percent", "rounding"}, f"{where}cost_shares[{i}]")
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not 0 <= percent <= 100:
@@ -286,21 +292,29 @@ def _unknown_keys(item: Mapping[str, Any], known: set[str], place: str) -> list[
             if key not in known]
 
 
-def _tables(value: Any) -> list[dict[str, Any]]:
-    return [item if isinstance(item, dict) else {} for item in value] if isinstance(value, list) else [{}]
+def _tables(value: Any, where: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """A list of tables; anything else (or any item that is no table) is a problem, not a crash."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        problems.append(problem(where, "file.not_tables"))
+        return []
+    return value
+
+
+def _codes(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCost]:
     """Unit-cost lines: one `rate`, or a table of `rates` each with the conditions it applies under."""
     units = []
-    for i, item in enumerate(_tables(items), 1):
+    for i, item in enumerate(_tables(items, f"{where}unit_costs", problems), 1):
         place = f"{where}unit_costs[{i}]"
         problems += _unknown_keys(item, {"line", "rate", "rates", "unit", "rounding"}, place)
         if "rate" in item and "rates" in item:
             problems.append(problem(f"{place}.rate", "unit_cost.rate_and_rates"))
         if "rates" in item:
             rates = []
-            for j, entry in enumerate(_tables(item["rates"]), 1):
+            for j, entry in enumerate(_tables(item["rates"], f"{place}.rates", problems), 1):
                 rate = _number(entry.get("rate"))
                 unknown = sorted(set(entry) - _RATE_KEYS)
                 if rate is None or rate < 0 or unknown or not all(isinstance(entry.get(k, ""), str)
@@ -313,7 +327,8 @@ def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCos
         else:
             rate = _number(item.get("rate"))
             rates = [UnitRate(rate)] if rate is not None and rate >= 0 else []
-        if not isinstance(item.get("line"), str) or not rates:
+        if not isinstance(item.get("line"), str) or not rates or not isinstance(item.get("unit", ""), str) \
+                or not isinstance(item.get("rounding", ""), str):
             problems.append(problem(place, "unit_cost.incomplete"))
             continue
         units.append(UnitCost(item["line"], tuple(rates), str(item.get("unit", "unit")), item.get("rounding", "down")))
@@ -321,16 +336,19 @@ def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCos
 
 
 def _number(value: Any) -> Decimal | None:
+    """A finite number of reasonable size, or None (not a number, NaN, infinity, 1E+999999)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, str):
         try:
-            return Decimal(value.strip().replace(",", "."))
+            number = Decimal(value.strip().replace(",", "."))
         except ArithmeticError:
             return None
-    return None
+    else:
+        return None
+    return number if number.is_finite() and -20 <= number.adjusted() <= 20 else None
 
 
 def flat_rate_conflicts(rules: ContractRules, lines_in_use: set[str]) -> list[tuple[FlatRate, FlatRate]]:

@@ -6,12 +6,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reporter.crash_points import crash_point
 from reporter.domain.conversion import in_project_currency
 from reporter.domain.errors import Problem, UserError, ValidationError, problem
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
 from reporter.project_file import definition_to_data, parse_project_data, parse_project_file, render_project_file
+from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.projects import ProjectSummary, SaveSummary
 from reporter.templates import list_templates, load_template
@@ -44,9 +46,15 @@ def read_project_file(path: Path) -> ProjectDefinition:
 
 
 def load_project_file(store: Store, path: Path) -> LoadResult:
-    """Create or update the project a file defines; loading the same file twice changes nothing."""
+    """Create or update the project a file defines; loading the same file twice changes nothing.
+
+    A file that changes an existing project is loaded after a (rotating) backup of the database.
+    """
     definition = read_project_file(path)
-    return LoadResult(definition.project.code, save_project(store, definition))
+    code = definition.project.code
+    if store.projects.exists(code) and store.projects.definition(code) != definition:
+        automatic_backup(store, "before-load")
+    return LoadResult(code, save_project(store, definition))
 
 
 def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
@@ -58,7 +66,9 @@ def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
         raise ValidationError(problems, problem("", "project.problems", code=definition.project.code,
                                                 count=len(problems)))
     with store.transaction():
-        return store.projects.save_definition(definition)
+        summary = store.projects.save_definition(definition)
+        crash_point("load.before-commit")
+        return summary
 
 
 def _template_currency_problems(definition: ProjectDefinition) -> list[Problem]:
