@@ -32,7 +32,8 @@ from reporter.domain.rules import ContractRules, flat_rate_conflicts
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
-         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer")
+         "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
+         "attachment")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -105,6 +106,9 @@ MESSAGES = {
     "payer.vat": "#{number} names {funder} as its payer for more than its amount without VAT, but {funder} does not "
                  "pay VAT",
     "payer.dates": "#{number} names {funder} as its payer, but is outside {funder}'s eligible period: {detail}",
+    "attachment.missing": "#{number} of {partner}: the attached file {name} is missing from the attachments folder",
+    "attachment.changed": "#{number} of {partner}: the attached file {name} has changed since it was attached "
+                          "(its SHA-256 differs)",
 }
 
 
@@ -165,6 +169,8 @@ class CheckData:
     changed_rates: tuple[tuple[RecordRef, str, Decimal, Decimal], ...] = ()  # ref, partner, used, stored
     changed_after_submission: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     payments: tuple[Payment, ...] = ()
+    attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
+    # "missing" or "changed"
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -172,7 +178,7 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
-                  check_currency, check_period_lock):
+                  check_currency, check_period_lock, check_attachments):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -636,6 +642,18 @@ def check_period_lock(data: CheckData, period: int | None = None) -> list[Findin
                  [ref], partner=partner, period=number)
         for ref, partner, number in data.changed_after_submission
         if period is None or number == period
+    ]
+
+
+# 11. Attachments
+
+
+def check_attachments(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A kept attachment must still be there, with the content it had when it was attached."""
+    return [
+        _finding(data, "attachment", ERROR if state == "changed" else WARNING,
+                 _say(f"attachment.{state}", number=ref.number, partner=partner, name=name), [ref], partner=partner)
+        for ref, partner, name, state in data.attachments
     ]
 
 

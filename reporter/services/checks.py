@@ -12,6 +12,7 @@ from reporter.domain.financing import Exclusion, Financing, PartnerFinancing, co
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import ZERO
 from reporter.domain.payments import PaymentPosition, payment_positions
+from reporter.services.attachments import attachment_problems
 from reporter.store import Store
 
 
@@ -96,6 +97,7 @@ def _gather(store: Store, code: str) -> CheckData:
         changed_rates=_by_number(queries.changed_rates(project_id, definition.project.currency)),
         changed_after_submission=_by_number(queries.changed_after_submission(project_id)),
         payments=tuple(store.payments.list(project_id)),
+        attachments=attachment_problems(store, project_id),
     )
 
 

@@ -332,3 +332,12 @@ ALTER TABLE expenditures ADD COLUMN rate_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE expenditures ADD COLUMN project_rate TEXT;
 ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT ''
 """)
+
+
+@migrations(name="0006_attachments")
+def attachments(db: Database) -> None:
+    """The expenditures that keep attachments, found without reading every row (the attachment check runs after
+    every save)."""
+    _run(db, """
+CREATE INDEX expenditures_with_attachments ON expenditures (project_id) WHERE attachments <> '[]'
+""")
