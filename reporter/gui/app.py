@@ -52,6 +52,12 @@ class ReporterWindow(ttk.Window):
         self._set_toolkit_language(lang)
         self._build()
         self.reload_projects()
+        self.after_idle(self._first_focus)
+
+    def _first_focus(self) -> None:
+        """The cursor starts where the work starts: the expenditure form's first field."""
+        if self.tabs.winfo_ismapped() and self.tabs.select() == str(self.expenditure):
+            self.expenditure.widgets["partner"].focus_set()
 
     # Language
 

@@ -233,6 +233,9 @@ class ExpenditureView(ttk.Frame):
     # Project
 
     def show_project(self, code: str | None) -> None:
+        """Show a project; the same project shown again (its setup saved, a period reopened) keeps what is typed."""
+        same = code is not None and code == self.code
+        typed, editing, stash = (self._snapshot(), self.editing, self._stash) if same else (None, None, None)
         self.code = code
         self.definition = project_definition(self.window.store, code) if code else None
         self._stash = None
@@ -270,6 +273,15 @@ class ExpenditureView(ttk.Frame):
         self.search.delete(0, "end")
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
         self.refresh_list()
+        if typed is not None:
+            if editing is not None:
+                try:
+                    self.open_record(editing, take_focus=False)
+                except UserError:  # it is gone
+                    editing = None
+                self._stash = stash
+            self.on_purpose = set(typed.get("", "").split())
+            self._fill({name: value for name, value in typed.items() if name})
         self.update_preview()
 
     # The form
@@ -282,7 +294,8 @@ class ExpenditureView(ttk.Frame):
             if name in DERIVED and name not in self.on_purpose:
                 values[name] = ""
             elif kind == "pick" and values[name]:
-                values[name] = self.widgets[name].code()
+                picker = self.widgets[name]
+                values[name] = (picker.resolve() or values[name]) if name == "rate_name" else picker.code()
         if self.editing:  # an edit sends every field: an emptied one is emptied, not "unchanged"
             return values
         return {name: value for name, value in values.items() if value}
@@ -425,7 +438,8 @@ class ExpenditureView(ttk.Frame):
         self._mark(set())
         self._say_problems("")
         self.preview.configure(text="")
-        self.widgets["date" if keep else "partner"].focus_set()
+        if self.winfo_ismapped():  # never take the cursor from another tab
+            self.widgets["date" if keep else "partner"].focus_set()
         self._schedule_preview()
 
     def escape(self) -> None:
@@ -450,7 +464,8 @@ class ExpenditureView(ttk.Frame):
         self.clear()
         self.on_purpose = set(stash.get("", "").split())
         self._fill({name: value for name, value in stash.items() if name})
-        self.widgets["partner"].focus_set()
+        if self.winfo_ismapped():
+            self.widgets["partner"].focus_set()
 
     def _suggest_suppliers(self, _event: tk.Event) -> None:
         typed = self.vars["supplier"].get()
@@ -493,7 +508,7 @@ class ExpenditureView(ttk.Frame):
         if selected and self.code:
             self.open_record(selected)
 
-    def open_record(self, reference: str) -> None:
+    def open_record(self, reference: str, take_focus: bool = True) -> None:
         """Show a saved expenditure in the form to change it; one of a submitted period read-only."""
         assert self.code is not None and self.definition is not None
         expenditure = get_expenditure(self.window.store, self.code, reference)
@@ -523,14 +538,16 @@ class ExpenditureView(ttk.Frame):
             self._set_inputs("disabled")
             self.clear_button.configure(text=_("close_record"))
             self.preview.configure(text="")
-            self.table.focus_set()
+            if take_focus:
+                self.table.focus_set()
         else:
             self.form_frame.configure(text=_("editing", number=expenditure.number,
                                              supplier=expenditure.supplier or expenditure.description),
                                       bootstyle="warning")
             self.save_button.configure(text=_("save_changes"))
             self.clear_button.configure(text=_("cancel_edit"))
-            self.widgets["date"].focus_set()
+            if take_focus:
+                self.widgets["date"].focus_set()
             self.update_preview()
 
     def _set_inputs(self, state: str) -> None:
