@@ -106,7 +106,14 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
     assert cap[0]["values"][2].startswith("ERDF has reached its cap of 170,000.00 for PP2")
     checks.table.selection_set(str(rows.index(cap[0])))
     checks.show_records()
-    assert checks.records.cget("text").endswith("\n#1")
+    [record] = checks.record_list.get_children()
+    assert checks.record_list.item(record)["values"][:2] == [1, "2024-03-05"]
+    assert checks.record_list.item(record)["values"][4:] == ["SIA Viesnīca", "SF-9", "250,000.00"]
+    checks.record_list.focus(record)
+    checks.open_record()  # jumps to the row: the expenditure view, the row selected and open in the form
+    window.update()
+    assert window.tabs.select() == str(view) and view.editing == record
+    assert view.table.selection() == (record,)
 
 
 def test_window__switching_language_translates_the_labels(window):

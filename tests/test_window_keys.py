@@ -20,7 +20,9 @@ from reporter.services.projects import load_project_file
 tkinter = pytest.importorskip("tkinter")
 
 KEYSYMS = {" ": "space", ",": "comma", ".": "period", "-": "minus", "=": "equal", "/": "slash", ":": "colon",
-           ";": "semicolon"}
+           ";": "semicolon", "ą": "aogonek", "č": "ccaron", "ę": "eogonek", "ė": "eabovedot", "į": "iogonek",
+           "š": "scaron", "ų": "uogonek", "ū": "umacron", "ž": "zcaron", "ā": "amacron", "ē": "emacron",
+           "ģ": "gcedilla", "ī": "imacron", "ķ": "kcedilla", "ļ": "lcedilla", "ņ": "ncedilla"}
 
 UNIT_COSTS = """
 [[unit_costs]]
@@ -516,3 +518,31 @@ def test_keyboard__enter_opens_a_row_the_edit_is_shown_and_saving_brings_back_th
     assert view.editing is None and view.vars["document"].get() == "K-2-in-progress"
     assert [view.table.heading(c)["text"] for c in ("currency", "gross", "vat", "amount")] == [
         "Cur.", "Gross", "VAT", "Eligible, EUR"]
+
+
+# 16. Submit: "No" while errors are open; the choices stay; what was kept is said
+
+
+def test_submit__no_is_the_default_while_errors_are_open_and_the_choices_survive(window, monkeypatch):
+    from ttkbootstrap.dialogs import Messagebox
+
+    view, reports = window.expenditure, window.reports
+    fill_in(window, view, partner="PP2", line="TRAVEL", date="2024-03-05", document="BIG-1", supplier="SIA Viesnīca",
+            gross="250000.00")
+    ctrl_s(window, view.widgets["gross"])  # over the budget and the cap: errors open in period 1
+    asked = []
+    monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda message, **options: asked.append(
+        (message, options)) or answers.pop(0)))
+    answers = ["No", "Yes"]
+    reports.period.set(reports.period.cget("values")[0])
+    reports.partner.set(reports.partner.cget("values")[2])  # PP2
+    reports.submit()
+    message, options = asked[0]
+    assert options["default"] == "No" and "open error(s)" in message and "• Error:" in message
+    assert reports.status.cget("text") == "Period 1 was not submitted; nothing changed."
+    reports.submit()
+    text = reports.status.cget("text")
+    assert text.startswith("Period 1 is submitted and locked;") and "Submitted with" in text
+    assert "• consolidated (en): PDF " in text and "XLSX " in text
+    assert reports.partner.get().startswith("PP2 ") and reports.period.get().startswith("1: ")  # kept
+    assert reports.period.get().endswith("· locked")

@@ -171,6 +171,7 @@ class ReporterWindow(ttk.Window):
 
         self.tabs = ttk.Notebook(self)
         self.tabs.pack(fill="both", expand=True, padx=8, pady=(4, 8))
+        self.tabs.enable_traversal()  # Ctrl+Tab and Ctrl+Shift+Tab go from view to view
         self.hint.bind("<Configure>", lambda _e: self._show_hint(), add="+")
         self.checks = ChecksView(self.tabs, self)
         self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.data_changed)

@@ -57,16 +57,18 @@ class BudgetView(ttk.Frame):
         upper = ttk.Frame(panes)
         self.table = ttk.Treeview(upper, columns=COLUMNS, show="tree headings", height=8, selectmode="browse")
         font = heading = tkfont.nametofont("TkDefaultFont")
+        self.bold = font.copy()
+        self.bold.configure(weight="bold")
         self.table.heading("#0", text=_("partner_and_line"), anchor="w")
         self.table.column("#0", width=300, minwidth=200, stretch=True)
         for key in COLUMNS:
             self.table.heading(key, text=_(f"budget_{key}"), anchor="e")
-            width = max(font.measure("999,999.99"), heading.measure(_(f"budget_{key}"))) + 18
+            width = max(self.bold.measure("9,999,999.99"), heading.measure(_(f"budget_{key}"))) + 18
             self.table.column(key, width=width, minwidth=width, anchor="e", stretch=False)
         self.table.tag_configure("error", foreground="#c0392b")
         self.table.tag_configure("warning", foreground="#b9770e")
-        self.table.tag_configure("partner", font=("-weight", "bold"))
-        self.table.tag_configure("total", font=("-weight", "bold"), background="#eef1f4")
+        self.table.tag_configure("partner", font=self.bold)
+        self.table.tag_configure("total", font=self.bold)
         scroll = ttk.Scrollbar(upper, orient="vertical", command=self.table.yview)
         self.table.configure(yscrollcommand=scroll.set)
         scroll.pack(side="right", fill="y")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import tkinter as tk
+import tkinter.font as tkfont
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -106,7 +107,8 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = tuple(
         ("partners", Partner), ("funders", Funder), ("funding", FundingAgreement), ("budget_lines", BudgetLine),
         ("budget", BudgetAmount), ("periods", ReportingPeriod), ("activities", Activity)))
 PROJECT_FIELDS = form_fields("project", Project, title=Field("title", width=60, span=2),
-                             template=Field("template", "choice", width=26))
+                             template=Field("template", "choice", width=26, span=2),
+                             contract_number=Field("contract_number", width=20, span=2))
 
 
 def display(field: Field, value: Any, _: Any) -> str:
@@ -441,9 +443,11 @@ class ProjectView(ttk.Frame):
         projects = ttk.Labelframe(upper, text=_("projects"), padding=6)
         projects.pack(side="left", fill="y")
         self.projects = ttk.Treeview(projects, columns=("code", "title", "expenditures"), show="headings", height=5)
-        for key, width, anchor in (("code", 95, "w"), ("title", 190, "w"), ("expenditures", 80, "e")):
+        font = tkfont.nametofont("TkDefaultFont")
+        for key, width, anchor in (("code", 95, "w"), ("title", 150, "w"),
+                                   ("expenditures", font.measure(_("field_expenditures")) + 14, "e")):
             self.projects.heading(key, text=_(f"field_{key}"))
-            self.projects.column(key, width=width, anchor=anchor, minwidth=50)
+            self.projects.column(key, width=width, anchor=anchor, minwidth=width, stretch=key == "title")
         self.projects.pack(fill="both", expand=True)
         self.projects.bind("<Double-1>", lambda _e: self._open_selected_project())
         self.projects.bind("<Return>", lambda _e: self._open_selected_project())
@@ -489,6 +493,10 @@ class ProjectView(ttk.Frame):
 
     def _list_projects(self) -> None:
         self.projects.delete(*self.projects.get_children())
+        font = tkfont.nametofont("TkDefaultFont")
+        width = max([font.measure(self.window._("field_code"))] +
+                    [font.measure(p.code) for p in self.window.project_summaries]) + 14
+        self.projects.column("code", width=width, minwidth=width)
         for p in self.window.project_summaries:
             self.projects.insert("", "end", iid=p.code, values=(p.code, p.title, p.expenditures))
 
