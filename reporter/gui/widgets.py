@@ -174,6 +174,7 @@ class ScrollableFrame(ttk.Frame):
         self.canvas.pack(side="left", fill="both", expand=True)
         self.inner = ttk.Frame(self.canvas)
         self._window = self.canvas.create_window(0, 0, window=self.inner, anchor="nw")
+        self._fit_job: str | None = None
         self.canvas.bind("<Configure>", lambda _e: self._fit(), add="+")
         self.inner.bind("<Configure>", lambda _e: self._fit(), add="+")
         self._wheel_tag = f"wheel{id(self)}"
@@ -188,7 +189,12 @@ class ScrollableFrame(ttk.Frame):
         except tk.TclError:
             pass
 
+    def _fit_later(self) -> None:
+        if not self._fit_job:
+            self._fit_job = self.after_idle(self._fit)
+
     def _fit(self) -> None:
+        self._fit_job = None
         width, height = self.canvas.winfo_width(), self.canvas.winfo_height()
         needed = self.inner.winfo_reqheight()
         self.canvas.itemconfigure(self._window, width=width, height=max(height, needed))
@@ -210,6 +216,8 @@ class ScrollableFrame(ttk.Frame):
         add_tag(self.inner, self._wheel_tag, skip=(ttk.Treeview, tk.Text, tk.Listbox))
         focus_tag = f"focus{id(self)}"
         self.bind_class(focus_tag, "<FocusIn>", lambda e: self.after_idle(self.show, e.widget), add="+")
+        # A form inside that re-flows (fewer columns, more rows) asks for more height: fit it in again.
+        self.bind_class(focus_tag, "<Configure>", lambda _e: self._fit_later(), add="+")
         add_tag(self.inner, focus_tag)
 
     def show(self, widget: tk.Widget) -> None:
