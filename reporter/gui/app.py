@@ -202,7 +202,7 @@ class ReporterWindow(ttk.Window):
     def data_changed(self) -> None:
         """An expenditure was saved or deleted: the figures built on it follow."""
         self.checks.refresh()
-        self.budget.refresh()
+        self.budget.changed()
 
     def show_expenditure(self, reference: str) -> None:
         """Jump to an expenditure (from a finding or a budget cell): its row in the list, open in the form."""

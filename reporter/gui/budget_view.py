@@ -41,6 +41,8 @@ class BudgetView(ttk.Frame):
         self.rows: dict[str, BudgetRow] = {}
         self._editor: ttk.Entry | None = None
         self._scope = "to_date"
+        self._stale = True  # read again when next shown (the grid is read only while its tab is in view)
+        self.bind("<Map>", lambda _e: self._stale and self.refresh(), add="+")
         _ = window._
         top = ttk.Frame(self)
         top.pack(fill="x")
@@ -114,7 +116,13 @@ class BudgetView(ttk.Frame):
             choices = [f"{p.number}: {p.start} – {p.end}" for p in definition.periods]
         self.period.configure(values=choices)
         self.period.set("")
-        self.refresh()
+        self.changed()
+
+    def changed(self) -> None:
+        """The data under the grid changed: read it again now if it is in view, else when it is shown."""
+        self._stale = True
+        if self.winfo_ismapped():
+            self.refresh()
 
     def _period(self) -> int | None:
         chosen = self.period.get()
@@ -122,6 +130,7 @@ class BudgetView(ttk.Frame):
 
     def refresh(self) -> None:
         """Read the grid again (after a save, a change of period or budget)."""
+        self._stale = False
         self._close_editor()
         selected = self.table.focus()
         self.table.delete(*self.table.get_children())

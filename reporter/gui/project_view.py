@@ -107,7 +107,7 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = tuple(
         ("partners", Partner), ("funders", Funder), ("funding", FundingAgreement), ("budget_lines", BudgetLine),
         ("budget", BudgetAmount), ("periods", ReportingPeriod), ("activities", Activity)))
 PROJECT_FIELDS = form_fields("project", Project, title=Field("title", width=60, span=2),
-                             template=Field("template", "choice", width=26, span=2),
+                             template=Field("template", "choice", width=26, span=3),
                              contract_number=Field("contract_number", width=20, span=2))
 
 
@@ -296,7 +296,7 @@ class RecordTable(ttk.Frame):
         self.table = ttk.Treeview(self, columns=[f.key for f in shown], show="headings", height=5)
         for field in shown:
             self.table.heading(field.key, text=_(field.label or f"field_{field.key}"))
-            self.table.column(field.key, width=min(field.width, 30) * 7, minwidth=50,
+            self.table.column(field.key, width=120 if field.width >= 40 else min(field.width, 30) * 7, minwidth=50,
                               anchor="e" if field.kind in ("amount", "percent", "int") else "w",
                               stretch=field.width >= 40)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
@@ -327,9 +327,16 @@ class RecordTable(ttk.Frame):
         _ = self.view.window._
         self.table.delete(*self.table.get_children())
         records = self.view.data.get(self.section, [])
-        for i, record in enumerate(records):
-            self.table.insert("", "end", iid=str(i), values=[display(f, record.get(f.key, f.default), _)
-                                                              for f in self.fields[:8]])
+        rows = [[display(f, record.get(f.key, f.default), _) for f in self.fields[:8]] for record in records]
+        for i, values in enumerate(rows):
+            self.table.insert("", "end", iid=str(i), values=values)
+        font = tkfont.nametofont("TkDefaultFont")  # each column as wide as its heading and what it shows
+        for index, field in enumerate(self.fields[:8]):
+            if field.width < 40:
+                shown = [font.measure(_(field.label or f"field_{field.key}"))] + [font.measure(str(r[index]))
+                                                                                  for r in rows]
+                width = min(260, max(shown)) + 14
+                self.table.column(field.key, width=width, minwidth=min(width, 120))
         if self.section == "budget":
             self.total.configure(text=budget_total(records, _))
         self.editor.offer_choices()

@@ -1,8 +1,8 @@
 """Budget against actual, per partner × budget line (and per year and activity where the budget is split so):
 approved, spent this period and to date, what remains and the share used, with totals, and the rules that break.
 
-Spent amounts are the financing engine's (`financing[partner].line_totals(period)`, flat rates included), read
-once with the checks' findings. Where the approved budget is split by year or activity, each split row sums its
+Spent amounts are the financing engine's (`financing[partner].line_totals(period)`, flat rates included); the
+rules judged on them (budget lines and total, transfers, the indirect cap) are the checks' own functions. Where the approved budget is split by year or activity, each split row sums its
 partner's and line's declared costs of that year and activity, as the plan-against-actual report does. The
 approved amounts are typed in the grid and saved through the project services, with the setup forms' validation.
 """
@@ -13,11 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from reporter.domain.checks import ERROR, WARNING, Finding, latest_open_or_last
+from reporter.domain.checks import (
+    ERROR,
+    WARNING,
+    CheckData,
+    Finding,
+    check_budget_lines,
+    check_indirect_cap,
+    check_transfers,
+    latest_open_or_last,
+)
 from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.money import ZERO, parse_amount, round_half_up
 from reporter.project_file import definition_to_data
-from reporter.services.checks import financing_and_findings
+from reporter.services.checks import gather_financing
 from reporter.services.projects import save_project_data
 from reporter.store import Store
 
@@ -63,14 +72,15 @@ class BudgetGrid:
 
 def budget_grid(store: Store, code: str, period: int | None = None) -> BudgetGrid:
     """The grid through `period` (default: the period being worked on)."""
-    data, findings = financing_and_findings(store, code, None, None)
-    definition = data.definition
+    definition, financing, singles = gather_financing(store, code)
     if period is None:
         period = latest_open_or_last(definition, date.today())
+    # The rules about budget lines, judged on the engine's figures alone (no other query is needed for them).
+    data = CheckData(definition=definition, financing=financing, singles=tuple(singles))
+    findings = [f for check in (check_budget_lines, check_transfers, check_indirect_cap) for f in check(data, period)]
     names = {b.code: b.name for b in definition.budget_lines}
     activities = {a.code: a.title for a in definition.activities}
-    relevant = [f for f in findings if f.severity in (ERROR, WARNING) and f.partner
-                and f.rule in ("budget-line", "budget-total", "transfer", "flat-rate", "unit-cost", "indirect-cap")]
+    relevant = [f for f in findings if f.severity in (ERROR, WARNING) and f.partner]
     split_keys = {(b.partner, b.line) for b in definition.budget if b.year is not None or b.activity is not None}
     split_spent = _split_spent(store, code, split_keys, period) if split_keys else {}
     partners = []
