@@ -546,3 +546,57 @@ def test_submit__no_is_the_default_while_errors_are_open_and_the_choices_survive
     assert "• consolidated (en): PDF " in text and "XLSX " in text
     assert reports.partner.get().startswith("PP2 ") and reports.period.get().startswith("1: ")  # kept
     assert reports.period.get().endswith("· locked")
+
+
+# 12. Budget against actual
+
+
+def test_budget_grid__the_engines_figures_red_where_a_rule_breaks_typed_budget_and_the_costs_of_a_row(window):
+    from reporter.services.checks import gather_financing
+    from reporter.services.projects import project_definition
+
+    view, budget = window.expenditure, window.budget
+    for document, partner, line, gross in (("B-1", "LP", "STAFF", "1000.00"), ("B-2", "PP2", "TRAVEL", "6000.00"),
+                                           ("B-3", "PP2", "TRAVEL", "100.00")):
+        fill_in(window, view, partner=partner, line=line, date="2024-03-05", document=document,
+                supplier="UAB Knyga", gross=gross, vat="0")
+        ctrl_s(window, view.widgets["vat"])
+    window.tabs.select(budget)
+    window.update()
+    budget.period.set(budget.period.cget("values")[0])  # through period 1
+    budget.period.event_generate("<<ComboboxSelected>>")
+    window.update()
+    grid = budget.grid_data
+    assert grid.period == 1
+    _, financing, _ = gather_financing(window.store, "LLI-501")
+    for partner in grid.partners:  # the same figures as the financing engine's, to the cent
+        assert {r.line: r.to_date for r in partner.children} == financing[partner.partner].line_totals(grid.period)
+    rows = {(r.partner, r.line): iid for iid, r in budget.rows.items()}
+    travel = rows[("PP2", "TRAVEL")]
+    assert budget.table.item(travel)["values"] == ["5,000.00", "6,100.00", "6,100.00", "-1,100.00", "122 %"]
+    assert "error" in budget.table.item(travel)["tags"]  # over its budget beyond the flexibility
+    assert budget.table.item(rows[("LP", "STAFF")])["values"][4] == "2.5 %"
+    assert budget.table.item(budget.table.get_children()[-1])["values"][:3] == ["45,000.00", "7,100.00", "7,100.00"]
+
+    budget.table.focus(travel)
+    budget.table.selection_set(travel)
+    window.update()
+    assert sorted(budget.costs.item(i)["values"][3] for i in budget.costs.get_children()) == ["B-2", "B-3"]
+
+    focus(window, budget.table)
+    press(window, budget.table, "Return")  # type the approved amount in the grid
+    editor = budget._editor
+    assert editor is not None and window.focus_get() is editor
+    type_keys(window, editor, "7,000.0,0")
+    press(window, editor, "Return")
+    assert budget.status.cget("text") == "Approved: '7,000.0,0' has more than one decimal separator"
+    focus(window, editor)
+    type_keys(window, editor, "7000.00")
+    press(window, editor, "Return")
+    assert budget.status.cget("text") == "Approved budget of PP2 TRAVEL Travel and accommodation saved."
+    approved = {(b.partner, b.line): b.amount for b in project_definition(window.store, "LLI-501").budget}
+    assert approved[("PP2", "TRAVEL")] == Decimal("7000.00")
+    travel = next(iid for iid, r in budget.rows.items() if (r.partner, r.line) == ("PP2", "TRAVEL"))
+    assert budget.table.item(travel)["values"][0] == "7,000.00" and "error" not in budget.table.item(travel)["tags"]
+    setup_budget = window.project_setup.tables["budget"]
+    assert "7,000.00" in setup_budget.total.cget("text")  # the setup forms show it too

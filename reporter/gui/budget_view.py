@@ -251,7 +251,9 @@ class BudgetView(ttk.Frame):
             set_approved(self.window.store, self.code, row.partner, row.line, self._editor.get(), row.year,
                          row.activity)
         except ValidationError as error:
-            self.status.configure(text="\n".join(_.problem(p) for p in error.problems), bootstyle="danger")
+            self.status.configure(text="\n".join(_.problem(p, where=_("budget_approved") if p.where.endswith("amount")
+                                                             else None) for p in error.problems), bootstyle="danger")
+            self._editor.selection_range(0, "end")  # typing again replaces what was refused
             return
         except UserError as error:
             self.status.configure(text=_.error(error), bootstyle="danger")

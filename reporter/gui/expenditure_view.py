@@ -428,6 +428,7 @@ class ExpenditureView(ttk.Frame):
             if str(widget.cget("state")) == "disabled":
                 widget.configure(state="normal")
             widget.focus_set()
+            widget.selection_range(0, "end")  # typing again replaces what was refused
 
     def clear(self, keep: tuple[str, ...] = ()) -> None:
         """Empty the form for the next document; with `keep`, the partner and line stay for a run of entries."""
