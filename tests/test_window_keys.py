@@ -380,7 +380,7 @@ def test_layout__nothing_cut_or_collapsed_and_the_pager_visible_at_1024_by_640(t
         assert pager.winfo_rooty() + pager.winfo_height() <= window.winfo_rooty() + window.winfo_height()
         assert view.table.winfo_height() >= 100  # rows to see, not a sliver
         for name, label in view.labels.items():  # a label wraps rather than being cut
-            assert label.winfo_width() >= min(label.winfo_reqwidth(), view.form.cell_width - 12), name
+            assert label.winfo_width() >= min(label.winfo_reqwidth(), label.master.winfo_width() - 4), name
         date = tkfont.nametofont("TkDefaultFont").measure("2024-12-31")
         assert view.widgets["date"].winfo_width() >= date
 

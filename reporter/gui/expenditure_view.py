@@ -110,8 +110,9 @@ class ExpenditureView(ttk.Frame):
         self.form.pack(fill="x")
         for index, (name, kind) in enumerate(FORM):
             cell = self.form.cell()
-            label = ttk.Label(cell, text=_(name), wraplength=self.form.cell_width - 12)
+            label = ttk.Label(cell, text=_(name))
             label.pack(anchor="w")
+            cell.bind("<Configure>", lambda e, label=label: label.configure(wraplength=max(60, e.width - 4)), add="+")
             self.labels[name] = label
             if kind == "date":
                 widget = ttk.DateEntry(cell, date_format="%Y-%m-%d", first_weekday=0, value=None, width=10)
@@ -330,6 +331,8 @@ class ExpenditureView(ttk.Frame):
 
     def _enter(self, index: int) -> str:
         name, kind = FORM[index]
+        if self._preview_job:  # typed faster than the preview: know which fields the entry needs before moving on
+            self.update_preview()
         if kind == "pick" and not self._check_pick(name):
             return "break"  # stays until it names one choice (or is emptied)
         for later in range(index + 1, len(FORM)):
