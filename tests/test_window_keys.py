@@ -600,3 +600,77 @@ def test_budget_grid__the_engines_figures_red_where_a_rule_breaks_typed_budget_a
     assert budget.table.item(travel)["values"][0] == "7,000.00" and "error" not in budget.table.item(travel)["tags"]
     setup_budget = window.project_setup.tables["budget"]
     assert "7,000.00" in setup_budget.total.cget("text")  # the setup forms show it too
+
+
+# 14. First start: three ways in; loading a project that is here already asks first
+
+
+def test_first_start__welcome_offers_create_demo_and_load_and_a_loaded_project_replaces_only_when_asked(
+        tmp_path, monkeypatch):
+    from ttkbootstrap.dialogs import Messagebox
+
+    from reporter.gui.app import ReporterWindow
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "first.sqlite3")
+    window = ReporterWindow(store, "lv")
+    try:
+        window.update()
+        assert window.welcome.winfo_ismapped() and not window.tabs.winfo_ismapped()
+        assert [b.cget("text") for b in (window.create_button, window.demo_button, window.load_button)] == [
+            "Izveidot projektu", "Atvērt demonstrācijas datubāzi", "Ielādēt projekta failu…"]
+        path = tmp_path / "p.toml"
+        path.write_text(SMALL_PROJECT, encoding="utf-8")
+        window.load_project(str(path))
+        window.update()
+        assert window.project_code() == "LLI-501" and window.tabs.winfo_ismapped()
+        changed = tmp_path / "changed.toml"
+        changed.write_text(SMALL_PROJECT.replace('amount = 40000.00', 'amount = 41000.00'), encoding="utf-8")
+        asked = []
+        monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda message, **options: asked.append(
+            (message, options["default"])) or "Nē"))
+        window.load_project(str(changed))
+        assert asked and asked[0][0].startswith("Projekts LLI-501 jau ir šeit.") and asked[0][1] == "No"
+        assert {b.amount for b in window.store.projects.definition("LLI-501").budget} == {Decimal("40000.00"),
+                                                                                          Decimal("5000.00")}
+        monkeypatch.setattr(Messagebox, "yesno", staticmethod(lambda message, **options: "Jā"))
+        window.load_project(str(changed))
+        assert Decimal("41000.00") in {b.amount for b in window.store.projects.definition("LLI-501").budget}
+    finally:
+        window.destroy()
+        store.close()
+        gc.collect()
+
+
+def test_first_start__create_a_project_opens_the_setup_at_its_code(tmp_path):
+    from reporter.gui.app import ReporterWindow
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "first.sqlite3")
+    window = ReporterWindow(store, "en")
+    try:
+        window.update()
+        window.create_button.invoke()
+        window.update()
+        assert window.tabs.select() == str(window.project_setup)
+        assert window.focus_get() is window.project_setup.details.widgets["code"]
+    finally:
+        window.destroy()
+        store.close()
+        gc.collect()
+
+
+# 15. Setup: Tab passes calendar buttons; budget amounts formatted, with totals
+
+
+def test_setup__tab_goes_from_start_to_end_past_the_calendar_and_the_budget_adds_up(window):
+    setup = window.project_setup
+    window.tabs.select(setup)
+    window.update()
+    start = setup.details.widgets["start"]
+    focus(window, start.entry)
+    press(window, start.entry, "Tab")
+    assert window.focus_get() is setup.details.widgets["end"].entry
+    budget = setup.tables["budget"]
+    assert budget.total.cget("text") == "Total 45,000.00 (LP 40,000.00 · PP2 5,000.00)"
+    assert [budget.table.item(i)["values"][2] for i in budget.table.get_children()] == ["40,000.00", "5,000.00"]

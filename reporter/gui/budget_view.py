@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from reporter.gui.app import ReporterWindow
 
 COLUMNS = ("approved", "this_period", "to_date", "remaining", "used")
-COST_COLUMNS = (("number", "99999", "e"), ("date", "2024-12-31", "w"), ("period_short", "99", "e"),
-                ("document", "", "w"), ("supplier", "", "w"), ("amount", "99,999.99", "e"))
+COST_COLUMNS = (("number", "99999", "e"), ("list_date", "2024-12-31", "w"), ("period_short", "99", "e"),
+                ("document", "", "w"), ("supplier", "", "w"), ("list_eligible", "99,999.99", "e"))
 COSTS_SHOWN = 200
 
 
@@ -150,6 +150,7 @@ class BudgetView(ttk.Frame):
                     self._insert(line_iid, split)
             self.table.item(iid, open=True)
         self._insert("", grid.total, ("total",), label=self.window._("total_row", currency=grid.currency))
+        self._fit_columns()
         errors = sum(f.severity == "error" for f in grid.findings)
         self.summary.configure(text=self.window._("budget_summary", errors=errors) if errors else "",
                                bootstyle="danger")
@@ -157,6 +158,20 @@ class BudgetView(ttk.Frame):
             self.table.focus(selected)
             self.table.selection_set(selected)
             self.table.see(selected)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its heading and its widest figure (in bold, as totals are), the labels the rest."""
+        font = tkfont.nametofont("TkDefaultFont")
+        items = [(iid, self.table.item(iid)) for iid in self.rows]
+        for index, key in enumerate(COLUMNS):
+            widest = max([font.measure(self.table.heading(key)["text"])] +
+                         [self.bold.measure(str(item["values"][index])) for _iid, item in items if item["values"]])
+            self.table.column(key, width=widest + 16, minwidth=widest + 16)
+        depth = {iid: 0 if not self.table.parent(iid) else 1 if not self.table.parent(self.table.parent(iid)) else 2
+                 for iid, _item in items}
+        label = max([font.measure(self.table.heading("#0")["text"])] +
+                    [self.bold.measure(str(item["text"])) + 24 + 20 * depth[iid] for iid, item in items])
+        self.table.column("#0", minwidth=min(label, 420), width=min(label, 420))
 
     def _insert(self, parent: str, row: BudgetRow, tags: tuple[str, ...] = (), label: str | None = None) -> str:
         lang = self.window._.lang
