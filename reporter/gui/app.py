@@ -199,10 +199,26 @@ class ReporterWindow(ttk.Window):
         elif not self.hint.cget("text") and self.hint_row.winfo_ismapped():
             self.hint_row.pack_forget()
 
+    # What one view tells the others goes through here: the views do not reach into each other.
+
     def data_changed(self) -> None:
         """An expenditure was saved or deleted: the figures built on it follow."""
         self.checks.refresh()
         self.budget.changed()
+
+    def budget_changed(self) -> None:
+        """The approved budget was typed in the grid (and saved): the setup forms, checks and grid follow."""
+        code = self.project_code()
+        self.project_setup.show_project(code)
+        self.checks.refresh()
+        self.budget.changed()
+
+    def rates_changed(self) -> None:
+        """Exchange rates were stored: a foreign-currency document in the form takes its month's rate."""
+        self.expenditure.update_preview()
+
+    def setup_unsaved(self) -> bool:
+        return self.project_setup.dirty
 
     def show_expenditure(self, reference: str) -> None:
         """Jump to an expenditure (from a finding or a budget cell): its row in the list, open in the form."""

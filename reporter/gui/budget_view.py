@@ -243,7 +243,7 @@ class BudgetView(ttk.Frame):
         if not row.editable:
             self.status.configure(text=_("budget_not_editable"), bootstyle="secondary")
             return
-        if self.window.project_setup.dirty:
+        if self.window.setup_unsaved():
             self.status.configure(text=_("budget_setup_dirty"), bootstyle="danger")
             return
         self._close_editor()
@@ -275,9 +275,7 @@ class BudgetView(ttk.Frame):
             return
         self._close_editor(focus=True)
         self.status.configure(text=_("budget_saved", row=f"{row.partner} {row.label}"), bootstyle="success")
-        self.window.project_setup.show_project(self.code)
-        self.window.checks.refresh()
-        self.refresh()
+        self.window.budget_changed()
 
     def _close_editor(self, focus: bool = False) -> None:
         if self._editor is not None:

@@ -153,8 +153,8 @@ class ExpenditureView(ttk.Frame):
         self.reopen_button = ttk.Button(buttons, text="", bootstyle="warning-outline", command=self.reopen)
         self.status = ttk.Label(buttons, text="", bootstyle="success")
         self.status.pack(side="left", padx=8)
+        # On the right: the split among funders while a valid entry is typed, else what grey values mean.
         self.preview = ttk.Label(buttons, text="", bootstyle="info")
-        self.preview.pack(side="left", padx=8)
         self.legend = ttk.Label(buttons, text=_("auto_legend"), foreground=AUTO_COLOUR, font=("-size", 8))
         self.legend.pack(side="right")
         # Under the form only while there is something to fix.
@@ -326,8 +326,10 @@ class ExpenditureView(ttk.Frame):
         self._schedule_preview()
 
     def _show_auto(self, name: str) -> None:
-        """A derived value worked out by the program is grey; one typed on purpose is black."""
-        self.widgets[name].configure(foreground="" if name in self.on_purpose else AUTO_COLOUR)
+        """A derived value worked out by the program is grey; one typed on purpose is black (a read-only record
+        is all in the theme's disabled colour)."""
+        auto = name not in self.on_purpose and self.locked_period is None
+        self.widgets[name].configure(foreground=AUTO_COLOUR if auto else "")
 
     def _enter(self, index: int) -> str:
         name, kind = FORM[index]
@@ -359,9 +361,18 @@ class ExpenditureView(ttk.Frame):
         self._mark(self.marked | {name})
         return False
 
+    def _show_preview(self, text: str) -> None:
+        self.preview.configure(text=text)
+        if text and not self.preview.winfo_manager():
+            self.legend.pack_forget()
+            self.preview.pack(side="right")
+        elif not text and self.preview.winfo_manager():
+            self.preview.pack_forget()
+            self.legend.pack(side="right")
+
     def _say_problems(self, text: str) -> None:
         self.problems.configure(text=text)
-        if text and not self.problems.winfo_ismapped():
+        if text and not self.problems.winfo_manager():
             self.problems.pack(fill="x")
         elif not text:
             self.problems.pack_forget()
@@ -405,7 +416,8 @@ class ExpenditureView(ttk.Frame):
             self._restore(stash)
         else:
             self.clear(keep=KEPT_FOR_NEXT)
-        self.status.configure(text=_("saved", number=saved.number, supplier=saved.supplier or saved.description,
+        who = saved.supplier or saved.description
+        self.status.configure(text=_("saved", number=saved.number, supplier=who if len(who) <= 32 else who[:31] + "…",
                                      amount=format_amount(saved.eligible_project_currency, _.lang)),
                               bootstyle="success")
         self.refresh_list()
@@ -441,7 +453,7 @@ class ExpenditureView(ttk.Frame):
             self._show_auto(name)
         self._mark(set())
         self._say_problems("")
-        self.preview.configure(text="")
+        self._show_preview("")
         if self.winfo_ismapped():  # never take the cursor from another tab
             self.widgets["date" if keep else "partner"].focus_set()
         self._schedule_preview()
@@ -499,10 +511,10 @@ class ExpenditureView(ttk.Frame):
         _ = self.window._
         lang = _.lang
         if state.expenditure is None:
-            self.preview.configure(text="")
+            self._show_preview("")
             return
         paying = [(funder, amount) for funder, amount in state.parts if amount]
-        self.preview.configure(text=f"{_('split_preview')}: " + ", ".join(
+        self._show_preview(f"{_('split_preview')}: " + ", ".join(
             f"{funder} {format_amount(amount, lang)}" for funder, amount in paying) if paying else _("split_none"))
 
     # Editing a saved expenditure
@@ -541,7 +553,7 @@ class ExpenditureView(ttk.Frame):
             self.save_button.configure(state="disabled")
             self._set_inputs("disabled")
             self.clear_button.configure(text=_("close_record"))
-            self.preview.configure(text="")
+            self._show_preview("")
             if take_focus:
                 self.table.focus_set()
         else:
@@ -555,9 +567,10 @@ class ExpenditureView(ttk.Frame):
             self.update_preview()
 
     def _set_inputs(self, state: str) -> None:
-        for name, widget in self.widgets.items():
-            widget.configure(state=state if state == "disabled" or not isinstance(widget, ttk.Combobox)
-                             or isinstance(widget, SearchablePicker) or name == "supplier" else "readonly")
+        for widget in self.widgets.values():
+            widget.configure(state=state)
+            if isinstance(widget.master, ttk.DateEntry):
+                widget.master.button.configure(state=state)
         self.attach_button.configure(state=state)
 
     def _leave_edit(self) -> None:

@@ -109,7 +109,7 @@ class RatesView(ttk.Frame):
         self.refresh()
         self.vars["rate_value"].set("")
         self.entries["rate_month"].focus_set()
-        self.window.expenditure.update_preview()  # a document waiting for this rate sees it at once
+        self.window.rates_changed()  # a document waiting for this rate sees it at once
 
     def import_csv(self, name: str | None = None) -> None:
         _ = self.window._
@@ -125,4 +125,4 @@ class RatesView(ttk.Frame):
         self.status.configure(text=_("rates_imported", count=len(result.rates), changed=result.changed,
                                      file=Path(name).name), bootstyle="success")
         self.refresh()
-        self.window.expenditure.update_preview()
+        self.window.rates_changed()

@@ -286,6 +286,11 @@ class ReasonDialog(ttk.Toplevel):
             self.destroy()
 
     def ask(self) -> str | None:
+        master = self.master.winfo_toplevel()
+        self.update_idletasks()
+        x = master.winfo_rootx() + max(0, (master.winfo_width() - self.winfo_reqwidth()) // 2)
+        y = master.winfo_rooty() + max(0, (master.winfo_height() - self.winfo_reqheight()) // 3)
+        self.geometry(f"+{x}+{y}")  # over the middle of the window
         self.grab_set()
         self.wait_window()
         return self.result
