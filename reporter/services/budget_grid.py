@@ -131,8 +131,8 @@ def _split_spent(store: Store, code: str, keys: set[tuple[str, str]],
         if (cost.partner, cost.line) not in keys:
             continue
         year = cost.document_date.year if cost.document_date else None
-        for year_key in (year, None):
-            for activity_key in (cost.activity, None):
+        for year_key in {year, None}:  # a split by year only, by activity only, or by both
+            for activity_key in {cost.activity, None}:
                 for scope in ("to_date", "period") if cost.period == period else ("to_date",):
                     key = (cost.partner, cost.line, year_key, activity_key, scope)
                     found[key] = found.get(key, ZERO) + cost.eligible
