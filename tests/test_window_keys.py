@@ -239,6 +239,14 @@ def test_shortcuts__ctrl_s_and_esc_in_the_project_setup_leave_the_expenditure_fo
     window.tabs.select(view)
     window.update()
     supplier = view.widgets["supplier"]
+    supplier.configure(values=["UAB Knyga", "UAB Knygynas"])
+    focus(window, supplier)
+    window.tk.call("ttk::combobox::Post", str(supplier))  # the suggestions are open
+    window.update()
+    popdown = window.tk.call("ttk::combobox::PopdownWindow", str(supplier))
+    window.tk.call("event", "generate", f"{popdown}.f.l", "<KeyPress>", "-keysym", "Escape")
+    window.update()
+    assert view.vars["document"].get() == "HALF-1"  # Esc closed the suggestions, not the form
     focus(window, supplier)
     press(window, supplier, "Escape")  # Esc in the form clears it
     assert view.vars["document"].get() == ""
@@ -276,6 +284,7 @@ def test_rates__added_in_the_rates_view_prefill_the_form_and_a_typed_rate_is_use
     ctrl_s(window, view.widgets["currency"])
     assert "Rate per EUR: no PLN rate for 2024-05" in view.problems.cget("text")
     assert window.focus_get() is view.widgets["rate"]  # the refused field has the cursor
+    assert view.rate_link.winfo_manager() and "PLN" in view.rate_link.cget("text")  # or store the month's rate
     type_keys(window, view.widgets["rate"], "4.25")
     ctrl_s(window, view.widgets["rate"])
     assert [(e.document_no, e.rate) for e in saved(window)] == [("F-1", Decimal("4.2837")), ("F-2", Decimal("4.25"))]

@@ -217,6 +217,11 @@ class ReporterWindow(ttk.Window):
         """Exchange rates were stored: a foreign-currency document in the form takes its month's rate."""
         self.expenditure.update_preview()
 
+    def add_rate(self, currency: str, month: str) -> None:
+        """Go to the Rates view, ready to store the rate a document is missing."""
+        self.tabs.select(self.rates)
+        self.rates.prefill(currency, month)
+
     def setup_unsaved(self) -> bool:
         return self.project_setup.dirty
 

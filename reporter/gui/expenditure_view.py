@@ -157,8 +157,9 @@ class ExpenditureView(ttk.Frame):
         self.preview = ttk.Label(buttons, text="", bootstyle="info")
         self.legend = ttk.Label(buttons, text=_("auto_legend"), foreground=AUTO_COLOUR, font=("-size", 8))
         self.legend.pack(side="right")
-        # Under the form only while there is something to fix.
+        # Under the form only while there is something to fix (with a way to the missing rate, when one is).
         self.problems = ttk.Label(self.form_frame, text="", bootstyle="danger", justify="left", wraplength=900)
+        self.rate_link = ttk.Button(self.form_frame, text="", bootstyle="link", takefocus=0)
         self.form_frame.bind("<Configure>", lambda e: self.problems.configure(wraplength=max(400, e.width - 20)),
                              add="+")
 
@@ -372,6 +373,7 @@ class ExpenditureView(ttk.Frame):
 
     def _say_problems(self, text: str) -> None:
         self.problems.configure(text=text)
+        self.rate_link.pack_forget()
         if text and not self.problems.winfo_manager():
             self.problems.pack(fill="x")
         elif not text:
@@ -437,6 +439,12 @@ class ExpenditureView(ttk.Frame):
         self.status.configure(text="")
         refused = {p.where for p in problems if p.where in self.vars}
         self._mark(refused)
+        missing = next((p.params for p in problems if p.message_id == "rate.missing"), None)
+        if missing:  # the way to the Rates view, ready for the month's rate
+            self.rate_link.configure(text=_("add_missing_rate", currency=missing["currency"], month=missing["month"]),
+                                     command=lambda: self.window.add_rate(str(missing["currency"]),
+                                                                          str(missing["month"])))
+            self.rate_link.pack(anchor="w", after=self.problems)
         first = next((name for name, _kind in FORM if name in refused), None)
         if first is not None:
             widget = self.widgets[first]
