@@ -334,7 +334,7 @@ ALTER TABLE expenditures ADD COLUMN in_kind TEXT NOT NULL DEFAULT ''
 """)
 
 
-@migrations(name="0006_attachments")
+@migrations(name="0009_attachments")  # after main's 0006–0008
 def attachments(db: Database) -> None:
     """The expenditures that keep attachments, found without reading every row (the attachment check runs after
     every save)."""
