@@ -34,7 +34,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
          "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
-         "line-cap", "plan", "activity", "integrity")
+         "line-cap", "plan", "activity", "integrity", "attachment")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -116,6 +116,9 @@ MESSAGES = {
     "payer.vat": "#{number} names {funder} as its payer for more than its amount without VAT, but {funder} does not "
                  "pay VAT",
     "payer.dates": "#{number} names {funder} as its payer, but is outside {funder}'s eligible period: {detail}",
+    "attachment.missing": "#{number} of {partner}: the attached file {name} is missing from the attachments folder",
+    "attachment.changed": "#{number} of {partner}: the attached file {name} has changed since it was attached "
+                          "(its SHA-256 differs)",
 }
 MESSAGES.update(integrity.MESSAGES)
 
@@ -181,6 +184,8 @@ class CheckData:
     without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     audit_breaks: tuple[integrity.AuditBreak, ...] = ()  # the audit log's hash chain, where it is broken
     seal_breaks: tuple[integrity.SealBreak, ...] = ()  # submitted periods that no longer match their seal
+    attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
+    # "missing" or "changed"
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -188,7 +193,8 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
-                  check_currency, check_period_lock, check_line_caps, check_plan, check_integrity):
+                  check_currency, check_period_lock, check_line_caps, check_plan, check_integrity,
+                  check_attachments):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -777,6 +783,18 @@ def check_integrity(data: CheckData, period: int | None = None) -> list[Finding]
 def _numbers(numbers: Iterable[int]) -> str:
     shown = [f"#{n}" for n in sorted(numbers)]
     return ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+
+
+# 12. Attachments
+
+
+def check_attachments(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A kept attachment must still be there, with the content it had when it was attached."""
+    return [
+        _finding(data, "attachment", ERROR if state == "changed" else WARNING,
+                 _say(f"attachment.{state}", number=ref.number, partner=partner, name=name), [ref], partner=partner)
+        for ref, partner, name, state in data.attachments
+    ]
 
 
 def latest_open_or_last(definition: ProjectDefinition, today: date) -> int | None:

@@ -214,6 +214,10 @@ PROBLEMS = {
     "payment.not_positive": "{amount} is not a payment: give a positive amount (money returned to the funder is "
                             "kind 'return')",
     "payment.problems": "The payment has {count} problem(s); nothing was saved:",
+    "rates.problems": "The rates file has {count} problem(s); nothing was saved:",
+    "attachment.no_folder": "a database kept in memory has no folder for attachments",
+    "attachment.not_kept": "{reference} is a reference, not a file the program keeps",
+    "attachment.missing": "the file {name} is missing from the attachments folder ({path})",
     "filter.unknown_partner": "no partner {code} in this project",
     "filter.unknown_budget_line": "no budget line {code} in this project",
     "filter.unknown_activity": "no activity {code} in this project",

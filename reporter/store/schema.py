@@ -438,3 +438,12 @@ CREATE TABLE seal_items (
 """)
     seal_submitted_periods(Store(db, None))
     _run(db, protection_triggers())
+
+
+@migrations(name="0010_attachments")
+def attachments(db: Database) -> None:
+    """The expenditures that keep attachments, found without reading every row (the attachment check runs after
+    every save)."""
+    _run(db, """
+CREATE INDEX expenditures_with_attachments ON expenditures (project_id) WHERE attachments <> '[]'
+""")
