@@ -91,9 +91,22 @@ def test_render_xlsx__sheet_names_are_cut_to_31_characters_cleaned_and_unique(tm
     tables = tuple(replace(overview, key=f"t{i}", title=title) for i, title in enumerate(titles))
     data = replace(base, tables=tables, labels={"summary_sheet": "Biudžeto eilutė"})
     names = openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx")).sheetnames
-    assert names == ["Biudžeto eilutė", "Išlaidos 2024 ABCDE — labai ilg", "Išlaidos 2024 ABCDE — labai (2)",
+    assert names == ["Biudžeto eilutė", "Išlaidos 2024 ABCDE — labai", "Išlaidos 2024 ABCDE — labai (2)",
                      "Biudžeto eilutė (2)", "biudžeto eilutė (3)", "t4", "Citata"]
     assert all(len(name) <= 31 for name in names)
+
+
+@pytest.mark.parametrize("title, name", [
+    ("Transfers between budget categories", "Transfers between budget"),
+    ("Suvestinė apžvalga pagal partnerius", "Suvestinė apžvalga pagal"),
+    ("Finanšu pārskats pa budžeta pozīcijām", "Finanšu pārskats pa budžeta"),
+    ("Co-financing: by fund and partner", "Co-financing by fund and"),
+    ("Nepertraukiamaszodisbetjokiotarpoilgesnis", "Nepertraukiamaszodisbetjokiotar"),
+])
+def test_render_xlsx__long_sheet_names_end_at_a_word(tmp_path, title, name):
+    base = sample_report("en", 2)
+    data = replace(base, tables=(replace(base.tables[0], title=title),))
+    assert openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx")).sheetnames[1] == name
 
 
 def test_render_xlsx__summary_shows_title_header_pairs_findings_and_signature_fields(lt_book):
@@ -133,7 +146,8 @@ def test_render_xlsx__summary_says_no_findings_when_there_are_none(tmp_path):
 def test_render_xlsx__table_sheet_has_title_then_bold_filled_wrapped_column_headers(lt_book):
     sheet = lt_book["Išlaidų sąrašas"]
     assert sheet["A1"].value == "Išlaidų sąrašas"
-    assert [c.value for c in sheet[2]] == ["Nr.", "Data", "Dokumentas", "Tiekėjas", "Aprašymas", "Bendra suma", "EUR"]
+    assert [c.value for c in sheet[2]] == ["Nr.", "Data", "Dokumentas", "Tiekėjas", "Aprašymas", "Bendra suma", "EUR",
+                                           "Biudžeto eilutė"]
     for cell in sheet[2]:
         assert cell.font.bold and cell.alignment.wrap_text
         assert cell.fill.fill_type == "solid"
@@ -142,12 +156,13 @@ def test_render_xlsx__table_sheet_has_title_then_bold_filled_wrapped_column_head
                                               "Iš viso iki šiol", "Panaudota %"]
 
 
-def test_render_xlsx__amounts_are_numbers_with_money_format_and_percents_with_percent_format(lt_book):
+def test_render_xlsx__amounts_are_numbers_with_money_format_and_percents_with_percent_format(lt_file, lt_book):
     overview = lt_book["Biudžeto eilutė"]
     assert overview["A4"].value == "Kelionių ir apgyvendinimo išlaidos"
     assert overview["C4"].value == 263449.92 and overview["C4"].data_type == "n"
     assert overview["C4"].number_format == "#,##0.00"
-    assert overview["E4"].value == 4053.08 and overview["E4"].number_format == '0.00" %"'
+    assert overview["E4"].value == "=ROUND(D4/B4*100,2)" and overview["E4"].number_format == '0.00" %"'
+    assert openpyxl.load_workbook(lt_file, data_only=True)["Biudžeto eilutė"]["E4"].value == 4053.08
     assert overview["B3"].value == 48000 and overview["B3"].number_format == "#,##0.00"
     expenditure = lt_book["Išlaidų sąrašas"]
     assert expenditure["F5"].value == 37.01 and expenditure["F5"].number_format == "#,##0.00"
@@ -165,7 +180,16 @@ def test_render_xlsx__group_rows_carry_a_bold_title_in_the_first_cell(lt_book):
     assert sheet.cell(FIRST_GROUP, 1).value == "Personalo išlaidos"
     assert sheet.cell(SECOND_GROUP, 1).value == "Kelionių ir apgyvendinimo išlaidos"
     assert sheet.cell(FIRST_GROUP, 1).font.bold
-    assert all(c.value is None for c in sheet[FIRST_GROUP][1:])
+    assert all(c.value is None for c in sheet[FIRST_GROUP][1:-1])
+
+
+def test_render_xlsx__every_row_of_a_group_carries_its_title_in_its_own_last_column(lt_book):
+    sheet = lt_book["Išlaidų sąrašas"]
+    assert sheet.cell(2, 8).value == "Biudžeto eilutė"
+    column = [sheet.cell(row, 8).value for row in range(FIRST_GROUP, TOTAL + 1)]
+    assert column == ["Personalo išlaidos"] * (FIRST_SUBTOTAL - FIRST_GROUP + 1) + \
+        ["Kelionių ir apgyvendinimo išlaidos"] * (SECOND_SUBTOTAL - SECOND_GROUP + 1) + [None]
+    assert sheet.print_area == f"'Išlaidų sąrašas'!$A$1:$G${TOTAL}"  # the headings say it on paper
 
 
 def test_render_xlsx__number_and_integer_columns_get_their_formats(tmp_path):
@@ -220,11 +244,11 @@ def test_render_xlsx__subtotals_without_group_rows_sum_since_the_previous_subtot
         1, 2, "=SUBTOTAL(9,B3:B4)", 4, "=SUBTOTAL(9,B6:B6)", None, 0, "=SUBTOTAL(9,B3:B9)"]
 
 
-def test_render_xlsx__totals_are_the_only_formulas_in_the_workbook(lt_book):
-    formulas = {(sheet.title, cell.row) for sheet in lt_book for row in sheet.iter_rows() for cell in row
+def test_render_xlsx__totals_and_derived_figures_are_the_formulas_of_the_workbook(lt_book):
+    formulas = {(sheet.title, cell.coordinate) for sheet in lt_book for row in sheet.iter_rows() for cell in row
                 if cell.data_type == "f"}
-    assert formulas == {("Biudžeto eilutė", 6), ("Išlaidų sąrašas", FIRST_SUBTOTAL),
-                        ("Išlaidų sąrašas", SECOND_SUBTOTAL), ("Išlaidų sąrašas", TOTAL)}
+    assert formulas == {("Biudžeto eilutė", c) for c in ("B6", "C6", "D6", "E3", "E4", "E5")} | \
+        {("Išlaidų sąrašas", f"{c}{r}") for c in "FG" for r in (FIRST_SUBTOTAL, SECOND_SUBTOTAL, TOTAL)}
 
 
 # --- user text stays text ---------------------------------------------------------------------------------------
@@ -294,7 +318,7 @@ def test_render_xlsx__control_characters_in_text_do_not_break_the_file(tmp_path)
 def test_render_xlsx__panes_freeze_below_the_header_and_autofilter_covers_header_and_data(lt_book):
     expenditure, overview = lt_book["Išlaidų sąrašas"], lt_book["Biudžeto eilutė"]
     assert expenditure.freeze_panes == "A3" and overview.freeze_panes == "A3"
-    assert expenditure.auto_filter.ref == f"A2:G{SECOND_SUBTOTAL}"  # the total row stays out of sorting
+    assert expenditure.auto_filter.ref == f"A2:H{SECOND_SUBTOTAL}"  # the total row stays out of sorting
     assert overview.auto_filter.ref == "A2:E5"
 
 
@@ -320,9 +344,9 @@ def test_render_xlsx__column_widths_follow_relative_width_and_content(lt_book):
     sheet = lt_book["Išlaidų sąrašas"]
     width = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFG"}
     assert width["A"] < width["C"] < width["D"] < width["E"]
-    assert width["E"] >= len("Komandiruotė į Jelgavą ir atgal; nakvynė viešbutyje „Rīga“")
-    assert width["F"] >= len("2,183.59")
-    assert max(width.values()) <= 60
+    assert width["E"] >= 0.85 * len("Komandiruotė į Jelgavą ir atgal; nakvynė viešbutyje „Rīga“")
+    assert width["F"] >= len("2,183.59") + 2
+    assert max(width.values()) <= 50
 
 
 def test_render_xlsx__text_longer_than_the_widest_column_wraps(tmp_path):
@@ -330,8 +354,9 @@ def test_render_xlsx__text_longer_than_the_widest_column_wraps(tmp_path):
     table = Table("t", "Lentelė", (Column("d", "Aprašymas", TEXT, 1),), (Row((long_text,)), Row(("trumpas",))))
     data = replace(sample_report("lt", 2), tables=(table,))
     sheet = openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx"))["Lentelė"]
-    assert sheet.column_dimensions["A"].width == 60
-    assert sheet["A3"].alignment.wrap_text
+    assert sheet.column_dimensions["A"].width == 50
+    assert sheet["A3"].alignment.wrap_text and sheet["A3"].alignment.vertical == "top"
+    assert sheet.row_dimensions[3].height >= 4 * 12.75  # 220 characters in lines of at most 50
 
 
 # --- file properties and reproducibility ------------------------------------------------------------------------
