@@ -394,7 +394,8 @@ class _TableSheet:
             widths.append(width_wanted)
         printed = len(table.columns)  # the group column is for filters, not for the page
         shown = [i for i in range(printed) if self.filled[i]]
-        narrowed = _narrowed([widths[i] for i in shown], [floors[i] for i in shown], self.data.orientation)
+        narrowed = _narrowed([widths[i] for i in shown], [floors[i] for i in shown],
+                             [columns[i].kind == TEXT for i in shown], self.data.orientation)
         for i, width in zip(shown, narrowed):
             widths[i] = width
         self.widths = [round(w, 1) for w in widths]
@@ -850,8 +851,8 @@ def _units(text: str, bold: bool = False) -> float:
 
 
 def _lines(value: object, width: float, bold: bool = False) -> int:
-    """How many lines a text takes when wrapped at spaces in a column of `width` units (as Excel and
-    LibreOffice wrap: a word longer than the line is broken where it must)."""
+    """How many lines a text takes in a column of `width` units, wrapped as Excel and LibreOffice wrap it:
+    at spaces and after dashes, and a word longer than the line broken where it must."""
     text = _text(value)
     room = max(width - 5 / 7, 1.0)  # less the cell's padding of 5 pixels
     if len(text) * _WIDEST <= room and "\n" not in text:
@@ -861,23 +862,24 @@ def _lines(value: object, width: float, bold: bool = False) -> int:
 
 @lru_cache(maxsize=1 << 16)  # suppliers, lines and descriptions repeat over thousands of rows
 def _wrapped_lines(text: str, room: float, bold: bool) -> int:
-    space = _units(" ", bold)
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
-        for word in paragraph.split(" "):
-            size = _units(word, bold)
-            if used and used + space + size > room:
+        for piece in _BREAKS.split(paragraph):  # a line may end at a space or after a dash
+            word = piece.rstrip(" ")
+            size = _units(word, bold)  # the spaces after it take no room at the end of a line
+            if used and used + size > room:
                 lines += 1
                 used = 0.0
-            elif used:
-                used += space
-            while size > room:
+            while size > room:  # longer than a line: broken where it must
                 lines += 1
                 size -= room
-            used += size
+            used += size + _units(piece[len(word):], bold)
     return lines
+
+
+_BREAKS = re.compile(r"(?<=[ \-–—])(?=[^ ])")
 
 
 def _height(lines: int) -> float | None:
@@ -944,11 +946,17 @@ def _page_pixels(orientation: str) -> float:
     return PRINTABLE_PIXELS["portrait" if orientation == "portrait" else "landscape"]
 
 
-def _narrowed(widths: list[float], floors: list[float], orientation: str) -> list[float]:
-    """Columns too wide for the page get their text columns narrowed, the widest first and none below its
-    floor, until they fit at the comfortable scale (their text then wraps onto more lines)."""
+def _narrowed(widths: list[float], floors: list[float], texts: list[bool], orientation: str) -> list[float]:
+    """Columns too wide for the page are narrowed, none below its floor, until they fit at the comfortable
+    scale: numbers and dates to their content, then the widest text columns (whose text wraps onto more
+    lines)."""
     available = _page_pixels(orientation) * 100 / COMFORTABLE_PRINT_SCALE
     if _pixels(widths) <= _page_pixels(orientation):
+        return widths
+
+    # Numbers and dates first: at their content's width they lose nothing. Then the widest text.
+    widths = [floor if not text else w for w, floor, text in zip(widths, floors, texts)]
+    if _pixels(widths) <= available:
         return widths
 
     def capped(cap: float) -> list[float]:
