@@ -117,7 +117,7 @@ def build(folder: Path, rows: int) -> Path:
     project.write_text(PROJECT, encoding="utf-8")
     store = Store.open(database)
     code = load_project_file(store, project).code
-    definition, ids = store.projects.definition(code), store.projects.ids(code)
+    ids = store.projects.ids(code)
     rng = random.Random(1)
     with store.transaction():
         for i in range(rows):

@@ -54,7 +54,6 @@ from openpyxl.xml.functions import tostring
 
 from reporter.i18n import report_words
 from reporter.reports.model import (
-    DATA,
     DATE,
     GROUP,
     INTEGER,
@@ -65,7 +64,6 @@ from reporter.reports.model import (
     TEXT,
     Column,
     ReportData,
-    Row,
     Table,
     Value,
 )
