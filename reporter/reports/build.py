@@ -25,6 +25,7 @@ from reporter.domain.financing import (
     Allocation,
     Cost,
     Financing,
+    Terms,
     cost_of,
     covering_funders,
     partner_terms,
@@ -180,6 +181,7 @@ class _Builder:
         self.partners = [p.code for p in self.definition.partners if given.partner in (None, p.code)]
         self.funder_names = {f.code: _in_language(f.name, given.lang) for f in self.definition.funders}
         self._allocations: list[Allocation] | None = None
+        self._terms: dict[str, dict[str, Terms]] = {}
 
     def section(self, name: str) -> list[Table]:
         builders: dict[str, Callable[[], list[Table]]] = {
@@ -414,7 +416,8 @@ class _Builder:
                  for e in self.given.expenditures}
         if funder:
             columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
-        if any(notes.values()):  # the note says why the funder pays less of a cost, when it does
+        with_notes = any(notes.values())
+        if with_notes:  # the note says why the funder pays less of a cost, when it does
             columns.append(Column("note", w["note"], TEXT, 1.8))
         parts = {a.cost.id: a.parts for a in self.allocations() if a.kind == "cost"}
         computed: dict[tuple[str, str], list[Allocation]] = {}
@@ -448,7 +451,7 @@ class _Builder:
                       e.eligible_project_currency]
             if funder:
                 cells.append(parts[e.id].get(funder, ZERO))
-            if any(notes.values()):
+            if with_notes:
                 cells.append(notes[e.id])
             rows.append(Row(tuple(cells)))
         if current_line is not None:
@@ -480,6 +483,12 @@ class _Builder:
             cells.append(allocation.parts.get(funder, ZERO))
         return Row(tuple(cells + [""] * (width - len(cells))))
 
+    def terms(self, partner: str) -> dict[str, Terms]:
+        """A partner's terms by funder, worked out once for the report."""
+        if partner not in self._terms:
+            self._terms[partner] = {t.funder: t for t in partner_terms(self.definition, partner)}
+        return self._terms[partner]
+
     def why_not_paid(self, expenditure: Expenditure, funder: str) -> str:
         """Why the report's funder pays nothing (or less) of a cost: its lines, dates, VAT, or named payers."""
         w = self.words
@@ -487,7 +496,7 @@ class _Builder:
             if any(p.funder == funder for p in expenditure.payers):
                 return ""
             return w["paid_by_named"].format(payers=", ".join(p.funder for p in expenditure.payers))
-        terms = next((t for t in partner_terms(self.definition, expenditure.partner) if t.funder == funder), None)
+        terms = self.terms(expenditure.partner).get(funder)
         if terms is None:
             return w["no_agreement"].format(funder=funder)
         reason = terms.excludes(cost_of(expenditure))
