@@ -717,6 +717,17 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from reporter import bench
+
+    if args.child:
+        task, side, folder, rows = args.child
+        print(json.dumps(bench.run_child(task, side, Path(folder), int(rows))))
+    else:
+        bench.command(args.rows, args.task, args.repeat, Path(args.folder) if args.folder else None, args.json)
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from reporter.importers.mapping import ImportMapping, parse_assignments, read_value_map
     from reporter.services.imports import import_file, preview_file, read_profile, write_profile
@@ -1058,6 +1069,16 @@ def _parser() -> argparse.ArgumentParser:
                                        "first; the restore is logged)")
     sub.add_argument("file", help="backup file")
     command("demo", _demo, f"create the demo database (default: {demo_database()})")
+    sub = command("bench", _bench, "time each task beside the same work done by its library alone, on a made-up "
+                                   "project of each size (not the database's)")
+    sub.add_argument("--rows", type=int, nargs="+", default=[1_000, 10_000, 100_000], metavar="N",
+                     help="sizes, in expenditures (default: 1000 10000 100000)")
+    sub.add_argument("--task", action="append", metavar="TASK",
+                     help="only this task (repeat for several): import, check, integrity, list, list-search, "
+                          "list-funder, build, xlsx, pdf, window")
+    sub.add_argument("--repeat", type=int, default=3, help="processes per measurement, the median kept (default: 3)")
+    sub.add_argument("--folder", metavar="DIR", help="keep the made-up files here and reuse them next time")
+    sub.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     return parser
 
 
