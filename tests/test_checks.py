@@ -681,3 +681,24 @@ def test_funding__part_of_an_unknown_source_is_refused(store, tmp_path):
     with pytest.raises(ValidationError, match="part_of"):
         load(store, tmp_path, SPLIT_85_15 + '\n[[funding]]\nfunder = "OWN"\npartner = "LP"\nshare = 5\npart_of = "XX"\n',
              BUDGET)
+
+
+def test_financing__worked_out_again_after_any_write_by_this_or_another_connection(tmp_path, project_file):
+    import sqlite3
+
+    from conftest import expense
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "db.sqlite3")
+    code = load_project_file(store, project_file).code
+    add_expenditure(store, code, expense(gross="100.00", vat="0"))
+    first = financing_view(store, code, period=1).partners[0].eligible_cumulative
+    add_expenditure(store, code, expense(gross="50.00", vat="0", document="SF-2"))
+    second = financing_view(store, code, period=1).partners[0].eligible_cumulative
+    other = sqlite3.connect(tmp_path / "db.sqlite3")
+    with other:
+        other.execute("UPDATE expenditures SET eligible_project_currency_cents = 1000 WHERE number = 2")
+    other.close()
+    third = financing_view(store, code, period=1).partners[0].eligible_cumulative
+    store.close()
+    assert (first, second, third) == (D("100.00"), D("150.00"), D("110.00"))

@@ -197,6 +197,62 @@ def test_list__filters_by_partner_line_period_and_text(store, listed):
     assert [e.number for e in list_expenditures(store, listed, ExpenditureQuery(text="%")).rows] == [4]
 
 
+def _found(store, project, text):
+    return [e.number for e in list_expenditures(store, project, ExpenditureQuery(text=text)).rows]
+
+
+def test_list__text_search_follows_edits_and_deletes(store, listed):
+    edit_expenditure(store, listed, "3", {"supplier": "Viesnīca Daugava"})
+    delete_expenditure(store, listed, "1")
+    add_expenditure(store, listed, expense(supplier="UAB Rīgos knyga", document="SF-9"))
+    assert _found(store, listed, "daugava") == [3]
+    assert _found(store, listed, "rīga") == [] and _found(store, listed, "užmokestis") == []
+    assert _found(store, listed, "RIGOS KNYGA") == [5] and _found(store, listed, 'knyga"') == []
+
+
+def test_list__text_search_finds_the_rows_of_a_database_made_before_its_index(tmp_path, project_file):
+    from sqlite_utils import Migrations
+
+    from reporter.store import Store, schema
+
+    before = Migrations(schema.MIGRATION_SET)
+    for migration in schema.migrations._migrations:
+        if migration.name.startswith("0011"):
+            break
+        before(name=migration.name)(migration.fn)
+    path = tmp_path / "old.sqlite3"
+    store = Store.open(path, migration_set=before)
+    code = load_project_file(store, project_file).code
+    _add_listed(store, code)
+    store.close()
+    store = Store.open(path)
+    assert _found(store, code, "rīga") == [3] and _found(store, code, "sale") == [4]
+    store.close()
+
+
+def test_list__the_total_follows_every_write_between_two_pages(tmp_path, project_file):
+    import sqlite3
+
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "db.sqlite3")
+    code = load_project_file(store, project_file).code
+    _add_listed(store, code)
+    first = list_expenditures(store, code, ExpenditureQuery(limit=2))
+    add_expenditure(store, code, expense(gross="10.00", vat="0", document="SF-10"))
+    second = list_expenditures(store, code, ExpenditureQuery(limit=2, offset=2))
+    other = sqlite3.connect(tmp_path / "db.sqlite3")  # another window or tool
+    with other:
+        other.execute("UPDATE expenditures SET eligible_project_currency_cents = eligible_project_currency_cents + 1 "
+                      "WHERE number = 1")
+    other.close()
+    third = list_expenditures(store, code, ExpenditureQuery(limit=2, offset=4))
+    store.close()
+    assert (first.total, second.total, third.total) == (4, 5, 5)
+    assert second.total_eligible - first.total_eligible == D("10.00")
+    assert third.total_eligible - second.total_eligible == D("0.01")
+
+
 def test_list__funder_filter_keeps_what_its_agreement_covers_by_partner_line_and_date(store, tmp_path):
     # ERDF pays staff and travel in 2024 for every partner, but PP2's own ERDF agreement pays only equipment.
     path = tmp_path / "erdf.toml"

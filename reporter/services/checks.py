@@ -78,12 +78,19 @@ def project_terms(store: Store, code: str) -> ProjectDefinition:
 
 
 def gather_financing(store: Store, code: str) -> tuple[ProjectDefinition, Financing, list]:
-    """The engine's answer for a project, from the store's sums and the costs it must see one by one."""
+    """The engine's answer for a project, from the store's sums and the costs it must see one by one; worked
+    out once while nothing is written (the checks, the budget grid and the list's funder filter all ask)."""
+    definition, financing, singles = store.remembered(("financing", code), lambda: _financing_of(store, code))
+    return definition, financing, list(singles)
+
+
+def _financing_of(store: Store, code: str) -> tuple[ProjectDefinition, Financing, tuple]:
     definition = project_terms(store, code)
     project_id = store.projects.ids(code).project
     singles = sorted(store.analysis.singles(project_id, narrowest_window(definition)), key=lambda e: e.number)
     by_activity = any(a.activities for a in definition.funding)
-    return definition, compute_financing(definition, store.analysis.sums(project_id, by_activity), singles), singles
+    return (definition, compute_financing(definition, store.analysis.sums(project_id, by_activity), singles),
+            tuple(singles))
 
 
 def _gather(store: Store, code: str, period: int | None = None) -> CheckData:

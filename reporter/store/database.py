@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 from sqlite_utils import Database, Migrations
 
@@ -22,6 +22,9 @@ from reporter.domain.errors import UserError, problem
 from reporter.store import backup, failures, integrity
 from reporter.store.schema import migrations as schema_migrations
 from reporter.store.verify import read_only_uri, verify_database
+
+
+T = TypeVar("T")
 
 
 class DatabaseError(UserError):
@@ -56,6 +59,7 @@ class Store:
         self.path = path
         self.user_name = current_user()
         self._chain_head: tuple[int, str] | None = None  # the audit log's last entry, within a write transaction
+        self._remembered: tuple[tuple[int, int], dict[Hashable, Any]] = ((-1, -1), {})  # by data stamp
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.payments import PaymentStore
@@ -128,6 +132,19 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, worked out once while the data stay as they are: nothing written since, neither by this
+        connection (SQLite counts every row it changes, even in a transaction rolled back later) nor by another
+        (`data_version`). For answers that follow from the data alone, asked again and again (the window's
+        checks, budget and list after each other)."""
+        stamp = (self.db.conn.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._remembered[0] != stamp:
+            self._remembered = (stamp, {})
+        found = self._remembered[1]
+        if key not in found:
+            found[key] = compute()
+        return found[key]
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

@@ -46,6 +46,7 @@ LEFT JOIN activities a ON a.id = e.activity_id
 
 
 _CHUNK = 5000  # rows written between two looks at progress and cancel
+_SORTED_MATCHES = 2000  # a text search matching no more rows than this fetches them all and sorts them
 
 
 class Cancelled(UserError):
@@ -230,7 +231,8 @@ class ExpenditureStore:
              unpaid_lines: Collection[tuple[str, int, str]] = (), unpaid: Collection[str] = ()) -> Page:
         """A page of the list; a funder filter keeps what the engine's `terms` (by partner) say it pays of,
         less what a cap or a fixed sum kept it from paying: whole lines of a partner's period, and single costs."""
-        where, args = ["e.project_id = ?"], [ids.project]
+        where: list[str] = []
+        args: list[Any] = []
         for value, column, known, what in (
             (query.partner, "e.partner_id", ids.partners, "partner"),
             (query.budget_line, "e.budget_line_id", ids.budget_lines, "budget_line"),
@@ -256,9 +258,17 @@ class ExpenditureStore:
             if unpaid:
                 where.append("e.id NOT IN (SELECT value FROM json_each(?))")
                 args.append(json.dumps(sorted(unpaid)))
+        indexed = False  # the search index names the matching rows
         if query.text:
-            where.append("e.search_text LIKE ? ESCAPE '\\'")
-            args.append("%" + _escape_like(fold(query.text.strip())) + "%")
+            folded = fold(query.text.strip())
+            indexed = len(folded) >= 3  # it holds trigrams: nothing shorter
+            if indexed:
+                where.append("e.id IN (SELECT r.expenditure_id FROM expenditure_search s "
+                             "JOIN expenditure_search_rows r ON r.id = s.rowid WHERE expenditure_search MATCH ?)")
+                args.append('"' + folded.replace('"', '""') + '"')  # one phrase: the text as typed, any characters
+            else:
+                where.append("e.search_text LIKE ? ESCAPE '\\'")
+                args.append("%" + _escape_like(folded) + "%")
         if query.date_from:
             where.append("e.document_date >= ?")
             args.append(query.date_from.isoformat())
@@ -269,15 +279,28 @@ class ExpenditureStore:
             raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
         if not 1 <= query.limit <= 10_000 or not 0 <= query.offset <= 1_000_000_000:
             raise UserError(problem("page", "page.out_of_range"))
-        condition = " AND ".join(where)
+
+        def condition(in_order: bool) -> str:
+            """The filter; `in_order=False` keeps SQLite from walking the project's rows in an index's order
+            (`+` hides the column from the indexes), so that it starts from the rows the search index names."""
+            return " AND ".join(["e.project_id = ?" if in_order else "+e.project_id = ?", *where])
+
+        args = [ids.project, *args]
         direction = "DESC" if query.descending else "ASC"
-        total, total_cents = self.db.execute(
-            f"SELECT count(*), coalesce(sum(e.eligible_project_currency_cents), 0) FROM expenditures e WHERE {condition}",
-            args).fetchone()
+        total, total_cents = self._totals(condition(not indexed), args)
+        # Few matches are fetched and sorted; many are met soon enough walking the rows in the order asked.
         rows = self.db.query(
-            f"{_SELECT} WHERE {condition} ORDER BY {SORT_COLUMNS[query.sort]} {direction}, e.number {direction}"
-            " LIMIT ? OFFSET ?", [*args, query.limit, query.offset])
+            f"{_SELECT} WHERE {condition(not indexed or total > _SORTED_MATCHES)} "
+            f"ORDER BY {SORT_COLUMNS[query.sort]} {direction}, e.number {direction} LIMIT ? OFFSET ?",
+            [*args, query.limit, query.offset])
         return Page([_expenditure(r) for r in rows], total, from_cents(total_cents), query.offset, query.limit)
+
+    def _totals(self, condition: str, args: list[Any]) -> tuple[int, int]:
+        """How many rows match and their eligible cents, counted once per filter while the data stay as they are:
+        turning pages does not count again."""
+        return self.store.remembered(("list totals", condition, tuple(args)), lambda: self.db.execute(
+            f"SELECT count(*), coalesce(sum(e.eligible_project_currency_cents), 0) FROM expenditures e WHERE {condition}",
+            args).fetchone())
 
     def of_period(self, project_id: str, period: int, partner: str | None = None) -> list[Expenditure]:
         """A period's expenditure as a report lists it: by budget line, then date and number."""
@@ -304,8 +327,8 @@ def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms
     one of the funder's agreements covers its partner, line, activity and dates, and leaves something of it
     once VAT it does not pay is out.
     """
-    payers = "SELECT 1 FROM expenditure_payers ep WHERE ep.expenditure_id = e.id"
-    alternatives = [f"EXISTS ({payers} AND ep.funder_id = ? AND coalesce(ep.amount_cents, 1) <> 0)"]
+    alternatives = ["e.id IN (SELECT expenditure_id FROM expenditure_payers WHERE funder_id = ? "
+                    "AND coalesce(amount_cents, 1) <> 0)"]
     args: list[Any] = [ids.funders[funder]]
     takers: dict[str, Terms] = {}
     for partner, t in terms:
@@ -321,7 +344,8 @@ def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms
         if t.agreement.share != 0:
             vat = "" if t.agreement.vat_eligible else \
                 " AND e.eligible_project_currency_cents <> e.eligible_vat_project_currency_cents"
-            alternatives.append(f"(NOT EXISTS ({payers}) AND e.in_kind = '' AND {condition}{vat})")
+            alternatives.append(f"(e.id NOT IN (SELECT expenditure_id FROM expenditure_payers) AND e.in_kind = '' "
+                                f"AND {condition}{vat})")
             args += values
     return "(" + " OR ".join(alternatives) + ")", args
 

@@ -447,3 +447,48 @@ def attachments(db: Database) -> None:
     _run(db, """
 CREATE INDEX expenditures_with_attachments ON expenditures (project_id) WHERE attachments <> '[]'
 """)
+
+
+@migrations(name="0011_search_and_check_indexes")
+def search_and_check_indexes(db: Database) -> None:
+    """What keeps the list's text search and the checks from reading every row.
+
+    The costs the engine takes one by one include the contributions in kind, and the double-claim check groups
+    the invoices (not the unit-cost declarations) by document: a partial index holds each of those few rows or
+    keys, so that neither is found by reading all.
+
+    A trigram index of the list's search text lets a text search read the matching rows only: FTS5 with the
+    trigram tokenizer finds any substring of three characters or more (the search text is folded already: no
+    case, no diacritics). Its rows are numbered by `expenditure_search_rows`, whose integer ids stay put whatever
+    another tool does to the expenditures' own rowids (VACUUM, a table rebuilt). Triggers keep both in step with
+    every insert, edit and delete, by this program or any other; no sealed column is touched.
+    """
+    _run(db, """
+CREATE INDEX expenditures_in_kind ON expenditures (project_id) WHERE in_kind <> '';
+CREATE INDEX expenditures_claimed_documents ON expenditures (document_key) WHERE document_key <> '' AND units IS NULL;
+CREATE TABLE expenditure_search_rows (
+    id INTEGER PRIMARY KEY,
+    expenditure_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE expenditure_search USING fts5(search_text, tokenize = 'trigram');
+INSERT INTO expenditure_search_rows (expenditure_id) SELECT id FROM expenditures;
+INSERT INTO expenditure_search (rowid, search_text)
+    SELECT r.id, e.search_text FROM expenditure_search_rows r JOIN expenditures e ON e.id = r.expenditure_id
+""")
+    row = "(SELECT id FROM expenditure_search_rows WHERE expenditure_id = {})"
+    for trigger in (  # each whole: their statements end in ';' inside
+        f"""CREATE TRIGGER expenditure_search_insert AFTER INSERT ON expenditures BEGIN
+            DELETE FROM expenditure_search WHERE rowid = {row.format("NEW.id")};
+            INSERT OR IGNORE INTO expenditure_search_rows (expenditure_id) VALUES (NEW.id);
+            INSERT INTO expenditure_search (rowid, search_text) VALUES ({row.format("NEW.id")}, NEW.search_text);
+        END""",
+        f"""CREATE TRIGGER expenditure_search_update AFTER UPDATE OF id, search_text ON expenditures BEGIN
+            UPDATE expenditure_search_rows SET expenditure_id = NEW.id WHERE expenditure_id = OLD.id;
+            UPDATE expenditure_search SET search_text = NEW.search_text WHERE rowid = {row.format("NEW.id")};
+        END""",
+        f"""CREATE TRIGGER expenditure_search_delete AFTER DELETE ON expenditures BEGIN
+            DELETE FROM expenditure_search WHERE rowid = {row.format("OLD.id")};
+            DELETE FROM expenditure_search_rows WHERE expenditure_id = OLD.id;
+        END""",
+    ):
+        db.execute(trigger)
