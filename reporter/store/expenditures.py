@@ -113,26 +113,28 @@ class ExpenditureStore:
         self._require_open(*{ids.periods[e.period] for e in expenditures})
         first = self.next_number(ids.project)
         stamp = now()
-        rows = [{"id": e.id if keep_ids else new_id(), "project_id": ids.project, "number": first + i,
-                 **_columns(ids, e), "created_at": stamp, "updated_at": stamp} for i, e in enumerate(expenditures)]
-        payers = [{"expenditure_id": row["id"], "funder_id": ids.funders[p.funder],
-                   "amount_cents": None if p.amount is None else to_cents(p.amount), "position": i}
-                  for e, row in zip(expenditures, rows) for i, p in enumerate(e.payers)]
-        if rows:
-            sql = f"INSERT INTO expenditures ({', '.join(rows[0])}) VALUES ({', '.join('?' for _ in rows[0])})"
-            for start in range(0, len(rows), _CHUNK):
-                if cancelled is not None and cancelled():
-                    raise Cancelled(problem("", "import.cancelled"))
-                chunk = rows[start:start + _CHUNK]
-                self.db.conn.executemany(sql, [tuple(r.values()) for r in chunk])
-                self.store.audit_many("insert", "expenditures", [(r["id"], None, r) for r in chunk])
-                if progress is not None:
-                    progress(start + len(chunk))
+        saved: list[tuple[str, int]] = []
+        payers: list[dict[str, Any]] = []
+        for start in range(0, len(expenditures), _CHUNK):  # a chunk's rows at a time: 100 000 are never all held
+            if cancelled is not None and cancelled():
+                raise Cancelled(problem("", "import.cancelled"))
+            chunk = expenditures[start:start + _CHUNK]
+            rows = [{"id": e.id if keep_ids else new_id(), "project_id": ids.project, "number": first + start + i,
+                     **_columns(ids, e), "created_at": stamp, "updated_at": stamp} for i, e in enumerate(chunk)]
+            payers += [{"expenditure_id": row["id"], "funder_id": ids.funders[p.funder],
+                        "amount_cents": None if p.amount is None else to_cents(p.amount), "position": i}
+                       for e, row in zip(chunk, rows) for i, p in enumerate(e.payers)]
+            self.db.conn.executemany(f"INSERT INTO expenditures ({', '.join(rows[0])}) "
+                                     f"VALUES ({', '.join('?' for _ in rows[0])})", [tuple(r.values()) for r in rows])
+            self.store.audit_many("insert", "expenditures", [(r["id"], None, r) for r in rows])
+            saved += [(row["id"], row["number"]) for row in rows]
+            if progress is not None:
+                progress(start + len(rows))
         if payers:
             self.db.conn.executemany("INSERT INTO expenditure_payers (expenditure_id, funder_id, amount_cents, position)"
                                      " VALUES (?, ?, ?, ?)", [tuple(r.values()) for r in payers])
             self.store.audit_many("insert", "expenditure_payers", [(r["expenditure_id"], None, r) for r in payers])
-        return [(row["id"], row["number"]) for row in rows]
+        return saved
 
     def by_ids(self, expenditure_ids: Sequence[str]) -> dict[str, tuple[str, Expenditure]]:
         """The stored expenditures with these ids, in any project: id → (project id, expenditure)."""
