@@ -1075,7 +1075,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="sizes, in expenditures (default: 1000 10000 100000)")
     sub.add_argument("--task", action="append", metavar="TASK",
                      help="only this task (repeat for several): import, check, integrity, list, list-search, "
-                          "list-funder, build, xlsx, pdf, window")
+                          "list-funder, list-count, build, xlsx, pdf, window")
     sub.add_argument("--repeat", type=int, default=3, help="processes per measurement, the median kept (default: 3)")
     sub.add_argument("--folder", metavar="DIR", help="keep the made-up files here and reuse them next time")
     sub.add_argument("--child", nargs=4, help=argparse.SUPPRESS)

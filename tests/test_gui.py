@@ -303,6 +303,24 @@ def test_window__line_and_partner_pickers_narrow_to_what_is_typed_and_take_the_o
     assert [(r[2], r[3]) for r in rows] == [("PP2", "TRAVEL")]
 
 
+def test_window__a_large_projects_list_shows_the_page_first_and_its_count_when_idle(window, monkeypatch):
+    from reporter.gui import expenditure_view
+
+    monkeypatch.setattr(expenditure_view, "COUNTED_AT_ONCE", -1)  # as with more expenditures than it counts at once
+    view = window.expenditure
+    for n in (1, 2):
+        type_into(view, partner="LP", line="STAFF", date="2024-03-05", document=f"C-{n}", supplier="UAB Knyga",
+                  gross="100.00", vat="0")
+        view.save()
+    view.apply_filters()
+    assert len(view.table.get_children()) == 2 and view.page_label.cget("text") == "1–2 of …"
+    window.update()
+    assert view.page_label.cget("text") == "1–2 of 2" and view.total_label.cget("text").endswith("200.00")
+    view.sort_by("amount")
+    view.turn(1)  # is there a next page? counted at once when the count is not there yet
+    assert view.page_label.cget("text") == "1–2 of 2" and len(view.table.get_children()) == 2
+
+
 def test_window__the_funder_filter_lists_what_the_funder_pays(window):
     view = window.expenditure
     type_into(view, partner="LP", line="STAFF", date="2024-03-05", document="A-1", supplier="UAB Knyga",

@@ -30,6 +30,7 @@ from reporter.store.projects import ProjectSummary
 
 log = logging.getLogger("reporter.gui")
 TK_THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
+FIRST_PAINT_MS = 2000  # the checks start at the latest this long after the window was made
 
 
 class ReporterWindow(ttk.Window):
@@ -49,12 +50,26 @@ class ReporterWindow(ttk.Window):
         self._shown_project: str | None = None
         self.project_summaries: list[ProjectSummary] = []  # read once per reload, for the switch and the setup view
         self._checks_job: str | None = None
+        self._painted = False  # the checks wait for the first page to be drawn (see `_first_paint`)
         self.report_callback_exception = self._callback_error  # type: ignore[assignment]
         self._set_icon()
         self._set_toolkit_language(lang)
         self._build()
+        self.expenditure.when_drawn(self._first_paint)
+        self._unpainted_job = self.after(FIRST_PAINT_MS, self._first_paint)  # a window never shown checks too
         self.reload_projects()
         self.after_idle(self._first_focus)
+
+    def _first_paint(self) -> None:
+        """The first page is on the screen: now the checks, which read every row of a large project (and verify
+        the audit log once), so that they do not keep it from being drawn. Tk draws at idle time, and the drawing
+        an exposure asks for is queued before the checks asked for here."""
+        if self._painted:
+            return
+        self._painted = True
+        self.after_cancel(self._unpainted_job)
+        if self._checks_job is None:
+            self._checks_job = self.after_idle(self._show_checks, self.project_code())
 
     def _first_focus(self) -> None:
         """The cursor starts where the work starts: the expenditure form's first field."""
@@ -278,7 +293,7 @@ class ReporterWindow(ttk.Window):
         self.project_setup.show_project(code)
         if self._checks_job:
             self.after_cancel(self._checks_job)
-        self._checks_job = self.after_idle(self._show_checks, code)
+        self._checks_job = self.after_idle(self._show_checks, code) if self._painted else None
 
     def _show_checks(self, code: str | None) -> None:
         self._checks_job = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import tkinter as tk
 import tkinter.font as tkfont
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from tkinter import filedialog
 from typing import TYPE_CHECKING, Callable
@@ -43,7 +44,9 @@ from reporter.gui.widgets import (
 from reporter.services.attachments import keep_file, kept_path
 from reporter.services.entry import DERIVED, EntryState, auto_fields, entry_state
 from reporter.services.expenditures import (
+    COUNTED_AT_ONCE,
     add_expenditure,
+    count_expenditures,
     delete_expenditure,
     edit_expenditure,
     fields_of,
@@ -95,7 +98,9 @@ class ExpenditureView(ttk.Frame):
         self.state: EntryState = EntryState()
         self._filling = False
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
-        self._total = 0  # rows matching the filter, on all pages
+        self._total: int | None = 0  # rows matching the filter, on all pages (None: being counted)
+        self._count_job: str | None = None
+        self._shown = (0, 0)  # the first and last row number of the page shown
         self._preview_job: str | None = None
         self._locked_periods: set[int] = set()
         self._build()
@@ -233,6 +238,10 @@ class ExpenditureView(ttk.Frame):
         return box
 
     # Project
+
+    def when_drawn(self, callback: Callable[[], None]) -> None:
+        """Call back when the list is drawn on the screen (its first page, then whenever it is exposed again)."""
+        self.table.bind("<Expose>", lambda _event: callback(), add="+")
 
     def show_project(self, code: str | None) -> None:
         """Show a project; the same project shown again (its setup saved, a period reopened) keeps what is typed."""
@@ -659,19 +668,25 @@ class ExpenditureView(ttk.Frame):
 
     def turn(self, pages: int) -> None:
         offset = max(0, self.query.offset + pages * PAGE_SIZE)
-        if pages > 0 and offset >= self._total:
+        if pages > 0 and offset >= self.total():
             return
         self.query = replace(self.query, offset=offset)
         self.refresh_list()
 
     def refresh_list(self) -> None:
+        """The page, with the count of all rows matching and their total; in a project of many rows the count
+        follows when the window is idle (it reads every row matching: the page is drawn first)."""
         self.table.delete(*self.table.get_children())
         self._total = 0
+        if self._count_job:
+            self.after_cancel(self._count_job)
+            self._count_job = None
         if not self.code:
             self.page_label.configure(text="")
             self.total_label.configure(text="")
             return
-        page = list_expenditures(self.window.store, self.code, self.query)
+        rows = next((p.expenditures for p in self.window.project_summaries if p.code == self.code), 0)
+        page = list_expenditures(self.window.store, self.code, self.query, count=rows <= COUNTED_AT_ONCE)
         lang = self.window._.lang
         for e in page.rows:
             locked = e.period in self._locked_periods
@@ -682,14 +697,33 @@ class ExpenditureView(ttk.Frame):
                                       e.supplier, e.currency, format_amount(e.gross, lang),
                                       format_amount(e.vat, lang), format_amount(e.eligible_project_currency, lang),
                                       e.period))
-        self._total = page.total
-        first = page.offset + 1 if page.rows else 0
-        _ = self.window._
-        self.page_label.configure(text=_("page", first=first, last=page.offset + len(page.rows), total=page.total))
-        self.total_label.configure(text=_("list_total", amount=format_amount(page.total_eligible, lang)))
+        self._shown = (page.offset + 1 if page.rows else 0, page.offset + len(page.rows))
+        if page.total is None:
+            self._total = None
+            self.page_label.configure(text=self.window._("page", first=self._shown[0], last=self._shown[1],
+                                                         total="…"))
+            self.total_label.configure(text="")
+            self._count_job = self.after_idle(self.total)
+        else:
+            self._show_total(page.total, page.total_eligible)
         children = self.table.get_children()
         if children and not self.table.focus():
             self.table.focus(children[0])
+
+    def total(self) -> int:
+        """The rows matching the filter on all pages, counted now if they are not yet, and shown."""
+        if self._total is None:
+            if self._count_job:
+                self.after_cancel(self._count_job)
+                self._count_job = None
+            self._show_total(*count_expenditures(self.window.store, self.code, self.query))
+        return self._total  # type: ignore[return-value]
+
+    def _show_total(self, total: int, eligible: Decimal) -> None:
+        self._total = total
+        _ = self.window._
+        self.page_label.configure(text=_("page", first=self._shown[0], last=self._shown[1], total=total))
+        self.total_label.configure(text=_("list_total", amount=format_amount(eligible, _.lang)))
 
     def delete_selected(self) -> None:
         """Delete the selected expenditure after asking; a row of a submitted period is refused before asking."""
@@ -726,7 +760,7 @@ class ExpenditureView(ttk.Frame):
         self.search.insert(0, expenditure.document_no or expenditure.description)
         self.query = ExpenditureQuery(limit=PAGE_SIZE)
         self.apply_filters()
-        while expenditure.id not in self.table.get_children() and self.query.offset + PAGE_SIZE < self._total:
+        while expenditure.id not in self.table.get_children() and self.query.offset + PAGE_SIZE < self.total():
             self.turn(1)
         if expenditure.id in self.table.get_children():
             self.table.selection_set(expenditure.id)

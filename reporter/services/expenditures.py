@@ -70,15 +70,35 @@ def delete_expenditure(store: Store, project_code: str, reference: str) -> Expen
     return old
 
 
-def list_expenditures(store: Store, project_code: str, query: ExpenditureQuery = ExpenditureQuery()) -> Page:
-    """A page of the list; the funder filter keeps the costs the funder pays something of."""
-    terms: list[tuple[str, Terms]] = []
-    unpaid: tuple[set[tuple[str, int, str]], set[str]] = (set(), set())
-    if query.funder is not None:
-        definition = store.projects.definition(project_code)
-        terms = [(p.code, t) for p in definition.partners for t in partner_terms(definition, p.code)]
-        unpaid = _covered_but_unpaid(store, definition, query.funder)
-    return store.expenditures.page(store.projects.ids(project_code), query, terms, *unpaid)
+COUNTED_AT_ONCE = 20_000  # a project with more expenditures shows a page of its list before counting them all
+
+
+def list_expenditures(store: Store, project_code: str, query: ExpenditureQuery = ExpenditureQuery(),
+                      count: bool = True) -> Page:
+    """A page of the list; the funder filter keeps the costs the funder pays something of.
+
+    `count=False` leaves the rows matching on all pages uncounted (`Page.total` is None): counting reads every
+    one of them, so the window shows the page first and asks `count_expenditures` after.
+    """
+    return store.expenditures.page(store.projects.ids(project_code), query, *_funder_terms(store, project_code, query),
+                                   count=count)
+
+
+def count_expenditures(store: Store, project_code: str, query: ExpenditureQuery) -> tuple[int, Decimal]:
+    """How many expenditures match a filter on all its pages, and their eligible amount in the project's currency
+    (counted once per filter while nothing is written)."""
+    return store.expenditures.totals(store.projects.ids(project_code), query,
+                                     *_funder_terms(store, project_code, query))
+
+
+def _funder_terms(store: Store, project_code: str, query: ExpenditureQuery
+                  ) -> tuple[list[tuple[str, Terms]], set[tuple[str, int, str]], set[str]]:
+    """What the store needs for a funder filter: each partner's terms, and what the funder pays nothing of."""
+    if query.funder is None:
+        return [], set(), set()
+    definition = store.projects.definition(project_code)
+    terms = [(p.code, t) for p in definition.partners for t in partner_terms(definition, p.code)]
+    return (terms, *_covered_but_unpaid(store, definition, query.funder))
 
 
 def _covered_but_unpaid(store: Store, definition: ProjectDefinition,

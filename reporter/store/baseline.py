@@ -62,6 +62,14 @@ def first_page(conn: sqlite3.Connection, project: str, text: str | None = None, 
     return conn.execute(f"{_LISTED} WHERE {' AND '.join(where)} ORDER BY e.number LIMIT ?", [*args, limit]).fetchall()
 
 
+def count(conn: sqlite3.Connection, project: str, partners: tuple[str, ...]) -> tuple[int, int]:
+    """How many rows these partners have, and their eligible cents."""
+    return conn.execute(f"""
+        SELECT count(*), sum(e.eligible_project_currency_cents) FROM expenditures e JOIN partners p ON p.id = e.partner_id
+        WHERE e.project_id = {_PROJECT} AND p.code IN ({', '.join('?' for _ in partners)})""",
+                        [project, *partners]).fetchone()
+
+
 def period_rows(conn: sqlite3.Connection, project: str, period: int) -> list[tuple[Any, ...]]:
     """A period's expenditure rows as a report lists them (by line, date and number), and the sums beside them."""
     rows = conn.execute(f"{_LISTED} WHERE e.project_id = {_PROJECT} AND rp.number = ? "

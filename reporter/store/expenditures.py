@@ -74,8 +74,8 @@ class ExpenditureQuery:
 @dataclass(frozen=True)
 class Page:
     rows: list[Expenditure]
-    total: int  # rows matching the filter, on all pages
-    total_eligible: Decimal  # their eligible amount in the project's currency
+    total: int | None  # rows matching the filter, on all pages (None: not counted, see `ExpenditureStore.page`)
+    total_eligible: Decimal | None  # their eligible amount in the project's currency
     offset: int
     limit: int
 
@@ -230,11 +230,68 @@ class ExpenditureStore:
         return row["number"], row["status"]
 
     def page(self, ids: "ProjectIds", query: ExpenditureQuery, terms: Sequence[tuple[str, Terms]] = (),
-             unpaid_lines: Collection[tuple[str, int, str]] = (), unpaid: Collection[str] = ()) -> Page:
+             unpaid_lines: Collection[tuple[str, int, str]] = (), unpaid: Collection[str] = (),
+             count: bool = True) -> Page:
         """A page of the list; a funder filter keeps what the engine's `terms` (by partner) say it pays of,
-        less what a cap or a fixed sum kept it from paying: whole lines of a partner's period, and single costs."""
+        less what a cap or a fixed sum kept it from paying: whole lines of a partner's period, and single costs.
+        `count=False` leaves the rows matching on all pages uncounted (`totals` counts them)."""
+        found = _Filter(ids, query, terms, unpaid_lines, unpaid)
+        if query.sort not in SORT_COLUMNS:
+            raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
+        if not 1 <= query.limit <= 10_000 or not 0 <= query.offset <= 1_000_000_000:
+            raise UserError(problem("page", "page.out_of_range"))
+        total, total_cents = self._totals(found) if count else (None, None)
+        # Few matches of a search are fetched and sorted; many are met soon enough walking the rows in the order
+        # asked. The search index tells how many it holds without reading a row.
+        in_order = found.phrase is None or (total if total is not None else self.db.execute(
+            "SELECT count(*) FROM expenditure_search WHERE expenditure_search MATCH ?",
+            [found.phrase]).fetchone()[0]) > _SORTED_MATCHES
+        direction = "DESC" if query.descending else "ASC"
+        rows = self.db.query(
+            f"{_SELECT} WHERE {found.condition(in_order)} "
+            f"ORDER BY {SORT_COLUMNS[query.sort]} {direction}, e.number {direction} LIMIT ? OFFSET ?",
+            [*found.args, query.limit, query.offset])
+        return Page([_expenditure(r) for r in rows], total, None if total_cents is None else from_cents(total_cents),
+                    query.offset, query.limit)
+
+    def totals(self, ids: "ProjectIds", query: ExpenditureQuery, terms: Sequence[tuple[str, Terms]] = (),
+               unpaid_lines: Collection[tuple[str, int, str]] = (),
+               unpaid: Collection[str] = ()) -> tuple[int, Decimal]:
+        """How many rows match a filter on all its pages, and their eligible amount in the project's currency."""
+        total, cents = self._totals(_Filter(ids, query, terms, unpaid_lines, unpaid))
+        return total, from_cents(cents)
+
+    def _totals(self, found: "_Filter") -> tuple[int, int]:
+        """Counted once per filter while the data stay as they are: turning pages does not count again."""
+        condition = found.condition(found.phrase is None)
+        return self.store.remembered(("list totals", condition, tuple(found.args)), lambda: self.db.execute(
+            f"SELECT count(*), coalesce(sum(e.eligible_project_currency_cents), 0) FROM expenditures e WHERE {condition}",
+            found.args).fetchone())
+
+    def of_period(self, project_id: str, period: int, partner: str | None = None) -> list[Expenditure]:
+        """A period's expenditure as a report lists it: by budget line, then date and number."""
+        where, args = "e.project_id = ? AND rp.number = ?", [project_id, period]
+        if partner is not None:
+            where, args = where + " AND p.code = ?", [*args, partner]
+        return [_expenditure(r) for r in self.db.query(
+            f"{_SELECT} WHERE {where} ORDER BY bl.position, e.document_date, e.number", args)]
+
+    def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
+        """Earlier suppliers starting with `prefix` (any case, any diacritics), most used first."""
+        wanted = fold(prefix)
+        used = self.db.execute("SELECT supplier, count(*) FROM expenditures WHERE project_id = ? GROUP BY supplier",
+                               [project_id]).fetchall()
+        matching = sorted(((-uses, supplier) for supplier, uses in used if fold(supplier).startswith(wanted)))
+        return [supplier for _, supplier in matching[:limit]]
+
+
+class _Filter:
+    """The SQL condition of a query's filter (not its sort or page) and its arguments."""
+
+    def __init__(self, ids: "ProjectIds", query: ExpenditureQuery, terms: Sequence[tuple[str, Terms]],
+                 unpaid_lines: Collection[tuple[str, int, str]], unpaid: Collection[str]) -> None:
         where: list[str] = []
-        args: list[Any] = []
+        args: list[Any] = [ids.project]
         for value, column, known, what in (
             (query.partner, "e.partner_id", ids.partners, "partner"),
             (query.budget_line, "e.budget_line_id", ids.budget_lines, "budget_line"),
@@ -260,14 +317,14 @@ class ExpenditureStore:
             if unpaid:
                 where.append("e.id NOT IN (SELECT value FROM json_each(?))")
                 args.append(json.dumps(sorted(unpaid)))
-        indexed = False  # the search index names the matching rows
+        self.phrase: str | None = None  # a text the search index finds (three characters or more: it holds trigrams)
         if query.text:
             folded = fold(query.text.strip())
-            indexed = len(folded) >= 3  # it holds trigrams: nothing shorter
-            if indexed:
+            if len(folded) >= 3:
+                self.phrase = '"' + folded.replace('"', '""') + '"'  # one phrase: the text as typed, any characters
                 where.append("e.id IN (SELECT r.expenditure_id FROM expenditure_search s "
                              "JOIN expenditure_search_rows r ON r.id = s.rowid WHERE expenditure_search MATCH ?)")
-                args.append('"' + folded.replace('"', '""') + '"')  # one phrase: the text as typed, any characters
+                args.append(self.phrase)
             else:
                 where.append("e.search_text LIKE ? ESCAPE '\\'")
                 args.append("%" + _escape_like(folded) + "%")
@@ -277,48 +334,12 @@ class ExpenditureStore:
         if query.date_to:
             where.append("e.document_date <= ?")
             args.append(query.date_to.isoformat())
-        if query.sort not in SORT_COLUMNS:
-            raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
-        if not 1 <= query.limit <= 10_000 or not 0 <= query.offset <= 1_000_000_000:
-            raise UserError(problem("page", "page.out_of_range"))
+        self.where, self.args = where, args
 
-        def condition(in_order: bool) -> str:
-            """The filter; `in_order=False` keeps SQLite from walking the project's rows in an index's order
-            (`+` hides the column from the indexes), so that it starts from the rows the search index names."""
-            return " AND ".join(["e.project_id = ?" if in_order else "+e.project_id = ?", *where])
-
-        args = [ids.project, *args]
-        direction = "DESC" if query.descending else "ASC"
-        total, total_cents = self._totals(condition(not indexed), args)
-        # Few matches are fetched and sorted; many are met soon enough walking the rows in the order asked.
-        rows = self.db.query(
-            f"{_SELECT} WHERE {condition(not indexed or total > _SORTED_MATCHES)} "
-            f"ORDER BY {SORT_COLUMNS[query.sort]} {direction}, e.number {direction} LIMIT ? OFFSET ?",
-            [*args, query.limit, query.offset])
-        return Page([_expenditure(r) for r in rows], total, from_cents(total_cents), query.offset, query.limit)
-
-    def _totals(self, condition: str, args: list[Any]) -> tuple[int, int]:
-        """How many rows match and their eligible cents, counted once per filter while the data stay as they are:
-        turning pages does not count again."""
-        return self.store.remembered(("list totals", condition, tuple(args)), lambda: self.db.execute(
-            f"SELECT count(*), coalesce(sum(e.eligible_project_currency_cents), 0) FROM expenditures e WHERE {condition}",
-            args).fetchone())
-
-    def of_period(self, project_id: str, period: int, partner: str | None = None) -> list[Expenditure]:
-        """A period's expenditure as a report lists it: by budget line, then date and number."""
-        where, args = "e.project_id = ? AND rp.number = ?", [project_id, period]
-        if partner is not None:
-            where, args = where + " AND p.code = ?", [*args, partner]
-        return [_expenditure(r) for r in self.db.query(
-            f"{_SELECT} WHERE {where} ORDER BY bl.position, e.document_date, e.number", args)]
-
-    def suppliers(self, project_id: str, prefix: str, limit: int = 10) -> list[str]:
-        """Earlier suppliers starting with `prefix` (any case, any diacritics), most used first."""
-        wanted = fold(prefix)
-        used = self.db.execute("SELECT supplier, count(*) FROM expenditures WHERE project_id = ? GROUP BY supplier",
-                               [project_id]).fetchall()
-        matching = sorted(((-uses, supplier) for supplier, uses in used if fold(supplier).startswith(wanted)))
-        return [supplier for _, supplier in matching[:limit]]
+    def condition(self, in_order: bool) -> str:
+        """`in_order=False` keeps SQLite from walking the project's rows in an index's order (`+` hides the column
+        from the indexes), so that it starts from the rows the search index names."""
+        return " AND ".join(["e.project_id = ?" if in_order else "+e.project_id = ?", *self.where])
 
 
 def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms]]) -> tuple[str, list[Any]]:

@@ -105,10 +105,11 @@ class ProjectStore:
         rows = self.db.query("""
             SELECT p.code, p.title, p.start_date, p.end_date, p.currency, p.template,
                    (SELECT count(*) FROM partners WHERE project_id = p.id) AS partners,
-                   (SELECT count(*) FROM expenditures WHERE project_id = p.id) AS expenditures,
-                   (SELECT coalesce(sum(eligible_project_currency_cents), 0)
-                      FROM expenditures WHERE project_id = p.id) AS eligible_cents
-            FROM projects p ORDER BY p.code""")
+                   coalesce(e.expenditures, 0) AS expenditures, coalesce(e.eligible_cents, 0) AS eligible_cents
+            FROM projects p LEFT JOIN (  -- one pass over an index holding both
+                SELECT project_id, count(*) AS expenditures, sum(eligible_project_currency_cents) AS eligible_cents
+                FROM expenditures GROUP BY project_id) e ON e.project_id = p.id
+            ORDER BY p.code""")
         return [
             ProjectSummary(r["code"], r["title"], date.fromisoformat(r["start_date"]),
                            date.fromisoformat(r["end_date"]), r["currency"], r["template"],
