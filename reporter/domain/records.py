@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import MISSING, dataclass
+from functools import cache
 from typing import Any
 
 # Kinds of value: how a field is read, written, stored and typed.
@@ -86,6 +87,7 @@ def _column(key: str, kind: str, refers_to: str) -> str:
     return key
 
 
+@cache  # read for every record of every table each time a project's definition is read
 def record_fields(record_type: type) -> tuple[FieldSpec, ...]:
     """The declared fields of a record type, in declaration order."""
     found = []
