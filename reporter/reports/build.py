@@ -120,13 +120,17 @@ def build_report(given: ReportInput) -> ReportData:
             (words["period"], period_text),
             (words["currency"], definition.project.currency),
             (words["generated"], given.generated.isoformat()),
+            *(((words["language"], words["language_fallback"].format(languages=", ".join(given.template.languages))),)
+              if given.lang not in given.template.languages else ()),
         ),
         tables=tuple(table for name in sections for table in report.section(name)),
         findings_title=words["findings"],
-        findings=tuple(_finding_line(f, words, given.lang) for f in given.findings),
+        findings=tuple(_finding_line(f, words, given.lang, report.line_name) for f in given.findings),
         no_findings=words["no_findings"],
         signature_title=words["signatures"],
         signature_fields=tuple(words["signature_fields"]),
+        statement=_in(layout.statements, given.lang),
+        signatories=tuple(_in(layout.signatories, given.lang) or ()),
         page_label=words["page"],
         author="Grant Reporter",
         orientation=layout.orientation,
@@ -157,11 +161,19 @@ def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
                    tables=tuple(cells(t) for t in data.tables))
 
 
-def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
+def _finding_line(finding: Finding, words: dict[str, Any], lang: str, line_name: Callable[[str], str]) -> FindingLine:
+    """A finding as the report says it: budget lines by their names in the report's language, not their codes."""
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
+    named = replace(finding, args=tuple((key, line_name(value) if key == "line" and isinstance(value, str) else value)
+                                        for key, value in finding.args))
     return FindingLine(finding.severity, words[finding.severity], rule_name(finding.rule, lang),
-                       finding_text(finding, lang), records)
+                       finding_text(named, lang), records)
+
+
+def _in(words: dict[str, Any], lang: str) -> Any:
+    """A template's words in the report's language, else in English, else in its first language."""
+    return words.get(lang) or words.get("en") or next(iter(words.values()), "")
 
 
 def _in_language(label: str, lang: str) -> str:
