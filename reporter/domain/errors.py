@@ -199,6 +199,8 @@ PROBLEMS = {
     "in_use.activity": "activity {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.period": "reporting period {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.funder": "funder {name} cannot be removed: {count} named payer(s) or payment(s) refer to it",
+    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of budget variances refer to it",
+    "explanation.problems": "The explanation has {count} problem(s); nothing was saved:",
     "in_use.sub_grant": "the sub-grant {name} cannot be removed: {count} payment(s) to the sub-grantee refer to it",
     "in_use.partner_payments": "partner {name} cannot be removed: {count} payment(s) refer to it",
     # Named payers and payments

@@ -73,6 +73,7 @@ class ReportInput:
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
+    explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
     generated: date = date(2000, 1, 1)
 
 
@@ -685,10 +686,11 @@ class _Builder:
     def budget_vs_actual(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
-        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
-                     approved.get(line, ZERO) - actual.get(line, ZERO),
+        before = self.actual(self.partners, self.period - 1)
+        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO) - before.get(line, ZERO),
+                     actual.get(line, ZERO), approved.get(line, ZERO) - actual.get(line, ZERO),
                      _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
-                     "")) for line in self.used_lines()]
+                     self.given.explanations.get(line, ""))) for line in self.used_lines()]
         note = ""
         if rules.indirect_cap_percent is not None and rules.indirect_lines:
             excess = sum((self.given.financing[p].not_claimed(self.period).get(INDIRECT_OVER_CAP, ZERO)
@@ -698,12 +700,16 @@ class _Builder:
                         if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
             cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
             if excess:
-                rows.append(Row((w["indirect_over_cap"], None, -excess, excess, None, "")))
+                excess_before = sum((self.given.financing[p].not_claimed(self.period - 1).get(INDIRECT_OVER_CAP, ZERO)
+                                     for p in self.partners), ZERO)
+                rows.append(Row((w["indirect_over_cap"], None, -(excess - excess_before), -excess, excess, None, "")))
             note = w["indirect_note"].format(indirect=self.money(indirect), cap=self.money(cap),
                                              percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base),
                                              claimed=self.money(indirect - excess), excess=self.money(excess))
         columns = (Column("line", w["budget_line"], TEXT, 2.6), Column("budget", w["budget"], MONEY, 1.3, True),
-                   Column("actual", w["actual"], MONEY, 1.3, True), Column("variance", w["variance"], MONEY, 1.3, True),
+                   Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("actual", w["actual_to_date"], MONEY, 1.3, True),
+                   Column("variance", w["variance"], MONEY, 1.3, True),
                    Column("variance_percent", w["variance_percent"], PERCENT, 1),
                    Column("explanation", w["explanation"], TEXT, 3.5))
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
