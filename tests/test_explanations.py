@@ -119,3 +119,29 @@ def test_explain_command__keeps_and_lists(tmp_path, capsys):
     assert "Kelionė atšaukta dėl oro sąlygų." in capsys.readouterr().out
     assert cli.main(["--db", database, "explain", "--project", "FND-1", "--text", "x"]) == cli.EXIT_USER_ERROR
     assert "period: is required" in capsys.readouterr().err
+
+
+def test_window__the_checks_explain_a_variance_into_the_report(grant, store):
+    import gc
+
+    from reporter.gui.app import ReporterWindow
+
+    window = ReporterWindow(store, "lt")
+    try:
+        window.update()
+        checks = window.checks
+        checks.refresh()
+        rows = list(checks.table.get_children())
+        [variance] = [i for i in rows if checks.findings[int(i)].rule == "variance"]
+        assert str(checks.explain_button.cget("state")) == "disabled"
+        checks.table.selection_set(variance)
+        checks.show_records()
+        assert str(checks.explain_button.cget("state")) == "normal"
+        checks.explain("Vasaros kelionė surengta kartu su apskrities biblioteka.")
+        assert not any(checks.findings[int(i)].rule == "variance" for i in checks.table.get_children())
+        assert checks.explain_status.cget("text").startswith("TRAVEL paaiškinimas išsaugotas 1 laikotarpio")
+    finally:
+        window.destroy()
+        gc.collect()
+    assert [x.text for x in list_explanations(store, grant)] == ["Vasaros kelionė surengta kartu su apskrities "
+                                                                 "biblioteka."]
