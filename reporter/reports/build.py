@@ -760,7 +760,9 @@ class _Builder:
                    Column("actual", w["actual_total"], MONEY, 1.3, True),
                    Column("deviation", w["deviation"], MONEY, 1.3, True))
         tables = []
+        last_year = self.definition.period(self.period).end.year  # type: ignore[union-attr]
         for year in years:
+            future = year > last_year  # planned, not yet spent: no deviation to show
             rows: list[Row] = []
             for code, title, plan in activities:
                 planned = [p for p in plan if p.year == year]
@@ -772,11 +774,36 @@ class _Builder:
                 for source in sources:
                     plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
                     spent = actual.get((code, year, source), ZERO)
-                    rows.append(Row((self.funder_names.get(source, source), plan_amount, spent, plan_amount - spent)))
+                    rows.append(Row((self.funder_names.get(source, source), plan_amount,
+                                     *((None, None) if future else (spent, plan_amount - spent)))))
                 unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
                 if unassigned:
-                    rows.append(Row((w["other_sources"], unassigned, ZERO, unassigned)))
+                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)))))
                 rows.append(Row((w["subtotal"], None, None, None), SUBTOTAL))
             tables.append(Table(f"plan_{year}", f"{w['activity_plan']}: {year}", columns, tuple(rows),
-                                f"{w['total']} {year}"))
-        return tables
+                                f"{w['total']} {year}", w["plan_future_note"] if future else ""))
+        return tables + self.plan_sources(actual, [y for y in years if y <= last_year])
+
+    def plan_sources(self, actual: dict[tuple[str | None, int, str | None], Decimal], years: list[int]) -> list[Table]:
+        """Per funding source and year: what it paid in (its payments that year), what the plan's costs used of it,
+        and the balance carried into the next year."""
+        w = self.words
+        own = {f.code for f in self.definition.funders if f.kind == "own"}
+        sources = [a.funder for a in self.definition.funding if a.part_of is None and a.funder not in own]
+        payments = [p for position in self.given.positions for p in position.payments]
+        if not sources or not years:
+            return []
+        rows: list[Row] = []
+        for source in dict.fromkeys(sources):
+            carried = ZERO
+            rows.append(Row((self.funder_names.get(source, source), None, None, None, None), GROUP))
+            for year in years:
+                received = sum((p.received for p in payments if p.funder == source and p.date.year == year), ZERO)
+                used = sum((amount for (_, y, funder), amount in actual.items() if funder == source and y == year),
+                           ZERO)
+                rows.append(Row((str(year), carried, received, used, carried + received - used)))
+                carried += received - used
+        columns = (Column("year", w["year"], TEXT, 2), Column("carried_in", w["carried_in"], MONEY, 1.3),
+                   Column("received", w["received"], MONEY, 1.3), Column("used", w["used_of_source"], MONEY, 1.3),
+                   Column("carried_over", w["carried_over"], MONEY, 1.3))
+        return [Table("source_funds", w["plan_sources"], columns, tuple(rows), None, w["plan_sources_note"])]
