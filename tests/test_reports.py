@@ -211,3 +211,17 @@ def test_report__a_language_the_templates_form_lacks_says_so_on_the_report(store
 
     data, _ = report_data(store, reported, 1, partner="LP", template_id="lt-culture-council", lang="lv", today=DAY)
     assert dict(data.header)["Valoda"].startswith("latviešu, lasīšanai: šī finansētāja veidlapa ir lt, en valodā")
+
+
+def test_report__the_interreg_list_adds_the_columns_its_costs_fill(store, reported, tmp_path):
+    from reporter.services.reports import report_data
+
+    add_expenditure(store, "LLI-501", {"partner": "LP", "line": "STAFF", "date": "2024-05-31", "document": "DU-05",
+                                       "supplier": "Rūta Jankauskienė", "gross": "100.00", "paid": "2024-05-31",
+                                       "attachments": "LP/2024-05/du-05.pdf", "notes": "Pusė etato"})
+    data, _ = report_data(store, reported, 1, partner="LP", lang="lt", today=DAY)
+    listing = next(t for t in data.tables if t.key == "expenditure")
+    keys = [c.key for c in listing.columns]
+    assert "attachments" in keys and "comment" in keys and "activity" not in keys and "units" not in keys
+    row = next(r for r in listing.rows if "DU-05" in r.cells)
+    assert row.cells[keys.index("attachments")] == "du-05.pdf" and row.cells[keys.index("comment")] == "Pusė etato"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any, Callable
 
 from reporter.domain.checks import Finding, transfer_positions
@@ -405,33 +406,44 @@ class _Builder:
         return [Table("in_kind", w["in_kind"], columns, rows, w["total"], w["in_kind_note"])]
 
     def expenditure_list(self) -> list[Table]:
+        """Every expenditure of the period, grouped by budget line, with the columns the template asks for beyond
+        the usual ones (activity, units × unit price, attachments, notes); the computed rows last in their line."""
         w, currency = self.words, self.definition.project.currency
         consolidated = self.given.partner is None
         funder = self.given.funder.funder if self.given.funder else None
         same_currency = all(e.currency == currency for e in self.given.expenditures)
-        columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8)]
-        if consolidated:
-            columns.append(Column("partner", w["partner"], TEXT, 0.9))
-        columns += [Column("document", w["document"], TEXT, 1.4),
-                    Column("document_date", w["document_date"], DATE, 1.2),
-                    Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
-                    Column("paid", w["payment_date"], DATE, 1.2),
-                    Column("gross", w["gross"], MONEY, 1.1, same_currency, original=True),
-                    Column("vat", w["vat"], MONEY, 0.9, same_currency, original=True),
-                    Column("declared", w["declared"], MONEY, 1.25, same_currency, original=True),
-                    Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8)]
+        expenditures = self.given.expenditures
+        filled = {"activity": any(e.activity for e in expenditures),
+                  "units": any(e.units is not None for e in expenditures),
+                  "attachments": any(e.attachments for e in expenditures), "notes": any(e.notes for e in expenditures)}
+        extra = [c for c in self.given.template.report.expenditure_columns if filled[c]]  # an empty column: left out
         two_step = any(e.project_rate is not None for e in self.given.expenditures)
-        if two_step:  # documents in a third currency: the euro's rate into the project's currency as well
-            columns.append(Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8))
-        columns.append(Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True))
         notes = {e.id: "; ".join(filter(None, (self.why_not_paid(e, funder) if funder else "",
                                                w["in_kind_row"].format(basis=e.in_kind) if e.in_kind else "")))
                  for e in self.given.expenditures}
-        if funder:
-            columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
-        with_notes = any(notes.values())
-        if with_notes:  # the note says why the funder pays less of a cost, when it does
-            columns.append(Column("note", w["note"], TEXT, 1.8))
+        columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8),
+                   *([Column("partner", w["partner"], TEXT, 0.9)] if consolidated else []),
+                   *([Column("activity", w["activity"], TEXT, 1.0)] if "activity" in extra else []),
+                   Column("document", w["document"], TEXT, 1.4), Column("document_date", w["document_date"], DATE, 1.2),
+                   Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
+                   Column("paid", w["payment_date"], DATE, 1.2),
+                   *([Column("units", w["units"], NUMBER, 0.7), Column("unit_rate", w["unit_rate"], MONEY, 0.9)]
+                     if "units" in extra else []),
+                   Column("gross", w["gross"], MONEY, 1.1, same_currency, original=True),
+                   Column("vat", w["vat"], MONEY, 0.9, same_currency, original=True),
+                   Column("declared", w["declared"], MONEY, 1.25, same_currency, original=True),
+                   Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8),
+                   # documents in a third currency: the euro's rate into the project's currency as well
+                   *([Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8)]
+                     if two_step else []),
+                   Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True),
+                   *([Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True)]
+                     if funder else []),
+                   *([Column("attachments", w["attachments"], TEXT, 1.6)] if "attachments" in extra else []),
+                   *([Column("comment", w["comment"], TEXT, 1.8)] if "notes" in extra else []),
+                   # the note says why the funder pays less of a cost, when it does
+                   *([Column("note", w["note"], TEXT, 1.8)] if any(notes.values()) else [])]
+        keys = [c.key for c in columns]
         parts = {a.cost.id: a.parts for a in self.allocations() if a.kind == "cost"}
         computed: dict[tuple[str, str], list[Allocation]] = {}
         for a in self.allocations():
@@ -442,10 +454,13 @@ class _Builder:
         current_line = None
         n = 0
 
+        def row(values: dict[str, Any]) -> Row:
+            return Row(tuple(values.get(key, "" if column.kind == TEXT else None) for key, column in
+                             zip(keys, columns)))
+
         def close_line(line: str) -> None:
             for partner in self.partners:
-                for a in computed.pop((partner, line), []):
-                    rows.append(self.computed_row(a, consolidated, funder, len(columns), two_step))
+                rows.extend(row(self.computed_cells(a, funder)) for a in computed.pop((partner, line), []))
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
 
         for e in self.given.expenditures:
@@ -455,32 +470,30 @@ class _Builder:
                 current_line = e.budget_line
                 rows.append(Row((self.line_name(e.budget_line),) + blank, GROUP))
             n += 1
-            # The internal reference: the program's number, and the accounting system's own where it was imported.
-            cells: list[Any] = [str(n), f"#{e.number} {e.accounting_ref}".strip()]
-            if consolidated:
-                cells.append(e.partner)
-            cells += [e.document_no, e.document_date, e.supplier, e.description, e.payment_date, e.gross, e.vat,
-                      e.eligible, e.currency, e.rate, *([e.project_rate] if two_step else []),
-                      e.eligible_project_currency]
-            if funder:
-                cells.append(parts[e.id].get(funder, ZERO))
-            if with_notes:
-                cells.append(notes[e.id])
-            rows.append(Row(tuple(cells)))
+            rate = self.unit_rate(e.budget_line, e.partner, e.rate_name) if e.units is not None else None
+            rows.append(row({
+                # The internal reference: the program's number, and the accounting system's own where it was imported.
+                "no": str(n), "ref": f"#{e.number} {e.accounting_ref}".strip(), "partner": e.partner,
+                "activity": e.activity or "", "document": e.document_no, "document_date": e.document_date,
+                "supplier": e.supplier, "description": e.description, "paid": e.payment_date, "units": e.units,
+                "unit_rate": rate, "gross": e.gross, "vat": e.vat, "declared": e.eligible, "currency": e.currency,
+                "rate": e.rate, "project_rate": e.project_rate, "converted": e.eligible_project_currency,
+                "funder_part": parts[e.id].get(funder, ZERO) if funder else None,
+                "attachments": "; ".join(PurePath(a).name for a in e.attachments), "comment": e.notes,
+                "note": notes[e.id]}))
         if current_line is not None:
             close_line(current_line)
         for (partner, line), items in sorted(computed.items(), key=lambda item: self._line_position(item[0][1])):
             rows.append(Row((self.line_name(line),) + blank, GROUP))
-            rows += [self.computed_row(a, consolidated, funder, len(columns), two_step) for a in items]
+            rows += [row(self.computed_cells(a, funder)) for a in items]
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
         return [Table("expenditure", w["expenditure_list"], tuple(columns), tuple(rows), w["total"])]
 
     def _line_position(self, line: str) -> int:
         return next((i for i, b in enumerate(self.definition.budget_lines) if b.code == line), 0)
 
-    def computed_row(self, allocation: Allocation, consolidated: bool, funder: str | None, width: int,
-                     two_step: bool) -> Row:
-        """A flat rate, or indirect costs held back above their cap, as a row of the list."""
+    def computed_cells(self, allocation: Allocation, funder: str | None) -> dict[str, Any]:
+        """A flat rate, or indirect costs held back above their cap, as the cells of a row of the list."""
         w, rules = self.words, self.definition.rules
         if allocation.kind == INDIRECT_OVER_CAP:
             label = w["indirect_over_cap"]
@@ -489,12 +502,8 @@ class _Builder:
             label = w["flat_rate_row"].format(percent=tidy_percent(flat.percent) if flat else "",
                                               lines=", ".join(self.line_name(line) for line in flat.of_lines)
                                               if flat else "")
-        cells: list[Any] = ["", ""] + ([allocation.cost.partner] if consolidated else [])
-        cells += ["", None, "", label, None, None, None, None, "", None, *([None] if two_step else []),
-                  allocation.cost.eligible]
-        if funder:
-            cells.append(allocation.parts.get(funder, ZERO))
-        return Row(tuple(cells + [""] * (width - len(cells))))
+        return {"partner": allocation.cost.partner, "description": label, "converted": allocation.cost.eligible,
+                "funder_part": allocation.parts.get(funder, ZERO) if funder else None}
 
     def terms(self, partner: str) -> dict[str, Terms]:
         """A partner's terms by funder, worked out once for the report."""
