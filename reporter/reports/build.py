@@ -205,7 +205,7 @@ class _Builder:
             "payment_position": self.payment_position, "estimate_execution": self.estimate_execution,
             "documents": self.documents, "budget_vs_actual": self.budget_vs_actual,
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
-            "sub_grants": self.sub_grants,
+            "sub_grants": self.sub_grants, "organisation_overview": self.organisation_overview,
         }
         assert set(builders) == set(SECTIONS)
         return builders[name]()
@@ -560,6 +560,31 @@ class _Builder:
         columns = (first, Column("type", w["cost_type"], TEXT, 1.1), Column("units", w["units"], NUMBER, 0.8),
                    Column("unit_rate", w["unit_rate"], MONEY, 1), *self.progress_columns(first)[1:])
         return [Table("categories", w["category_overview"], columns, tuple(rows), w["total"])]
+
+    def organisation_overview(self) -> list[Table]:
+        """Per organisation and budget item (the Mobility Tool's budget): approved, the units and amounts of
+        this period, and the totals so far against the approved amount."""
+        w = self.words
+        units: dict[tuple[str, str], Decimal] = {}
+        for e in self.given.expenditures:
+            if e.units is not None:
+                units[(e.partner, e.budget_line)] = units.get((e.partner, e.budget_line), ZERO) + e.units
+        rows: list[Row] = []
+        first = Column("category", w["category"], TEXT, 3)
+        columns = (first, Column("units", w["units"], NUMBER, 0.8), *self.progress_columns(first)[1:])
+        for partner in self.definition.partners:
+            approved = self.approved([partner.code])
+            before, now = self.actual([partner.code], self.period - 1), self.actual([partner.code], self.period)
+            lines = [b.code for b in self.definition.budget_lines if b.code in approved or b.code in now]
+            if not lines:
+                continue
+            rows.append(Row((f"{partner.code} {partner.name}",) + (None,) * (len(columns) - 1), GROUP))
+            for line in lines:
+                progress = self.progress_row(self.line_name(line), approved.get(line, ZERO), before.get(line, ZERO),
+                                             now.get(line, ZERO) - before.get(line, ZERO))
+                rows.append(Row((progress.cells[0], units.get((partner.code, line)), *progress.cells[1:])))
+            rows.append(Row((w["subtotal"],) + (None,) * (len(columns) - 1), SUBTOTAL))
+        return [Table("organisations", w["organisation_overview"], columns, tuple(rows), w["total"])]
 
     def unit_rate(self, line: str, partner: str, name: str) -> Decimal | None:
         """The rate of a unit-cost line a partner is paid for a band (or, without one, its only rate)."""
