@@ -22,7 +22,6 @@ from reporter.domain.financing import (
     WINDOW_REASONS,
     Cost,
     Financing,
-    PartnerFinancing,
     partner_terms,
 )
 from reporter.domain.messages import Amount, Message, Number, Param, render
