@@ -14,6 +14,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable
 
+from babel.dates import format_date
+
 from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.conversion import FunderRates
 from reporter.domain.financing import (
@@ -99,7 +101,13 @@ def build_report(given: ReportInput) -> ReportData:
     report = _Builder(given, words)
     partner = definition.partner(given.partner) if given.partner else None
     funder_name = next((f.name for f in definition.funders if given.funder and f.code == given.funder.funder), "")
-    period_text = words["period_value"].format(number=period.number, start=period.start, end=period.end)
+
+    def day(value: date) -> str:
+        """A date in the report language's form (the template may state its own)."""
+        return format_date(value, words["date_format"], locale=given.lang)
+
+    period_text = words["period_value"].format(number=period.number, start=day(period.start), end=day(period.end))
+    partner_text = f"{partner.code} {partner.name}" if partner else words["all_partners"]
     return ReportData(
         template=given.template.id,
         lang=given.lang,
@@ -108,13 +116,13 @@ def build_report(given: ReportInput) -> ReportData:
         currency=definition.project.currency,
         header=(
             (words["project"], f"{definition.project.code} {definition.project.title}"),
-            (words["partner"], f"{partner.code} {partner.name}" if partner else words["all_partners"]),
+            (words["partner"], partner_text),
             (words["funder"], funder_name),
             (words["contract"], (given.funder.contract_number if given.funder else "")
              or definition.project.contract_number),
             (words["period"], period_text),
             (words["currency"], definition.project.currency),
-            (words["generated"], given.generated.isoformat()),
+            (words["generated"], day(given.generated)),
         ),
         tables=tuple(table for name in sections for table in report.section(name)),
         findings_title=words["findings"],
@@ -125,7 +133,10 @@ def build_report(given: ReportInput) -> ReportData:
         page_label=words["page"],
         author="Grant Reporter",
         orientation=layout.orientation,
-        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet")},
+        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet", "generated", "date_format")},
+        identifier=f"{definition.project.code}-P{period.number}-{given.partner or 'project'}-{given.template.id}-"
+                   f"{given.lang}".replace("/", "_"),
+        page_context=f"{definition.project.code} · {words['period']} {period_text} · {partner_text}",
     )
 
 
