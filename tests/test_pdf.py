@@ -356,6 +356,7 @@ def test_render_pdf__keeps_the_signatures_with_no_findings(rows, tmp_path):
     pages = _pages(_render(data, tmp_path))
     [signed] = [page for page in pages if "Parašai" in page]
     assert "Patikrų radiniai\nAtvirų radinių nėra." in signed
+    assert re.search(r"^Iš viso [\d ]+,\d\d [\d ]+,\d\d$", signed, re.MULTILINE)  # with the last table's last rows
 
 
 def test_render_pdf__keeps_each_activity_and_its_sources_on_one_page(tmp_path):

@@ -313,9 +313,9 @@ def _fitting_prefix(word: str, measure: Callable[[str, float], float], size: flo
 
 @dataclass(slots=True)
 class _Line:
-    """One laid-out row: its cells as lists of text lines, its kind and height."""
+    """One laid-out row: its cells' text (wrapped lines joined by \\n), its kind and height."""
 
-    cells: list[list[str]]
+    cells: tuple[str, ...]
     kind: str
     height: float
     span_to: int = 0  # the first cell spans columns 0..span_to
@@ -420,9 +420,10 @@ class _Block(Flowable):
                 font = row_font
                 text.setFont(font, CELL_FONT_SIZE, CELL_LEADING)
                 measure = pdfmetrics.getFont(font).stringWidth
-            for column, lines in enumerate(row.cells):
-                if not lines or column and column <= row.span_to or not any(lines):
+            for column, cell in enumerate(row.cells):
+                if not cell or column and column <= row.span_to:
                     continue
+                lines = cell.split("\n")
                 cell_colour = (row.colour if column == 0 and row.colour is not None
                                else MUTED if column in look.muted else INK)
                 if cell_colour is not colour:
@@ -696,7 +697,7 @@ class _TableLayout:
                 wrapped.append([text])
             else:
                 wrapped.append(self.wrapper.lines(text, font, CELL_FONT_SIZE, width))
-        return [_Line(part, row.kind, _row_height(max(len(c) for c in part)), span_to)
+        return [_Line(tuple("\n".join(c) for c in part), row.kind, _row_height(max(len(c) for c in part)), span_to)
                 for part in _split_tall(wrapped, max_lines)]
 
     def header_line(self) -> _Line:
@@ -708,8 +709,9 @@ class _TableLayout:
         text_widths = [self._text_width(i, i) for i in range(len(self.columns))]
         lines: list[_Line] = []
         rows, self.rows = self.rows, []
-        for row in rows:
-            lines += self._line(row, max_lines, text_widths)
+        rows.reverse()
+        while rows:
+            lines += self._line(rows.pop(), max_lines, text_widths)
         return lines
 
     def flowable(self, caption: Paragraph, trailer: Sequence[Flowable]) -> _PagedTable:
@@ -734,7 +736,7 @@ def _findings_flowable(findings: Sequence[FindingLine], wrapper: Wrapper, frame_
             font = CONDENSED_BOLD if i == 0 else CONDENSED
             wrapped.append(wrapper.lines(text or "", font, CELL_FONT_SIZE, widths[i] - 2 * CELL_PAD_X))
         for part in _split_tall(wrapped, max_lines):
-            lines.append(_Line(part, DATA, _row_height(max(len(c) for c in part)),
+            lines.append(_Line(tuple("\n".join(c) for c in part), DATA, _row_height(max(len(c) for c in part)),
                                colour=SEVERITY_COLOURS.get(finding.severity, MUTED)))
     look = _Look(widths, [False] * len(widths), grid=False, muted=(1,))
     return _PagedTable(caption, None, lines, look, frame_height, trailer)
@@ -871,21 +873,25 @@ def _signature_block(data: ReportData, styles: dict[str, ParagraphStyle], frame_
 
 
 def _story(data: ReportData, frame_width: float, frame_height: float) -> list[Flowable]:
+    """The document: header, tables, findings and signatures. The signatures are the trailer of the findings'
+    last rows; with no findings, "no findings" and the signatures are the trailer of the last table's."""
     styles = _styles()
     formatter = _Formatter(data.lang, data.labels.get("date_format") or ISO_DATE)
     wrapper = Wrapper(data.lang)
     story = _header_block(data, styles, frame_width)
-    for table in data.tables:
-        layout = _TableLayout(table, formatter, wrapper, frame_width, frame_height)
-        note = [_para(table.note, styles["note"])] if table.note else []
-        story.append(layout.flowable(_para(table.title, styles["heading"]), note))
     signatures = _signature_block(data, styles, frame_width)
+    ending = [] if data.findings else [_para(data.findings_title, styles["heading"]),
+                                       _para(data.no_findings, styles["body"]), *signatures]
+    for n, table in enumerate(data.tables, start=1):
+        layout = _TableLayout(table, formatter, wrapper, frame_width, frame_height)
+        trailer = [_para(table.note, styles["note"])] if table.note else []
+        story.append(layout.flowable(_para(table.title, styles["heading"]),
+                                     trailer + (ending if n == len(data.tables) else [])))
     if data.findings:
         caption = _para(data.findings_title, styles["heading"])
         story.append(_findings_flowable(data.findings, wrapper, frame_width, frame_height, caption, signatures))
-    else:
-        story.append(KeepTogether([_para(data.findings_title, styles["heading"]),
-                                   _para(data.no_findings, styles["body"]), *signatures]))
+    elif not data.tables:
+        story.append(KeepTogether(ending))
     return story
 
 
