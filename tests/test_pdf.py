@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -377,6 +378,19 @@ def test_render_pdf__keeps_each_activity_and_its_sources_on_one_page(tmp_path):
         assert [line.split(" ")[0] for line in after[:6]] == [s.split(" ")[0] for s in sources] + ["Tarpinė"]
 
 
+@pytest.mark.parametrize("rows", range(30, 60, 3))
+def test_render_pdf__moves_a_short_table_whole_to_the_next_page(rows, tmp_path):
+    data = sample_report("lt", rows)
+    overview, expenditure = data.tables
+    lines = tuple(Row((f"Eilutė {n}", Decimal(n), Decimal(n), Decimal(n), None)) for n in range(1, 13))
+    data = dataclasses.replace(data, tables=(expenditure, dataclasses.replace(overview, rows=lines)))
+    pages = _pages(_render(data, tmp_path))
+    [page] = [page for page in pages if "Biudžeto eilutė\nBiudžeto eilutė" in page]
+    for n in range(1, 13):
+        assert f"Eilutė {n} {n},00" in page
+    assert "Iš viso 78,00" in page
+
+
 @pytest.mark.parametrize(("lang", "words"), [
     ("lt", ("Projektijuhtimise", "bendradarbiavimo", "Petkevičaitės-Bitės")),
     ("lv", ("starptautiskās", "Projektijuhtimise", "attīstīšanu")),
@@ -461,3 +475,13 @@ def test_report__pdf_of_a_project_names_its_partner_and_period_in_the_language_o
         assert f"LLI-501 · " in text and f" {period} · PP2 Jelgavas pilsētas bibliotēka" in text
         assert f"{pdf.path.stem} · SHA-256 " in text
     assert {"lv": "21.11.2026.", "lt": "2026-11-21", "en": "21/11/2026"}[lang] in pages[0]
+
+
+def test_bench_pdf__measures_the_program_beside_reportlab_alone(tmp_path, monkeypatch):
+    """The benchmark keeps working (its numbers are printed, never asserted): 200 rows."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where it keeps its database and data set
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench_pdf
+
+    measured = bench_pdf.measure(200)
+    assert set(measured) == {"program", "raw", "unwrapped", "rss"} and all(v > 0 for v in measured.values())

@@ -25,9 +25,12 @@ Import this module only when a PDF is written: it loads reportlab and pyphen.
 
 from __future__ import annotations
 
+import gc
 import threading
+import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -44,6 +47,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -311,15 +315,26 @@ def _fitting_prefix(word: str, measure: Callable[[str, float], float], size: flo
 # --- laid-out rows --------------------------------------------------------------------------
 
 
+# Between the cells of a row kept as one string (a 100 000-row table would otherwise hold 1.5 million strings).
+_CELL_SEPARATOR = "\x1f"
+
+
 @dataclass(slots=True)
 class _Line:
-    """One laid-out row: its cells' text (wrapped lines joined by \\n), its kind and height."""
+    """One laid-out row: its cells' text (cells joined by _CELL_SEPARATOR, a cell's lines by \\n), its kind
+    and height."""
 
-    cells: tuple[str, ...]
+    text: str
     kind: str
     height: float
     span_to: int = 0  # the first cell spans columns 0..span_to
     colour: colors.Color | None = None  # text colour of the first cell
+
+    @classmethod
+    def of(cls, cells: list[list[str]], kind: str, span_to: int = 0,
+           colour: colors.Color | None = None) -> _Line:
+        return cls(_CELL_SEPARATOR.join("\n".join(c) for c in cells), kind, _row_height(max(len(c) for c in cells)),
+                   span_to, colour)
 
 
 def _row_height(line_count: int) -> float:
@@ -420,7 +435,7 @@ class _Block(Flowable):
                 font = row_font
                 text.setFont(font, CELL_FONT_SIZE, CELL_LEADING)
                 measure = pdfmetrics.getFont(font).stringWidth
-            for column, cell in enumerate(row.cells):
+            for column, cell in enumerate(row.text.split(_CELL_SEPARATOR)):
                 if not cell or column and column <= row.span_to:
                     continue
                 lines = cell.split("\n")
@@ -479,7 +494,7 @@ def _trailer_height(trailer: Sequence[Flowable], aW: float, aH: float) -> float:
     return sum(f.getSpaceBefore() + f.wrap(aW, aH)[1] for f in trailer)
 
 
-# A group (its title, rows and subtotal) no taller than this part of a page is never split.
+# A group (its title, rows and subtotal), or a whole table, no taller than this part of a page is never split.
 _KEEP_GROUP_SHARE = 0.5
 # The rows that go onto the last page with what must follow the table.
 _ROWS_WITH_TRAILER = 3
@@ -492,9 +507,9 @@ class _PagedTable(Flowable):
     rest of the rows to a new _PagedTable that shares those lists, so a page
     costs the same at row 50 as at row 50 000. Where a page ends: never after a
     group's title, never before a subtotal or total (it keeps a row above it),
-    not inside a group short enough to stay whole, and the table's last page
-    holds a few rows with the trailer (note, signatures) rather than the trailer
-    alone.
+    not inside a table or group short enough to stay whole, and the table's last
+    page holds a few rows with the trailer (note, signatures) rather than the
+    trailer alone.
     """
 
     def __init__(self, caption: Paragraph | None, header: _Line | None, lines: list[_Line], look: _Look,
@@ -562,8 +577,9 @@ class _PagedTable(Flowable):
         while end - 1 > start and lines[end - 1].kind == GROUP:
             end -= 1  # a group's title ends no page
         fresh_page = aH >= self.frame_height - 1
-        if end <= start or (self.caption is not None and end - start < min(3, count) and not fresh_page):
-            return []  # start on the next page rather than leave a title and a row or two behind
+        short = self._rows_height(0, count) <= self.frame_height * _KEEP_GROUP_SHARE
+        if end <= start or (self.caption is not None and (end - start < min(3, count) or short) and not fresh_page):
+            return []  # on the next page: a short table whole, a long one without a title and a row or two left behind
         rest = _PagedTable(None, self.header, lines, self.look, self.frame_height, self.trailer, end,
                            (self.cumulative, self.group_start))
         return [self._piece(start, end), PageBreak(), rest]  # the rest on a page of its own, whatever room is left
@@ -592,15 +608,24 @@ def _widen(widths: list[float], needed: list[float]) -> list[float]:
 
 # Values that must never break inside: "2024-01-0 / 1" or "1 036,2 / 8" would misread.
 _UNBREAKABLE_KINDS = (DATE, *NUMERIC_KINDS)
+_DIGITS = str.maketrans("123456789", "000000000")
 
 
 @dataclass(slots=True)
 class _Formatted:
-    """A row with its values as text, before wrapping."""
+    """A row with its values as text (joined by _CELL_SEPARATOR), before wrapping."""
 
-    texts: list[str]
+    text: str
     kind: str
     span_to: int = 0
+
+    @classmethod
+    def of(cls, texts: list[str], kind: str, span_to: int = 0) -> _Formatted:
+        return cls(_CELL_SEPARATOR.join(texts), kind, span_to)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.text.split(_CELL_SEPARATOR)
 
     @property
     def bold(self) -> bool:
@@ -636,13 +661,13 @@ class _TableLayout:
             cells = row.cells if len(row.cells) == width else (tuple(row.cells) + (None,) * width)[:width]
             if row.kind == GROUP:
                 title = "" if cells[0] is None else show(cells[0], kinds[0])
-                rows.append(_Formatted([title] + [""] * (width - 1), GROUP, span_to=width - 1))
+                rows.append(_Formatted.of([title] + [""] * (width - 1), GROUP, span_to=width - 1))
                 group_sums = [0] * width
             elif row.kind == SUBTOTAL:
                 rows.append(self._sum_row(cells[0], group_sums, cells, SUBTOTAL))
                 group_sums = [0] * width
             else:
-                rows.append(_Formatted([show(v, k) for v, k in zip(cells, kinds)], DATA))
+                rows.append(_Formatted.of([show(v, k) for v, k in zip(cells, kinds)], DATA))
                 for i in totals:
                     group_sums[i] = _add(group_sums[i], cells[i])
                     grand_sums[i] = _add(grand_sums[i], cells[i])
@@ -660,22 +685,28 @@ class _TableLayout:
         span_to = 0
         while span_to + 1 < len(columns) and not columns[span_to + 1].total and not texts[span_to + 1]:
             span_to += 1
-        return _Formatted(texts, kind, span_to)
+        return _Formatted.of(texts, kind, span_to)
 
     def _needed_widths(self) -> list[float]:
         """Per column: the longest header word, and the widest date or number, fit on one line."""
         measure = pdfmetrics.stringWidth
         needed = [max((measure(word, CONDENSED_BOLD, CELL_FONT_SIZE) for word in c.label.split()), default=0)
                   for c in self.columns]
-        for i, column in enumerate(self.columns):
-            if column.kind not in _UNBREAKABLE_KINDS:
-                continue
-            texts = {(row.bold, row.texts[i]) for row in self.rows if not (row.span_to and i <= row.span_to)}
-            longest = max((len(text) for _, text in texts), default=0)
-            # Digits are equally wide, so only the longest texts can be the widest (a month's name may not be).
-            for bold, text in texts:
-                if len(text) >= longest - 3:
-                    needed[i] = max(needed[i], measure(text, CONDENSED_BOLD if bold else CONDENSED, CELL_FONT_SIZE))
+        unbreakable = [i for i, c in enumerate(self.columns) if c.kind in _UNBREAKABLE_KINDS]
+        longest = dict.fromkeys(unbreakable, 0)
+        shapes: dict[int, set[tuple[bool, str]]] = {i: set() for i in unbreakable}
+        for row in self.rows:
+            texts = row.texts
+            for i in unbreakable:
+                text = texts[i]
+                if len(text) >= longest[i] - 2 and not (row.span_to and i <= row.span_to):
+                    # DejaVu's digits are equally wide: only the longest texts, one of each shape, are measured
+                    shapes[i].add((row.bold, text.translate(_DIGITS)))
+                    longest[i] = max(longest[i], len(text))
+        for i, found in shapes.items():
+            for bold, shape in found:
+                if len(shape) >= longest[i] - 2:
+                    needed[i] = max(needed[i], measure(shape, CONDENSED_BOLD if bold else CONDENSED, CELL_FONT_SIZE))
         return [n + 2 * CELL_PAD_X + 0.5 for n in needed]
 
     # lines
@@ -697,12 +728,11 @@ class _TableLayout:
                 wrapped.append([text])
             else:
                 wrapped.append(self.wrapper.lines(text, font, CELL_FONT_SIZE, width))
-        return [_Line(tuple("\n".join(c) for c in part), row.kind, _row_height(max(len(c) for c in part)), span_to)
-                for part in _split_tall(wrapped, max_lines)]
+        return [_Line.of(part, row.kind, span_to) for part in _split_tall(wrapped, max_lines)]
 
     def header_line(self) -> _Line:
         text_widths = [self._text_width(i, i) for i in range(len(self.columns))]
-        return self._line(_Formatted([c.label for c in self.columns], _HEADER), 10_000, text_widths)[0]
+        return self._line(_Formatted.of([c.label for c in self.columns], _HEADER), 10_000, text_widths)[0]
 
     def body_lines(self, max_lines: int) -> list[_Line]:
         """The rows laid out; the formatted text is let go as it is used (at 100 000 rows it is most of the memory)."""
@@ -736,8 +766,7 @@ def _findings_flowable(findings: Sequence[FindingLine], wrapper: Wrapper, frame_
             font = CONDENSED_BOLD if i == 0 else CONDENSED
             wrapped.append(wrapper.lines(text or "", font, CELL_FONT_SIZE, widths[i] - 2 * CELL_PAD_X))
         for part in _split_tall(wrapped, max_lines):
-            lines.append(_Line(tuple("\n".join(c) for c in part), DATA, _row_height(max(len(c) for c in part)),
-                               colour=SEVERITY_COLOURS.get(finding.severity, MUTED)))
+            lines.append(_Line.of(part, DATA, colour=SEVERITY_COLOURS.get(finding.severity, MUTED)))
     look = _Look(widths, [False] * len(widths), grid=False, muted=(1,))
     return _PagedTable(caption, None, lines, look, frame_height, trailer)
 
@@ -819,12 +848,31 @@ class _Furniture:
 
 
 def _canvas_class(furniture: _Furniture) -> type[Canvas]:
-    class FooterCanvas(Canvas):
+    class ReportCanvas(Canvas):
+        """A canvas that compresses each page's content as the page is finished and writes the "of Y" forms
+        before saving.
+
+        reportlab keeps every page's content as text until the document is
+        saved and compresses it only then: at 100 000 rows that is hundreds of
+        megabytes held at once. Here the page's stream is deflated right away
+        and handed to the page as its finished Contents (reportlab then leaves
+        it as it is).
+        """
+
+        def showPage(self) -> None:
+            super().showPage()
+            page = self._doc.Pages.pages[-1]
+            if page.stream and not page.Contents:
+                contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                                     zlib.compress(page.stream.encode("utf-8")), filters=[])
+                contents.__Comment__ = "page stream"
+                page.Contents, page.stream = contents, None
+
         def save(self) -> None:
             furniture.fill_in(self)
             super().save()
 
-    return FooterCanvas
+    return ReportCanvas
 
 
 # --- document --------------------------------------------------------------------------------
@@ -908,7 +956,23 @@ def render_pdf(data: ReportData, path: Path) -> None:
         keywords=data.template, lang=data.lang, invariant=1,
         initialFontName=SANS,  # else every page starts by naming Helvetica, a font it never uses
     )
-    furniture = _Furniture(data, page_width, page_height)
-    # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
-    story = _story(data, doc.width - 12, doc.height - 12)
-    doc.build(story, onFirstPage=furniture.draw, onLaterPages=furniture.draw, canvasmaker=_canvas_class(furniture))
+    with _no_cycle_collection():
+        furniture = _Furniture(data, page_width, page_height)
+        # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
+        story = _story(data, doc.width - 12, doc.height - 12)
+        doc.build(story, onFirstPage=furniture.draw, onLaterPages=furniture.draw,
+                  canvasmaker=_canvas_class(furniture))
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a PDF is written: the rows it lays out are millions of objects, and
+    each full collection walks them all again (a third of the time of a 100 000-row report); the little cyclic
+    garbage reportlab leaves is collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
