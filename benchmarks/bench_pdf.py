@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import pickle
 import random
@@ -135,8 +136,11 @@ end = 2025-12-31
 
 
 def dataset(rows: int) -> Path:
-    """The consolidated report's data set of the benchmark database, pickled once."""
-    path = Path(tempfile.gettempdir()) / f"bench-pdf-{rows}.pickle"
+    """The consolidated report's data set of the benchmark database, pickled once per version of its model."""
+    import reporter.reports.model
+
+    model = hashlib.sha256(Path(reporter.reports.model.__file__).read_bytes()).hexdigest()[:8]
+    path = Path(tempfile.gettempdir()) / f"bench-pdf-{rows}-{model}.pickle"
     if not path.exists():
         from reporter.services.reports import report_data
         from reporter.store import Store

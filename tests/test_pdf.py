@@ -426,6 +426,19 @@ def test_render_pdf__hyphenates_long_words_in_narrow_cells_at_the_language_point
     assert not pieces
 
 
+def test_render_pdf__cuts_a_word_between_letters_only_where_no_hyphenation_point_fits(tmp_path):
+    columns = (Column("text", "Ž", TEXT, 0.05), Column("rest", "Kita", TEXT, 9))
+    data = dataclasses.replace(sample_report("lt", 4), orientation="portrait", findings=(),
+                               tables=(_small_table((Row(("Projektijuhtimise", "")), Row(("SF-2024/0001", ""))),
+                                                    columns),))
+    with pdfplumber.open(_render(data, tmp_path)) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Ž")
+        column = sorted((w for w in page.extract_words() if abs(w["x0"] - header["x0"]) < 1
+                         and w["top"] > header["bottom"]), key=lambda w: w["top"])
+    assert "".join(w["text"].rstrip("-") for w in column) == "ProjektijuhtimiseSF2024/0001"
+
+
 def test_render_pdf__names_project_period_partner_report_and_data_hash_on_every_page(lt_report, lt_pages):
     digest = data_hash(lt_report)[:12]
     assert len(lt_pages) > 3

@@ -38,7 +38,7 @@ class Column:
     original: bool = False  # money in each document's own currency: never converted into another
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a period's list may have 100 000 of them
 class Row:
     cells: tuple[Value, ...]
     kind: str = DATA  # a GROUP row carries its title in the first cell; a SUBTOTAL row sums its group

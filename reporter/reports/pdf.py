@@ -220,7 +220,7 @@ def _dictionary(lang: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=pyphen.language_fallback(_HYPHENATION.get(lang, lang)) or "en_GB")
 
 
-class Wrapper:
+class _Wrapper:
     """Splits cell text into lines no wider than a cell: at spaces, and a word longer than a whole line at the
     language's hyphenation points with a hyphen ("Projekti-", "juhtimise"), or after a hyphen of its own.
     Only a word with no such point that fits (a code, a number) is cut between two characters."""
@@ -284,23 +284,23 @@ class Wrapper:
         gives back its last piece, the start of the next line."""
         points, start = self.points(word), 0
         while measure(word[start:], size) > width - (measure(line, size) if line else 0):
-            for point in points:
-                if point <= start:
-                    break
-                piece = word[start:point]
-                if measure(f"{line}{piece}{'' if piece.endswith('-') else '-'}", size) <= width:
-                    lines.append(f"{line}{piece}{'' if piece.endswith('-') else '-'}")
-                    line, start = "", point
-                    break
-            else:
-                if line:  # no piece fits beside the line's words: try on a line of its own
-                    lines.append(line.rstrip(" "))
-                    line = ""
-                    continue
+            point = next((p for p in points if p > start
+                          and measure(line + _hyphenated(word[start:p]), size) <= width), None)
+            if point is not None:
+                lines.append(line + _hyphenated(word[start:point]))
+                line, start = "", point
+            elif line:  # no piece fits beside the line's words: try on a line of its own
+                lines.append(line.rstrip(" "))
+                line = ""
+            else:  # no point fits even a line of its own (a code, a narrow cell): cut between two characters
                 cut = start + _fitting_prefix(word[start:], measure, size, width)
                 lines.append(word[start:cut])
                 start = cut
         return line + word[start:]
+
+
+def _hyphenated(piece: str) -> str:
+    return piece if piece.endswith("-") else f"{piece}-"
 
 
 def _fitting_prefix(word: str, measure: Callable[[str, float], float], size: float, width: float) -> int:
@@ -635,7 +635,7 @@ class _Formatted:
 class _TableLayout:
     """Lays out one report table: formats and sums values, sizes the columns, wraps text into rows."""
 
-    def __init__(self, table: ReportTable, formatter: _Formatter, wrapper: Wrapper, frame_width: float,
+    def __init__(self, table: ReportTable, formatter: _Formatter, wrapper: _Wrapper, frame_width: float,
                  frame_height: float):
         self.table, self.format, self.wrapper = table, formatter, wrapper
         self.columns = table.columns
@@ -753,7 +753,7 @@ class _TableLayout:
         return _PagedTable(caption, header, self.body_lines(max_lines), look, self.frame_height, trailer)
 
 
-def _findings_flowable(findings: Sequence[FindingLine], wrapper: Wrapper, frame_width: float, frame_height: float,
+def _findings_flowable(findings: Sequence[FindingLine], wrapper: _Wrapper, frame_width: float, frame_height: float,
                        caption: Paragraph, trailer: Sequence[Flowable]) -> _PagedTable:
     """The findings as a list: severity (coloured), rule, message, records; paged like the tables."""
     shares = (0.11, 0.17, 0.55, 0.17)
@@ -792,20 +792,30 @@ class _Furniture:
 
     On top of pages 2+, the title and subtitle; at the foot of every page the
     project, period and partner, the report's identifier and the SHA-256 of its
-    data, and "page X of Y". Y is known only at the end, so each page shows a
+    data, and "page X of Y". Y is known only at the end: every page shows one
     form XObject that is filled in when the document is saved (reportlab's way
-    to number pages "of Y" without holding every page in memory until then).
+    to number pages "of Y" without holding the pages back). The label ends at
+    the right margin as nearly as a generous guess of Y's digits allows
+    (DejaVu's digits are equally wide); any text after {pages} in the label
+    goes into the form, so it cannot name the page.
     """
+
+    FORM = "pageCount"
 
     def __init__(self, data: ReportData, page_width: float, page_height: float):
         self.page_width, self.page_height = page_width, page_height
-        self.page_label = data.page_label
+        self.before, _, self.after = data.page_label.partition("{pages}")
         self.heading = " · ".join(t for t in (data.title, data.subtitle) if t)
         generated = data.labels.get("generated", "")
         self.context = data.page_context or data.subtitle
         self.identity = " · ".join(t for t in (data.identifier, f"SHA-256 {data_hash(data)[:12]}",
                                                f"{generated}: {APP_NAME}" if generated else APP_NAME) if t)
         self.pages = 0
+        self.digits = 1
+
+    def expect(self, pages: int) -> None:
+        """Room for the page count's digits, from a guess made before the pages are laid out."""
+        self.digits = len(str(pages))
 
     def draw(self, canv: Canvas, doc: object) -> None:
         page = canv.getPageNumber()
@@ -822,29 +832,40 @@ class _Furniture:
             canv.line(MARGIN_X, y - 3, self.page_width - MARGIN_X, y - 3)
         rule = MARGIN_BOTTOM - 11
         canv.line(MARGIN_X, rule, self.page_width - MARGIN_X, rule)
-        room = width - pdfmetrics.stringWidth(self.page_label.format(page=8888, pages=8888), SANS,
-                                              PAGE_LABEL_SIZE) - 12
+        measure = pdfmetrics.getFont(SANS).stringWidth
+        label = self.before.format(page=page)
+        count_width = measure("0" * max(self.digits, len(str(page))) + self.after, PAGE_LABEL_SIZE)
+        x = self.page_width - MARGIN_X - count_width - measure(label, PAGE_LABEL_SIZE)
+        room = width - measure(self.before.format(page=8888), PAGE_LABEL_SIZE) - count_width - 12
         canv.setFillColor(MUTED)
         canv.setFont(SANS, FOOTER_SIZE + 0.5)
         canv.drawString(MARGIN_X, rule - 9, _fitted(self.context, SANS, FOOTER_SIZE + 0.5, room))
         canv.setFont(SANS, FOOTER_SIZE)
         canv.drawString(MARGIN_X, rule - 17.5, _fitted(self.identity, SANS, FOOTER_SIZE, room))
-        canv.doForm(self._form(page))
+        canv.setFillColor(INK)
+        canv.setFont(SANS, PAGE_LABEL_SIZE)
+        canv.drawString(x, rule - 9, label)
+        canv.translate(x + measure(label, PAGE_LABEL_SIZE), rule - 9)
+        canv.doForm(self.FORM)
         canv.restoreState()
 
-    @staticmethod
-    def _form(page: int) -> str:
-        return f"pageLabel{page}"
-
     def fill_in(self, canv: Canvas) -> None:
-        """Write every page's "page X of Y", now that Y is known."""
-        for page in range(1, self.pages + 1):
-            canv.beginForm(self._form(page))
-            canv.setFillColor(INK)
-            canv.setFont(SANS, PAGE_LABEL_SIZE)
-            canv.drawRightString(self.page_width - MARGIN_X, MARGIN_BOTTOM - 20,
-                                 self.page_label.format(page=page, pages=self.pages))
-            canv.endForm()
+        """Write the page count, now that it is known."""
+        canv.beginForm(self.FORM)
+        canv.setFillColor(INK)
+        canv.setFont(SANS, PAGE_LABEL_SIZE)
+        canv.drawString(0, 0, f"{self.pages}{self.after.format(page='')}")
+        canv.endForm()
+
+
+class _PageStream(PDFStream):
+    """A page's deflated content, let go once it is written into the file (a document is written once): the
+    save then holds one copy fewer of every page."""
+
+    def format(self, document: object) -> bytes:
+        written = super().format(document)
+        self.content = b""
+        return written
 
 
 def _canvas_class(furniture: _Furniture) -> type[Canvas]:
@@ -863,8 +884,8 @@ def _canvas_class(furniture: _Furniture) -> type[Canvas]:
             super().showPage()
             page = self._doc.Pages.pages[-1]
             if page.stream and not page.Contents:
-                contents = PDFStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
-                                     zlib.compress(page.stream.encode("utf-8")), filters=[])
+                contents = _PageStream(PDFDictionary({"Filter": PDFArray([PDFName("FlateDecode")])}),
+                                       zlib.compress(page.stream.encode("utf-8")), filters=[])
                 contents.__Comment__ = "page stream"
                 page.Contents, page.stream = contents, None
 
@@ -925,7 +946,7 @@ def _story(data: ReportData, frame_width: float, frame_height: float) -> list[Fl
     last rows; with no findings, "no findings" and the signatures are the trailer of the last table's."""
     styles = _styles()
     formatter = _Formatter(data.lang, data.labels.get("date_format") or ISO_DATE)
-    wrapper = Wrapper(data.lang)
+    wrapper = _Wrapper(data.lang)
     story = _header_block(data, styles, frame_width)
     signatures = _signature_block(data, styles, frame_width)
     ending = [] if data.findings else [_para(data.findings_title, styles["heading"]),
@@ -959,9 +980,18 @@ def render_pdf(data: ReportData, path: Path) -> None:
     with _no_cycle_collection():
         furniture = _Furniture(data, page_width, page_height)
         # SimpleDocTemplate's frame keeps 6 pt of padding on each side.
-        story = _story(data, doc.width - 12, doc.height - 12)
+        width, height = doc.width - 12, doc.height - 12
+        story = _story(data, width, height)
+        # Pages break before they are full and repeat table headers: half as many again as the height says.
+        furniture.expect(int(sum(_height(f, width, height) for f in story) / height * 1.5) + 1)
         doc.build(story, onFirstPage=furniture.draw, onLaterPages=furniture.draw,
                   canvasmaker=_canvas_class(furniture))
+
+
+def _height(flowable: Flowable, width: float, height: float) -> float:
+    """A flowable's whole height (a KeepTogether answers its wrap with "too tall" to be split, and keeps the truth)."""
+    wrapped = flowable.wrap(width, height)[1]
+    return flowable._H if isinstance(flowable, KeepTogether) else wrapped
 
 
 @contextmanager
