@@ -473,9 +473,9 @@ class _Chunk(Flowable):
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         self._ch = self.caption.wrap(aW, aH)[1] + self.gap if self.caption is not None else 0
-        self._sizes = [(f.getSpaceBefore(), f.wrap(aW, aH)[1]) for f in self.trailer]
+        self._sizes = [(f.getSpaceBefore(), f.wrap(aW, aH)[1], f.getSpaceAfter()) for f in self.trailer]
         self.width = aW
-        self.height = self._ch + self.block.height + sum(before + height for before, height in self._sizes)
+        self.height = self._ch + self.block.height + sum(map(sum, self._sizes))
         return self.width, self.height
 
     def draw(self) -> None:
@@ -485,13 +485,14 @@ class _Chunk(Flowable):
             self.caption.drawOn(self.canv, 0, y + self.gap)
         y -= self.block.height
         self.block.drawOn(self.canv, 0, y)
-        for flowable, (before, height) in zip(self.trailer, self._sizes):
+        for flowable, (before, height, after) in zip(self.trailer, self._sizes):
             y -= before + height
             flowable.drawOn(self.canv, 0, y)
+            y -= after
 
 
 def _trailer_height(trailer: Sequence[Flowable], aW: float, aH: float) -> float:
-    return sum(f.getSpaceBefore() + f.wrap(aW, aH)[1] for f in trailer)
+    return sum(f.getSpaceBefore() + f.wrap(aW, aH)[1] + f.getSpaceAfter() for f in trailer)
 
 
 # A group (its title, rows and subtotal), or a whole table, no taller than this part of a page is never split.
