@@ -8,11 +8,16 @@ another task's time. Each measurement runs in a fresh process that loads that
 data set, then times:
 
 - program: `render_pdf` of the data set (what `report --format pdf` does after the build);
-- raw: reportlab's canvas drawing the same rows' values, one string per cell, a rule under each
-  row, the same embedded font and page size, no wrapping or layout.
+- raw: reportlab's canvas drawing the same rows, each cell's value wrapped into its column by
+  reportlab's own `simpleSplit`, a rule under each row, the same embedded font and page size; no
+  formatting, sums, headers, hyphenation, keeping rules or page furniture;
+- raw, unwrapped: the same with one string per cell whatever its length (cells run into each
+  other: the floor of what reportlab costs for these rows, not a readable report).
 
 It prints program seconds, raw seconds, their ratio and the program's peak
-resident memory (the data set included), medians of the runs.
+resident memory (the data set included: Linux's VmHWM, reset after the data set
+is loaded), medians of the runs (the memory: the largest), then the unwrapped
+run and the program's ratio to it. The machine is shared: compare the ratios.
 
     .venv/bin/python benchmarks/bench_pdf.py [--runs N] [ROWS ...]     (default 1000 10000 100000)
 """
