@@ -7,6 +7,7 @@ The inputs are gathered by the report service; this module only arranges them.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -14,6 +15,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Callable
+
+from babel.dates import format_date
 
 from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.conversion import FunderRates
@@ -106,7 +109,13 @@ def build_report(given: ReportInput) -> ReportData:
     partner = definition.partner(given.partner) if given.partner else None
     funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
                         if given.funder and f.code == given.funder.funder), "")
-    period_text = words["period_value"].format(number=period.number, start=period.start, end=period.end)
+
+    def day(value: date) -> str:
+        """A date in the report language's form (the template may state its own)."""
+        return format_date(value, words["date_format"], locale=given.lang)
+
+    period_text = words["period_value"].format(number=period.number, start=day(period.start), end=day(period.end))
+    partner_text = f"{partner.code} {partner.name}" if partner else words["all_partners"]
     return ReportData(
         template=given.template.id,
         lang=given.lang,
@@ -115,13 +124,13 @@ def build_report(given: ReportInput) -> ReportData:
         currency=definition.project.currency,
         header=(
             (words["project"], f"{definition.project.code} {definition.project.title}"),
-            (words["partner"], f"{partner.code} {partner.name}" if partner else words["all_partners"]),
+            (words["partner"], partner_text),
             (words["funder"], funder_name),
             (words["contract"], (given.funder.contract_number if given.funder else "")
              or definition.project.contract_number),
             (words["period"], period_text),
             (words["currency"], definition.project.currency),
-            (words["generated"], given.generated.isoformat()),
+            (words["generated"], day(given.generated)),
             *(((words["language"], words["language_fallback"].format(languages=", ".join(given.template.languages))),)
               if given.lang not in given.template.languages else ()),
         ),
@@ -136,8 +145,16 @@ def build_report(given: ReportInput) -> ReportData:
         page_label=words["page"],
         author="Grant Reporter",
         orientation=layout.orientation,
-        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet")},
+        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet", "generated", "date_format")},
+        identifier=report_identifier(definition.project.code, period.number, given.partner, given.template.id,
+                                     given.lang),
+        page_context=f"{definition.project.code} · {words['period']} {period_text} · {partner_text}",
     )
+
+
+def report_identifier(code: str, period: int, partner: str | None, template: str, lang: str) -> str:
+    """A report's name, on its pages and as its files' name: what no file system refuses."""
+    return re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}-{template}-{lang}")
 
 
 def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
