@@ -1005,6 +1005,7 @@ def _litas(usd: Decimal, day: date) -> Decimal:
 
 
 def _dollars(litas: Decimal, day: date) -> Decimal:
+    """About what `litas` were in dollars in the month of `day`."""
     return litas / FIXED_EURO_RATES["LTL"] * Decimal(RATES["USD"][f"{day:%Y-%m}"])
 
 
@@ -1044,9 +1045,9 @@ _COMPUTERS = (
      "Kompiuterizuotos lankytojų darbo vietos (HP Compaq dx2400, 19\" monitorius, MS Office), {q} vnt.",
      ("1750", "2100")),
     ("UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
-     "Stacionarūs kompiuteriai lankytojams Dell OptiPlex 380 su monitoriais, {q} vnt.", ("1800", "2150")),
+     "Stacionarūs kompiuteriai lankytojams Dell OptiPlex 360 su monitoriais, {q} vnt.", ("1800", "2150")),
     ("UAB „Kompiuterių pasaulis“", "PVM SF KPS Nr. {n:06d}",
-     "Kompiuteriai lankytojams Fujitsu Esprimo P2560 su monitoriais ir klaviatūromis, {q} vnt.", ("1700", "2050")),
+     "Kompiuteriai lankytojams Fujitsu Esprimo su 19\" monitoriais ir klaviatūromis, {q} vnt.", ("1700", "2050")),
 )
 _EXTRAS = (
     ("UAB „Kilobaitas“", "PVM SF KIL Nr. {n:07d}", "Multimedijos projektorius Epson EB-X8 su ekranu mokymams",
@@ -1100,11 +1101,15 @@ def _programme_lead(b: _Book, lead: str) -> None:
         b.buy(lead, _Item(line, supplier, document, description, unit, vat or _lt_vat(day), qty), day,
               currency=currency)
 
-    # Training and publicity, in litas.
+    # Training and publicity, in litas (VAT 18 % until 2008, 19 % from January 2009, 21 % from September).
+    std(b.day(date(2008, 12, 8), date(2008, 12, 12)), "UAB „Konferencijų centras“", "PVM SF KC Nr. {n:05d}",
+        "Programos „Bibliotekos pažangai“ pristatymo konferencija Vilniuje: salė, įranga ir maitinimas "
+        "({q} {dalyviai})", ("58", "66"), (140, 170))
     for place, month in (("Kaune", 2), ("Klaipėdoje", 3), ("Šiauliuose", 4), ("Panevėžyje", 5)):
         std(b.day(date(2009, month, 9), date(2009, month, 27)), "UAB „Konferencijų centras“",
             "PVM SF KC Nr. {n:05d}",
-            f"Regioninis seminaras savivaldybių bibliotekų direktoriams {place}: salė ir maitinimas ({{q}} {{dalyviai}})",
+            f"Regioninis seminaras savivaldybių bibliotekų direktoriams {place}: salė ir maitinimas "
+            "({q} {dalyviai})",
             ("42", "55"), (38, 56))
     for first, last in ((date(2009, 9, 7), date(2009, 10, 16)), (date(2010, 4, 6), date(2010, 5, 28))):
         std(b.day(first, last), "VšĮ „Langas į ateitį“", "SF LIA Nr. {n:04d}",
@@ -1227,8 +1232,9 @@ def _sub_grantee(b: _Book, partner: str, signed: date, budget: dict[str, Decimal
         day = b.day(signed + timedelta(days=40), signed + timedelta(days=500))
         vat = _lt_vat(day)
         net = (_litas(planned["TRAVEL"], day) / (1 + Decimal(vat) / 100)).quantize(CENT, rounding=ROUND_FLOOR)
-        b.add(partner, "TRAVEL", day, "UAB „Lukoil Baltija“", b.number("UAB „Lukoil Baltija“", "PVM SF LUK Nr. {n:08d}"),
-              net, vat, f"Degalai pagal kuro kortelę: kelionės į LNB mokymus Vilniuje ir į filialus ({day:%Y-%m})")
+        fuel = "UAB „Lukoil Baltija“"
+        b.add(partner, "TRAVEL", day, fuel, b.number(fuel, "PVM SF LUK Nr. {n:08d}"), net, vat,
+              f"Degalai pagal kuro kortelę: kelionės į LNB mokymus Vilniuje ir į filialus ({day:%Y-%m})")
 
 
 def _sub_grant_payments(store: Store, definition: ProjectDefinition) -> list[Row]:
@@ -1292,8 +1298,8 @@ def _ministry_of_culture(definition: ProjectDefinition) -> list[Row]:
                "Kūrybinės dirbtuvės vaikams ir tėvams pagal perskaitytas knygas (6 užsiėmimai)", ("900", "1200")),
          date(2012, 5, 2), date(2012, 5, 31)),
         (_Item("SERVICES", "UAB „Panevėžio autobusų parkas“", "PVM SF PAP Nr. {n:06d}",
-               "Autobuso nuoma: skaitančių šeimų išvyka į Anykščius (A. Baranausko ir A. Vienuolio-Žukausko memorialinis "
-               "muziejus)", ("900", "1100"), "21"), date(2012, 6, 11), date(2012, 6, 22)),
+               "Autobuso nuoma: skaitančių šeimų išvyka į Anykščius (A. Baranausko ir A. Vienuolio-Žukausko "
+               "memorialinis muziejus)", ("900", "1100"), "21"), date(2012, 6, 11), date(2012, 6, 22)),
         (_Item("SERVICES", "UAB „Garso meistrai“", "PVM SF GM Nr. {n:05d}",
                "Įgarsinimo ir scenos įrangos nuoma su technikais: Šeimų skaitymų šventė", ("1300", "1600"), "21"),
          festival, festival + timedelta(days=3)),
