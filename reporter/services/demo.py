@@ -988,8 +988,9 @@ def _association(definition: ProjectDefinition) -> list[Row]:
 LT_EMPLOYER_2009 = "30.98"  # Lithuania 2009–2018: the employer's social insurance (Sodra), %
 _LT_VAT = ((date(2009, 9, 1), "21"), (date(2009, 1, 1), "19"), (date(1994, 5, 1), "18"))
 
-# The sub-grantees with a story (tests/test_demo.py pins them): one spent more than its sub-grant, one paid
-# a cost too late for it to count, one returned what it did not use.
+# The sub-grantees with a story (tests/test_demo.py pins them): deliberately, one spent more than its
+# sub-grant and one paid a cost too late for it to count (the checks find both); one returned what it did
+# not use.
 OVER_GRANT, PAID_LATE, RETURNED = "KUP", "ZAR", "SKU"
 
 
