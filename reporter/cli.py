@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import logging
+import os
 import sys
 from contextlib import closing
 from dataclasses import asdict, is_dataclass
@@ -27,6 +28,7 @@ from reporter.paths import TEMPLATES_VARIABLE, default_database, demo_database, 
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 3
+EXIT_OUTPUT_CLOSED = 141  # as the shell reports a program stopped by SIGPIPE
 
 log = logging.getLogger("reporter")
 
@@ -89,10 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing more was written", file=sys.stderr)
         return EXIT_USER_ERROR
-    except BrokenPipeError:  # the reader went away (`… | head`): stop quietly
+    except BrokenPipeError:  # the output went to `head` or a pager that was closed: nobody is reading any more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return EXIT_OUTPUT_CLOSED
     except Exception as error:  # noqa: BLE001 - the boundary: report, log, never lose it
+        from reporter.store.failures import user_error
+
+        machine = user_error(error)  # a full disk, a read-only folder, a database in use: not the program's bug
+        if machine is not None:
+            log.warning("%s: %s", type(error).__name__, error)
+            print(f"error: {machine}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log.exception("internal error in %s", " ".join(sys.argv))
         message = f"internal error: {type(error).__name__}: {error}\nDetails are in the log: {log_file()}"
         print(message, file=sys.stderr)
@@ -102,13 +111,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging() -> None:
+    """Log to the user's log file: one handler, however often `main` runs in a process (scripts, tests)."""
     path = log_file()
+    for old in list(log.handlers):
+        if getattr(old, "grant_reporter_log", None) == path:
+            return
+        if getattr(old, "grant_reporter_log", None) is not None:
+            log.removeHandler(old)
+            old.close()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.grant_reporter_log = path  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.INFO)
 
@@ -240,12 +257,13 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from reporter.files import write_text
     from reporter.services.projects import export_project
 
     with closing(_open(args)) as store:
         text = export_project(store, args.code)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_text(Path(args.output), text)
         print(f"Project {args.code} written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -285,7 +303,9 @@ def _expense_fields(args: argparse.Namespace) -> dict[str, str]:
 
 def _expense_text(e) -> str:
     amount = f"{_money(e.eligible)} {e.currency}"
-    rate = f" at {e.rate}" if e.rate is not None else ""
+    rate = f" at {e.rate} per euro" if e.rate is not None else ""
+    if e.project_rate is not None:  # a third currency: through the euro, both steps
+        rate += f", the euro at {e.project_rate}"
     return (f"#{e.number} {e.document_date} {e.document_no} {e.supplier}: eligible {amount}{rate}"
             f" → {_money(e.eligible_project_currency)} (partner {e.partner}, line {e.budget_line},"
             f" period {e.period})")
@@ -360,12 +380,9 @@ def _expense_list(args: argparse.Namespace) -> int:
 
 
 def _iso_date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option}: {text!r} is not a date written YYYY-MM-DD") from None
+    from reporter.domain.limits import parse_date
+
+    return None if text is None else parse_date(text, option)
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -622,7 +639,10 @@ def _report(args: argparse.Namespace) -> int:
         files = write_report(store, args.project, args.period, Path(args.out), args.partner, args.template,
                              args.lang, formats, args.funder)
     _emit(args, files, lambda: "\n".join(
-        f"{f.path}  sha256 {f.sha256}" + ("  (from the submitted snapshot)" if f.from_snapshot else "")
+        f"{f.path}  sha256 {f.sha256}" + ("  (from the submitted snapshot)" if f.from_snapshot else
+                                          f"  (NOT the file submitted, whose sha256 is {f.submitted_sha256}: the "
+                                          "stored data or the program changed since; run 'grant-reporter check')"
+                                          if f.differs_from_submission else "")
         for f in files))
     return 0
 
@@ -651,16 +671,27 @@ def _reopen(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from reporter.services.maintenance import backup_now, list_backups
+    from reporter.services.maintenance import backup_now, describe_backups
 
     if args.list:
-        found = list_backups(_database(args))
-        _emit(args, found, lambda: "\n".join(str(p) for p in found) or "No backups.")
+        found = describe_backups(_database(args))
+        _emit(args, [{"path": b.path, "reason": b.reason, "taken": b.taken.isoformat(), "bytes": b.size,
+                      "verified": b.verified, "problem": b.problem.message if b.problem else None} for b in found],
+              lambda: _table(["backup", "taken", "size", "verified"],
+                             [[str(b.path), f"{b.taken:%Y-%m-%d %H:%M:%S}", _size(b.size),
+                               "yes" if b.verified else f"NO: {b.problem.message}"] for b in found], right=(2,))
+              if found else "No backups.")
         return 0
     with closing(_open(args)) as store:
         path = backup_now(store, keep=args.keep)
-    _emit(args, {"backup": path}, lambda: f"Backup written: {path}")
+    _emit(args, {"backup": path, "bytes": path.stat().st_size, "verified": True},
+          lambda: f"Backup written and verified: {path} ({_size(path.stat().st_size)})")
     return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB" if size >= 1024 \
+        else f"{size} B"
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -668,7 +699,8 @@ def _restore(args: argparse.Namespace) -> int:
 
     safety = restore(_database(args), Path(args.file))
     _emit(args, {"restored": args.file, "previous_state": safety},
-          lambda: f"Restored {_database(args)} from {args.file}\nThe state before the restore is kept in {safety}")
+          lambda: f"Restored {_database(args)} from {args.file} (verified; recorded in the audit log)" + (
+              f"\nThe state before the restore is kept in {safety}" if safety else ""))
     return 0
 
 
@@ -1017,10 +1049,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="where its attachment files go (default: attachments/ beside the database)")
     sub.add_argument("--dry-run", action="store_true", help="check and report; merge nothing")
 
-    sub = command("backup", _backup, "back up the database (timestamped, keeps the newest)")
-    sub.add_argument("--keep", type=int, default=10, help="how many manual backups to keep (default: 10)")
-    sub.add_argument("--list", action="store_true", help="list the backups instead")
-    sub = command("restore", _restore, "replace the database with a backup (the current state is backed up first)")
+    sub = command("backup", _backup, "back up the database (verified, timestamped, keeps the newest)")
+    sub.add_argument("--keep", type=int, default=10,
+                     help="how many manual backups to keep, the new one included; at least 1 (default: 10)")
+    sub.add_argument("--list", action="store_true", help="list this database's backups, their size and whether each "
+                                                         "verifies, instead")
+    sub = command("restore", _restore, "replace the database with a verified backup (the current state is backed up "
+                                       "first; the restore is logged)")
     sub.add_argument("file", help="backup file")
     command("demo", _demo, f"create the demo database (default: {demo_database()})")
     return parser

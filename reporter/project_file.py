@@ -7,8 +7,9 @@ with mistakes is refused as a whole, with every problem named by its key
 
 from __future__ import annotations
 
+import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from dataclasses import replace
 from typing import Any, Callable
@@ -17,6 +18,7 @@ import tomli_w
 
 from reporter.domain.currency import currency_code
 from reporter.domain.errors import Problem, UserError, ValidationError, problem
+from reporter.domain.limits import FIRST_DAY, LAST_DAY, MAX_PERIOD, check_date, check_integer, parse_date
 from reporter.domain.messages import Param
 from reporter.domain.model import (
     Activity,
@@ -49,12 +51,16 @@ from reporter.domain.records import (
     record_fields,
 )
 from reporter.domain.rules import ContractRules, rules_from_mapping, rules_to_mapping
+from reporter.toml_input import non_decimal_numbers, shown as _shown
 from reporter.domain.validation import validate_definition
 
 LANGUAGES = ("en", "lt", "lv")
 
 TemplateDefaults = Callable[[str], tuple[tuple[BudgetLine, ...], ContractRules]]
 """Gives a template's budget lines and rules by its id."""
+
+# The bounds of each whole-number key a project file has.
+_INTEGER_BOUNDS = {"number": (1, MAX_PERIOD), "year": (FIRST_DAY.year, LAST_DAY.year)}
 
 _SECTIONS = {"project", "partners", "funders", "funding", "budget_lines", "budget", "periods", "activities",
              "rules", "flat_rates", "unit_costs", "country_groups", "line_caps", "cost_shares", "instalments",
@@ -87,23 +93,25 @@ class _Section:
             self._fail(key, "value.required")
             return ""
         if not isinstance(value, str):
-            self._fail(key, "file.not_text", value=repr(value))
+            self._fail(key, "file.not_text", value=_shown(value))
             return ""
         return value.strip()
 
     def day(self, key: str) -> date:
+        """A TOML date (2024-03-05) or the same in quotes; never a date with a time, never before 1990 or after 2100."""
         value = self.data.get(key)
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
+        try:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                return check_date(value)
+            if isinstance(value, str):
+                return parse_date(value)
+        except UserError as error:
+            self.refused(key, error)
+            return date.min
         if value is None:
             self._fail(key, "file.date_required")
         else:
-            self._fail(key, "file.not_date", value=repr(value))
+            self._fail(key, "file.not_date", value=_shown(value))
         return date.min
 
     def amount(self, key: str) -> Decimal | None:
@@ -112,7 +120,7 @@ class _Section:
             self._fail(key, "value.required")
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-            self._fail(key, "file.not_amount", value=repr(value))
+            self._fail(key, "file.not_amount", value=_shown(value))
             return None
         try:
             return parse_amount(value, key)
@@ -125,6 +133,9 @@ class _Section:
         if value is None:
             self._fail(key, "percent.required")
             return Decimal(0)
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            self._fail(key, "file.not_number", value=_shown(value))
+            return Decimal(0)
         try:
             return parse_percent(value, key)
         except UserError as error:
@@ -132,21 +143,27 @@ class _Section:
             return Decimal(0)
 
     def integer(self, key: str) -> int | None:
+        """A whole number within its key's bounds (a period number, a year), or the same in quotes."""
+        low, high = _INTEGER_BOUNDS[key]
         value = self.data.get(key)
         if value is None:
             self._fail(key, "value.required")
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value):
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self._fail(key, "file.not_integer", value=repr(value))
+            self._fail(key, "file.not_integer", value=_shown(value))
             return None
-        return value
+        try:
+            return check_integer(value, low, high)
+        except UserError as error:
+            self.refused(key, error)
+            return None
 
     def flag(self, key: str, default: bool = False) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            self._fail(key, "file.not_flag", value=repr(value))
+            self._fail(key, "file.not_flag", value=_shown(value))
             return False
         return value
 
@@ -209,6 +226,11 @@ def parse_project_file(text: str, template_defaults: TemplateDefaults) -> Projec
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise ValidationError([problem("", "file.not_toml", detail=str(error))], problem("", "file.unreadable")) from None
+    except RecursionError:  # arrays or tables nested hundreds deep
+        raise ValidationError([problem("", "file.too_deep")], problem("", "file.unreadable")) from None
+    numbers = [problem(f"line {line}", "file.not_decimal", value=value) for line, value in non_decimal_numbers(text)]
+    if numbers:
+        raise ValidationError(numbers, problem("", "file.problems", count=len(numbers)))
     return parse_project_data(data, template_defaults)
 
 
@@ -288,9 +310,16 @@ def _beyond(parse_problems: list[Problem], found: list[Problem]) -> list[Problem
     return [p for p in found if not related(p.where)]
 
 
-def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
-    """A definition as the tables of its project file, in the order the file is written."""
-    rules = rules_to_mapping(definition.rules)
+RULE_TABLES = ("flat_rates", "unit_costs", "line_caps", "cost_shares", "instalments")
+
+
+def definition_to_data(definition: ProjectDefinition, template_rules: ContractRules | None = None) -> dict[str, Any]:
+    """A definition as the tables of its project file, in the order the file is written.
+
+    The contract terms are those that differ from the template's (`template_rules`): what is left out
+    is the template's when the file is read again.
+    """
+    rules = rules_to_mapping(definition.rules, template_rules)
     return {
         "project": _table(definition.project),
         "partners": [_table(x) for x in definition.partners],
@@ -299,10 +328,7 @@ def definition_to_data(definition: ProjectDefinition) -> dict[str, Any]:
         "budget_lines": [_table(x) for x in definition.budget_lines],
         "budget": [_table(x) for x in definition.budget],
         "periods": [_table(x) for x in definition.periods],
-        "rules": rules["rules"],
-        **{key: rules.get(key, []) for key in ("flat_rates", "unit_costs", "line_caps", "cost_shares",
-                                               "instalments")},
-        "country_groups": rules.get("country_groups", {}),
+        **{key: value for key, value in rules.items()},
         "activities": [{**_table(a), "planned": [_table(x) for x in a.plan]} for a in definition.activities],
         "sub_grants": [_table(x) for x in definition.sub_grants],
     }
@@ -337,33 +363,36 @@ def _file_value(kind: str, value: Any) -> Any:
     return value
 
 
-def render_project_file(definition: ProjectDefinition) -> str:
+def render_project_file(definition: ProjectDefinition, template_rules: ContractRules | None = None) -> str:
     """The project file for a definition; reading it back gives the same definition.
 
     Written section by section (`[project]`, then `[[partners]]`…) in the order
     the README documents; tomli_w formats each value so quoting is always right.
     """
-    data = definition_to_data(definition)
+    data = definition_to_data(definition, template_rules)
     sections: list[tuple[str, dict[str, Any]]] = [("[project]", data["project"])]
     for name in ("partners", "funders", "funding", "budget_lines", "budget", "periods"):
         sections += [(f"[[{name}]]", table) for table in data[name]]
     if data["rules"]:
         sections.append(("[rules]", data["rules"]))
-    if data["country_groups"]:
+    if "country_groups" in data:
         sections.append(("[country_groups]", data["country_groups"]))
-    sections += [("[[flat_rates]]", flat) for flat in data["flat_rates"]]
-    for unit in data["unit_costs"]:
+    sections += [("[[flat_rates]]", flat) for flat in data.get("flat_rates", [])]
+    for unit in data.get("unit_costs", []):
         sections.append(("[[unit_costs]]", {k: v for k, v in unit.items() if k != "rates"}))
         sections += [("[[unit_costs.rates]]", rate) for rate in unit.get("rates", [])]
-    sections += [("[[line_caps]]", cap) for cap in data["line_caps"]]
-    sections += [("[[cost_shares]]", share) for share in data["cost_shares"]]
-    sections += [("[[instalments]]", instalment) for instalment in data["instalments"]]
+    sections += [("[[line_caps]]", cap) for cap in data.get("line_caps", [])]
+    sections += [("[[cost_shares]]", share) for share in data.get("cost_shares", [])]
+    sections += [("[[instalments]]", instalment) for instalment in data.get("instalments", [])]
+    # A list the template has and the project empties is a key of the file's top, before any table.
+    emptied = [_toml_line(key, []) for key in RULE_TABLES if data.get(key) == []]
     for activity in data["activities"]:
         sections.append(("[[activities]]", {k: v for k, v in activity.items() if k != "planned"}))
         sections += [("[[activities.planned]]", planned) for planned in activity["planned"]]
     sections += [("[[sub_grants]]", grant) for grant in data["sub_grants"]]
     p = definition.project
     lines = [f"# Grant Reporter project file: {p.code}", f"# Amounts are in {p.currency}; dates are YYYY-MM-DD."]
+    lines += ["", *emptied] if emptied else []
     for header, table in sections:
         lines += ["", header, *(_toml_line(key, value) for key, value in table.items())]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,6 @@ a copy of those lines, so later template edits never change an old project.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reporter.domain.errors import NotFound, Problem, UserError, problem
+from reporter.domain.limits import template_id_problem
 from reporter.domain.messages import Message
 from reporter.domain.model import BudgetLine
 from reporter.domain.records import Label
@@ -77,14 +77,18 @@ class Template:
         return tuple(BudgetLine(line.code, Label.of(line.names)) for line in self.budget_lines)
 
 
-_TEMPLATE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules", "flat_rates", "unit_costs",
+                  "country_groups", "line_caps", "cost_shares", "instalments", "report"}
+_REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
+                "labels", "document_types"}
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
     """A template by id, from `folder`, else from the folders templates are looked for in (first match wins)."""
+    if (bad_id := template_id_problem(template_id)) is not None:  # never a path, never a name too long for a file
+        raise NotFound(bad_id)
     folders = [folder] if folder else template_folders()
-    path = next((f / f"{template_id}.toml" for f in folders if _TEMPLATE_ID.fullmatch(template_id)
-                 and (f / f"{template_id}.toml").is_file()), None)
+    path = next((f / f"{template_id}.toml" for f in folders if (f / f"{template_id}.toml").is_file()), None)
     if path is None:
         known = ", ".join(t.id for t in list_templates(folder)) or Message("none")
         raise NotFound(problem("template", "template.unknown", template=repr(template_id), known=known))
@@ -108,8 +112,9 @@ def _read(path: Path) -> Template:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise UserError(f"template {path.name}: not a valid funder template ({error})") from None
-    problems: list[Problem] = []
+        raise UserError(problem("", "template.unreadable", template=path.name, detail=str(error))) from None
+    problems: list[Problem] = [problem(key, "file.unknown_key", keys=", ".join(sorted(_TEMPLATE_KEYS)))
+                               for key in data if key not in _TEMPLATE_KEYS]
     for key in ("id", "name"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             problems.append(problem(key, "value.required"))
@@ -136,10 +141,11 @@ def _read(path: Path) -> Template:
         report=_layout(report if isinstance(report, dict) else {}, problems),
     )
     problems += rule_problems(template.rules, {line.code for line in lines})
+    if template.id and template.id != path.stem:
+        problems.append(problem("id", "template.id_not_file_name", id=repr(template.id)))
     if problems:
-        raise UserError(f"template {path.name}: " + "; ".join(str(p) for p in problems))
-    if template.id != path.stem:
-        raise UserError(f"template {path.name}: its id {template.id!r} must match the file name")
+        raise UserError(problem("", "template.broken", template=path.name,
+                                problems="; ".join(str(p) for p in problems)))
     return template
 
 
@@ -158,6 +164,8 @@ def template_problems() -> list[str]:
 def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
     if not data:
         return ReportLayout({"en": "Financial report"}, ("line_overview", "cofinancing", "expenditure_list"))
+    problems += [problem(f"report.{key}", "file.unknown_key", keys=", ".join(sorted(_REPORT_KEYS)))
+                 for key in data if key not in _REPORT_KEYS]
     sections = tuple(data.get("sections", ()))
     consolidated = tuple(data.get("consolidated_sections", ()))
     for name in sections + consolidated:

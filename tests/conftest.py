@@ -114,3 +114,35 @@ def user_folders(tmp_path_factory, monkeypatch):
     for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     return home
+
+
+@pytest.fixture
+def small_cli(tmp_path, project_file, capsys):
+    """The command line on a database file holding the small project: `small_cli("projects")` → (code, out, err).
+
+    `db=` runs it on another database; `.database` and `.project` are the file paths.
+    """
+    from reporter import cli
+
+    database = tmp_path / "small.sqlite3"
+
+    def run(*args: str, db: Path = database) -> tuple[int, str, str]:
+        code = cli.main(["--db", str(db), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("load", str(project_file))[0] == 0
+    run.database = database  # type: ignore[attr-defined]
+    run.project = project_file  # type: ignore[attr-defined]
+    return run
+
+
+def database_dump(database: Path) -> list[str]:
+    """Everything a database holds, schema included, as SQL: what 'the database is unchanged' compares."""
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

@@ -579,6 +579,7 @@ def test_period_lock__a_submitted_period_changed_behind_the_programs_back_is_an_
     row = spend(store)
     submit_period(store, "CHK-1", 1)
     assert findings(store, "period-lock") == []
+    store.db.execute("DROP TRIGGER locked_expenditure_update")  # a tool that knows the schema's guard
     store.db.execute("UPDATE expenditures SET description = 'changed', updated_at = '2999-01-01T00:00:00+00:00' "
                      "WHERE id = ?", [row])
     [found] = findings(store, "period-lock")

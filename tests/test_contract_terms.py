@@ -552,6 +552,20 @@ def test_templates__the_users_folder_and_templates_dir_come_before_the_programs_
         json.loads(out)) + err
 
 
+def test_templates__a_project_on_a_broken_template_is_refused_with_the_templates_problems(store, tmp_path):
+    from reporter.paths import user_templates_dir
+
+    user_templates_dir().mkdir(parents=True)
+    (user_templates_dir() / "city-fund.toml").write_text(
+        'id = "city-fund"\nname = "City fund"\n[[unit_costs]]\nline = "X"\nrate = 5\nrates = []\nprice = 3\n',
+        encoding="utf-8")
+    with pytest.raises(ValidationError) as raised:
+        load(store, tmp_path, IN_KIND.replace('template = "generic"', 'template = "city-fund"'))
+    text = str(raised.value)
+    assert "project.template: template city-fund.toml:" in text
+    assert "unit_costs[1].price: unknown key" in text and "unit_costs[1].rate: give one rate or a table" in text
+
+
 # 8. Names per language
 
 
@@ -672,7 +686,8 @@ def test_plan__an_activity_over_its_plan_or_without_one_in_a_year_is_named(store
 
 
 def test_plan__a_budget_entered_apart_that_disagrees_with_the_plan_is_named(store, tmp_path):
-    load(store, tmp_path, PLAN, """
+    by_source = PLAN.replace('amount = 1000.00\nline = "EVENTS"', 'amount = 1000.00\nfunder = "KM"')
+    load(store, tmp_path, by_source, """
 [[budget]]
 partner = "LBD"
 line = "EVENTS"
@@ -684,6 +699,21 @@ activity = "A1"
     assert found.message == "A1 2024: the plan says 1000.00, the budget 1200.00"
 
 
+def test_plan__by_line_and_a_budget_for_the_same_activity_and_year_is_refused(store, tmp_path):
+    before = row_counts(store)
+    with pytest.raises(ValidationError, match=r"activities\[1\].planned: A1 2024: the plan gives the budget by line"):
+        load(store, tmp_path, PLAN, '\n[[budget]]\npartner = "LBD"\nline = "EVENTS"\namount = 1000.00\n'
+                                    'year = 2024\nactivity = "A1"\n')
+    assert row_counts(store) == before
+
+
+def test_plan__an_unknown_line_or_partner_in_the_plan_is_named_by_its_key(store, tmp_path):
+    with pytest.raises(ValidationError) as raised:
+        load(store, tmp_path, PLAN.replace('line = "EVENTS"', 'line = "CONCERTS"\npartner = "VMS"'))
+    assert "activities[1].planned[1].line: unknown budget line 'CONCERTS'" in str(raised.value)
+    assert "activities[1].planned[1].partner: unknown partner 'VMS'" in str(raised.value)
+
+
 def test_plan__the_template_wants_every_cost_in_an_activity(store, tmp_path):
     load(store, tmp_path, PLAN)
     spend(store, "PLAN-T", partner="LBD", line="EVENTS", date="2024-04-10", gross="100.00")
@@ -693,3 +723,73 @@ def test_plan__the_template_wants_every_cost_in_an_activity(store, tmp_path):
     load(store, tmp_path, PLAN.replace('template = "multi-year-plan"',
                                        'template = "multi-year-plan"\n\n[rules]\nactivity_required = false'))
     assert findings(store, "PLAN-T", "activity") == []
+
+
+def test_export__a_template_term_set_back_to_the_general_default_survives_export_and_reload(store, tmp_path):
+    path = tmp_path / "project.toml"
+    path.write_text('line_caps = []\n\n' + ERASMUS + '\n[rules]\ntransfer_level = "partner"\nclosed_lines = []\n',
+                    encoding="utf-8")
+    load_project_file(store, path)
+    rules = store.projects.definition("KA2-T").rules
+    assert (rules.transfer_level, rules.closed_lines, rules.line_caps) == ("partner", (), ())
+    exported = export_project(store, "KA2-T")
+    assert "line_caps = []" in exported and 'transfer_level = "partner"' in exported
+    assert "[[unit_costs]]" not in exported  # the template's rate tables, unchanged, are left to it
+    path.write_text(exported, encoding="utf-8")
+    again = load_project_file(store, path).summary
+    assert (again.inserted, again.updated, again.deleted) == (0, 0, 0)
+    assert store.projects.definition("KA2-T").rules == rules
+
+
+def test_transfers__a_partners_report_shows_the_consortiums_table_where_the_consortium_is_judged(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    load(store, tmp_path, ERASMUS)
+    declare(store, "P1", "TPM", "4", "100-1999 km")  # P1 2300 against its 1150; the consortium 2300 of 2300
+    data, _ = report_data(store, "KA2-T", 1, partner="P1", lang="en", today=date(2021, 12, 31))
+    table = next(t for t in data.tables if t.key == "transfers")
+    meetings = next(row for row in table.rows if row.cells[0] == "Transnational project meetings")
+    assert meetings.cells[1:4] == (D("2300.00"), D("2300.00"), D("0.00")) and meetings.cells[-1] == "yes"
+    assert "judged for the whole partnership" in table.note and "Outside these limits: Special needs" in table.note
+
+
+def test_in_kind__reports_show_them_apart_with_their_basis(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    load(store, tmp_path, IN_KIND)
+    spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-01", gross="1000.00")
+    spend(store, "KIND-1", partner="LP", line="STAFF", date="2024-03-02", gross="250.00", document="",
+          supplier="Savanoriai", in_kind="20 h × 12.50 EUR of volunteers' reading sessions")
+    data, _ = report_data(store, "KIND-1", 1, lang="en", today=date(2024, 12, 31))
+    in_kind = next(t for t in data.tables if t.key == "in_kind")
+    assert [row.cells for row in in_kind.rows] == [("LP – Nuosavos lėšos", D("250.00"), D("250.00"))]
+    listed = next(t for t in data.tables if t.key == "expenditure")
+    assert any("In kind: 20 h × 12.50 EUR of volunteers' reading sessions" in row.cells for row in listed.rows)
+
+
+def test_template_currency__an_erasmus_project_is_kept_in_euro(store, tmp_path):
+    with pytest.raises(ValidationError, match="project.currency: the template erasmus-plus-ka2-2014-2020 keeps its "
+                                              "projects in EUR, not NOK"):
+        load(store, tmp_path, ERASMUS.replace('template = "erasmus', 'currency = "NOK"\ntemplate = "erasmus'))
+
+
+def test_cost_share__an_eligible_amount_above_the_share_is_refused(store, tmp_path):
+    load(store, tmp_path, ERASMUS)
+    before = row_counts(store)
+    with pytest.raises(ValidationError, match="eligible: EXC counts 75 % of the real cost: at most 750.00 is eligible"):
+        spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="800.00")
+    assert row_counts(store) == before
+    assert spend(store, "KA2-T", partner="P1", line="EXC", gross="1000.00", eligible="600.00").eligible == D("600.00")
+
+
+def test_labels__a_funder_named_in_each_language_is_named_so_in_the_report(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    code = load(store, tmp_path, IN_KIND.replace(
+        'name = "Fondas"', 'name = { lt = "Regioninės plėtros fondas", lv = "Reģionālās attīstības fonds", '
+                           'en = "Regional development fund" }'))
+    spend(store, code, partner="LP", line="STAFF", date="2024-05-10", gross="400.00")
+    latvian, _ = report_data(store, code, 1, lang="lv", today=date(2024, 12, 31))
+    assert dict(latvian.header)["Finansētājs"] == "Reģionālās attīstības fonds"
+    assert "Reģionālās attīstības fonds" in _words(latvian) and "Regioninės" not in _words(latvian)
+    assert 'name = { lt = "Regioninės plėtros fondas"' in export_project(store, code)

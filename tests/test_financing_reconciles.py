@@ -74,18 +74,18 @@ def test_every_report_total_equals_financing_and_the_sum_of_the_allocations(demo
                         if period in financing[p].periods), ZERO)
         tables = {t.key: t for t in data.tables}
         funder = data.header[2][1]
+        by_name = {f.name.in_language(data.lang): f.code for f in definition.funders}  # as the report names them
         if "expenditure" in tables:
             listing = tables["expenditure"]
             over = sum((financing[p].periods[period].not_claimed.get("indirect-over-cap", ZERO) for p in partners
                         if period in financing[p].periods), ZERO)
             assert column(listing, "converted") == declared - over, (code, period, partner)
             addressed = next(c.key for c in listing.columns if c.key == "funder_part")
-            code_of = {f.name: f.code for f in definition.funders}[funder]
+            code_of = by_name[funder]
             assert column(listing, addressed) == engine.get(code_of, ZERO), (code, period, partner)
         if "lines" in tables:
             assert column(tables["lines"], "this_period") == declared
         if "cofinancing" in tables:
-            by_name = {f.name: f.code for f in definition.funders}
             rows = [r for r in tables["cofinancing"].rows if r.kind == DATA]
             for row in rows:
                 source = by_name[row.cells[0].strip()]
@@ -98,11 +98,11 @@ def test_every_report_total_equals_financing_and_the_sum_of_the_allocations(demo
                     source = by_name[row.cells[0].strip()]
                     assert row.cells[3] == engine.get(source, ZERO), (code, period, source)
         if "estimate" in tables:
-            source = {f.name: f.code for f in definition.funders}[funder]
+            source = by_name[funder]
             assert column(tables["estimate"], "funder") == sum(
                 (financing[p].cumulative(source, period) for p in partners), ZERO)
         if "payment" in tables:
-            source = {f.name: f.code for f in definition.funders}[funder]
+            source = by_name[funder]
             rows = {r.cells[0]: r.cells[2] for r in tables["payment"].rows}
             if "Grant for the costs reported" in rows:
                 [position] = [p for p in payment_position(demo, code, period, DAY) if p.funder == source]

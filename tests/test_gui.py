@@ -405,3 +405,20 @@ def test_import_wizard__in_lithuanian_a_worker_imports_and_a_profile_is_saved(tm
         window.destroy()
         store.close()
         gc.collect()
+def test_window__the_form_takes_every_text_at_its_longest_and_refuses_one_character_more(window):
+    from reporter.domain.limits import TEXT_LIMITS
+
+    view = window.expenditure
+    longest = {name: ("Šiaulių " * 300)[:TEXT_LIMITS[name] - 1] + "ž" for name in ("document", "supplier",
+                                                                                   "description")}
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", gross="999 999 999,99", **longest)
+    view.save()
+    window.update()
+    assert view.status.cget("text").startswith("Saved #1"), view.problems.cget("text")
+    [row] = [view.table.item(i)["values"] for i in view.table.get_children()]
+    assert row[5] == longest["supplier"]
+    type_into(view, partner="LP", line="STAFF", date="2024-03-05", gross="1", document="D",
+              supplier="S" * (TEXT_LIMITS["supplier"] + 1))
+    view.save()
+    assert "is 201 characters long; at most 200 fit" in view.problems.cget("text")
+    assert len(view.table.get_children()) == 1

@@ -107,14 +107,18 @@ def test_error_text__a_missing_record_is_named_in_the_language(store, project, t
     assert error_text(error, "lv") == "period: projektā LLI-501 nav pārskata perioda Nr. 9"
 
 
-def test_error_text__a_damaged_database_file_stays_in_english(tmp_path):
+def test_error_text__a_file_that_is_no_backup_is_refused_in_the_users_language(tmp_path):
     backup = tmp_path / "backup.sqlite3"
     backup.write_text("not a database", encoding="utf-8")
     database = tmp_path / "current.sqlite3"
     sqlite3.connect(database).close()
     error = refusal(restore, database, backup)
-    assert error.problem is None
-    assert error_text(error, "lt") == str(error) and "not a Grant Reporter database" in str(error)
+    assert str(error) == (f"restore: {backup} cannot be restored, and the database was not changed: "
+                          f"{backup}: not a Grant Reporter database (not an SQLite file at all)")
+    assert error_text(error, "lt") == (f"restore: {backup} atkurti negalima, duomenų bazė nepakeista: "
+                                       f"{backup}: tai ne Grant Reporter duomenų bazė (ir apskritai ne SQLite failas)")
+    assert error_text(error, "lv") == (f"restore: {backup} nevar atjaunot, datubāze netika mainīta: "
+                                       f"{backup}: tā nav Grant Reporter datubāze (un vispār nav SQLite fails)")
 
 
 def test_translator__words_problems_and_errors_in_its_language_with_a_label_for_the_place():

@@ -233,6 +233,6 @@ def test_backup_database__is_consistent_while_the_database_is_open(tmp_path, pro
     path = tmp_path / "db.sqlite3"
     store = Store.open(path)
     load_project_file(store, project_file)
-    copy = backup_database(store.db.conn, path, reason="test")
+    copy = backup_database(store.db.conn, path, reason="manual")
     assert sqlite3.connect(copy).execute("SELECT code FROM projects").fetchall() == [("LLI-501",)]
     store.close()

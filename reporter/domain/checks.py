@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping
 
+from reporter.domain import integrity
 from reporter.domain.financing import (
     ACTIVITY_NOT_PAID,
     INDIRECT_OVER_CAP,
@@ -33,7 +34,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
          "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
-         "line-cap", "plan", "activity")
+         "line-cap", "plan", "activity", "integrity")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -116,6 +117,7 @@ MESSAGES = {
                  "pay VAT",
     "payer.dates": "#{number} names {funder} as its payer, but is outside {funder}'s eligible period: {detail}",
 }
+MESSAGES.update(integrity.MESSAGES)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class CheckData:
     payments: tuple[Payment, ...] = ()
     activity_years: tuple[tuple[str | None, int, Decimal], ...] = ()  # activity, document year, eligible (through)
     without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
+    audit_breaks: tuple[integrity.AuditBreak, ...] = ()  # the audit log's hash chain, where it is broken
+    seal_breaks: tuple[integrity.SealBreak, ...] = ()  # submitted periods that no longer match their seal
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -184,7 +188,7 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
-                  check_currency, check_period_lock, check_line_caps, check_plan):
+                  check_currency, check_period_lock, check_line_caps, check_plan, check_integrity):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -735,6 +739,44 @@ def check_period_lock(data: CheckData, period: int | None = None) -> list[Findin
         for ref, partner, number in data.changed_after_submission
         if period is None or number == period
     ]
+
+
+# 11. Integrity: edits made outside the program (tamper evidence)
+
+
+def check_integrity(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Breaks of the audit log's hash chain and of the seals of submitted periods, whatever period is judged."""
+    findings = []
+    for b in data.audit_breaks:
+        findings.append(_finding(data, "integrity", ERROR, _say(
+            "integrity.audit-deleted", first=b.missing[0], last=b.missing[1]) if b.missing else _say(
+            "integrity.audit-changed", entry=b.entry, action=b.action, table=b.table, changed_at=b.changed_at),
+            expected="", actual=str(b.entry)))
+    for s in data.seal_breaks:
+        said: list[tuple[Message, tuple[RecordRef, ...]]] = []
+        for kind, rows in (("changed", s.changed), ("added", s.added)):
+            if rows:
+                refs = tuple(RecordRef(i, n) for i, n in rows)
+                said.append((_say(f"integrity.{kind}", period=s.period, count=len(rows),
+                                  numbers=_numbers(n for _, n in rows)), refs))
+        if s.deleted:
+            said.append((_say("integrity.deleted", period=s.period, count=len(s.deleted),
+                              numbers=_numbers(s.deleted)), ()))
+        if s.reports:
+            said.append((_say("integrity.reports", period=s.period, reports=", ".join(s.reports)), ()))
+        for flag, message_id in ((s.seal_changed, "integrity.seal-changed"), (s.seal_missing, "integrity.seal-missing"),
+                                 (s.reopened_outside, "integrity.reopened-outside")):
+            if flag:
+                said.append((_say(message_id, period=s.period), ()))
+        if s.audit_entry is not None:
+            said.append((_say("integrity.audit-cut", period=s.period, entry=s.audit_entry), ()))
+        findings += [_finding(data, "integrity", ERROR, message, refs, period=s.period) for message, refs in said]
+    return findings
+
+
+def _numbers(numbers: Iterable[int]) -> str:
+    shown = [f"#{n}" for n in sorted(numbers)]
+    return ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
 
 
 def latest_open_or_last(definition: ProjectDefinition, today: date) -> int | None:

@@ -15,6 +15,7 @@ from typing import Callable
 from babel.numbers import list_currencies
 
 from reporter.domain.errors import UserError, problem
+from reporter.domain.limits import check_rate, check_year
 from reporter.domain.messages import Number
 from reporter.domain.money import parse_decimal, round_half_up
 
@@ -27,8 +28,11 @@ FIXED_EURO_RATES: dict[str, Decimal] = {
 }
 
 RATE_PLACES = 6
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_KNOWN_CODES = frozenset(list_currencies())
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+# Codes of ISO 4217 that are no currency: precious metals, IMF and bond-market units, the test and "no currency" codes.
+_NOT_CURRENCIES = frozenset({"XAG", "XAU", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA", "XTS",
+                             "XXX", "XFO", "XFU", "XRE"})
+_KNOWN_CODES = frozenset(list_currencies()) - _NOT_CURRENCIES
 
 
 class CurrencyError(UserError):
@@ -37,25 +41,27 @@ class CurrencyError(UserError):
 
 def currency_code(text: str, field: str = "currency") -> str:
     """An ISO 4217 code in capitals, or a clear refusal."""
-    code = text.strip().upper()
+    code = text.strip().upper() if isinstance(text, str) else ""
     if code not in _KNOWN_CODES:
         raise CurrencyError(problem(field, "currency.unknown", value=repr(text)))
     return code
 
 
 def month_key(text: str, field: str = "month") -> str:
-    """A month written YYYY-MM."""
-    if not _MONTH.match(text.strip()):
+    """A month written YYYY-MM (ASCII digits), from 1990 to 2100."""
+    found = _MONTH.fullmatch(text.strip())
+    if not found:
         raise CurrencyError(problem(field, "month.not_iso", value=repr(text)))
+    check_year(int(found.group(1)), field)
     return text.strip()
 
 
 def parse_rate(text: str | Decimal, field: str = "rate") -> Decimal:
-    """A rate of units per euro: positive, at most six decimals."""
+    """A rate of units per euro: positive, at most six decimals, within what a currency could be worth."""
     rate = parse_decimal(text, field, max_places=RATE_PLACES)
     if rate <= 0:
         raise CurrencyError(problem(field, "rate.not_positive", rate=Number(rate)))
-    return rate
+    return check_rate(rate, field)
 
 
 def to_euro(amount: Decimal, rate: Decimal) -> Decimal:

@@ -73,6 +73,15 @@ PROBLEMS = {
     "duplicate.agreement": "partner/funder {value} appears {count} times",
     "duplicate.budget": "partner/line/year/activity {value} appears {count} times",
     "duplicate.sub_grant": "sub-grantee {value} has {count} sub-grants; give one agreement per sub-grantee",
+    "plan.budget_twice": "{activity} {year}: the plan gives the budget by line, and [[budget]] gives it as well; "
+                         "give it once (the plan by line is the budget)",
+    "unit_cost.rate_and_rates": "give one rate or a table of rates, not both",
+    "project.template_currency": "the template {template} keeps its projects in {template_currency}, not "
+                                 "{currency}: documents in other currencies are converted",
+    "cost_share.above": "{line} counts {percent} % of the real cost: at most {most} is eligible",
+    "template.unreadable": "template {template} is not a valid funder template ({detail})",
+    "template.broken": "template {template}: {problems}",
+    "template.id_not_file_name": "the id {id} must match the file name",
     "sub_grant.lead": "{partner} is the lead partner: the project re-grants to other partners only",
     "sub_grant.amount": "a sub-grant's amount must be greater than zero",
     "sub_grant.signed": "the sub-grant is signed outside the project ({start} – {end})",
@@ -210,7 +219,7 @@ PROBLEMS = {
     "filter.unknown_activity": "no activity {code} in this project",
     "filter.unknown_period": "no period {code} in this project",
     "filter.unknown_funder": "no funder {code} in this project",
-    "page.out_of_range": "the page size must be 1 to 10000 and the offset not negative",
+    "page.out_of_range": "the page size must be 1 to 10000 and the offset 0 to 1000000000",
     # Importing files
     "import.not_a_file": "is a folder, not a file",
     "import.empty": "the file is empty",
@@ -273,6 +282,54 @@ PROBLEMS = {
     "demo.present": "this database already has the demo project(s) {codes}; the demo is only added to a database "
                     "without them, so that it never mixes with other data: use a new database file",
     "demo.files_missing": "the demo project files are missing from {folder}: {files}",
+    # Bounds: what the program accepts (reporter/domain/limits.py)
+    "amount.out_of_range": "{value} is beyond the largest amount the program takes (±{limit})",
+    "amount.negative": "{value} cannot be negative",
+    "date.out_of_range": "{value} is outside the dates the program takes ({first} – {last})",
+    "year.out_of_range": "{value} is not a year from {first} to {last}",
+    "number.out_of_range": "{value} is not a whole number from {low} to {high}",
+    "rate.out_of_range": "a rate of {rate} per euro is not plausible; it must be from {low} to {high}",
+    "units.too_many": "{value} units are more than one document can have (at most {limit})",
+    "text.too_long": "is {length} characters long; at most {limit} fit",
+    "text.control_character": "contains a control character (a line break or tab where none belongs, or an invisible "
+                              "code)",
+    "text.not_unicode": "contains characters that are not valid text",
+    "template.bad_id": "{template} is not a template name (lower-case letters, digits and dashes, at most 64)",
+    "file.not_number": "must be a number, not {value}",
+    "file.too_deep": "arrays or tables are nested too deeply",
+    "file.not_decimal": "{value} is a hexadecimal, octal or binary number; write numbers in decimal",
+    # The database file and the machine: verification, a database in use, a full disk, a read-only folder
+    "database.busy": "the database is in use by another Grant Reporter window or command; try again",
+    "database.not_a_file": "{file} is not a database file (a device or a folder?); give the path of a .sqlite3 file",
+    "database.empty_file": "{file} is empty (0 bytes): not a Grant Reporter database",
+    "database.not_sqlite": "{file}: not a Grant Reporter database (not an SQLite file at all)",
+    "database.unreadable": "{file} cannot be read ({detail})",
+    "database.damaged": "{file} is damaged ({detail}); restore it from a backup",
+    "database.foreign_version": "{file}: not a Grant Reporter database (its user_version is {version}, Grant "
+                                "Reporter's is 0)",
+    "database.no_tables": "{file}: an empty SQLite database, not a Grant Reporter one",
+    "database.not_ours": "{file}: an SQLite database, but not a Grant Reporter one",
+    "database.newer": "{file} was written by a newer version of Grant Reporter (schema {schema}); install that "
+                      "version or newer to open it. Nothing was changed.",
+    "database.incomplete": "{file}: not a complete Grant Reporter database (the schema step {schema} is missing)",
+    "database.missing_table": "{file}: the table {table} that Grant Reporter needs is missing",
+    "database.missing_column": "{file}: the column {column} of the table {table} that Grant Reporter needs is missing",
+    "storage.disk_full": "the disk of {file} is full: nothing was saved; free some space and try again",
+    "storage.read_only": "{file} cannot be written (the file, its folder or the disk is read-only): nothing was "
+                         "saved; copy it to a folder you can write to",
+    "storage.cannot_open": "{file} cannot be opened (does its folder exist, and may you write there?)",
+    "storage.io_error": "reading or writing {file} failed (a disk or network error): nothing was saved; try again, "
+                        "or check the disk",
+    "storage.damaged": "{file} is damaged; restore it from a backup (grant-reporter restore)",
+    "storage.name_too_long": "the file name {file} is too long for the disk",
+    "storage.no_such_folder": "{file}: the folder does not exist, or a file stands where a folder should be",
+    # Backups, restore and locked records
+    "record.locked": "this record belongs to a submitted period, which is locked; reopen the period or enter a "
+                     "correction in an open one",
+    "backup.keep_at_least_one": "{keep}: at least 1 backup is kept (the new one); give --keep 1 or more",
+    "backup.not_verified": "the backup {file} did not verify and was not kept: {reason}",
+    "restore.refused": "{file} cannot be restored, and the database was not changed: {reason}",
+    "code.leading_dash": "{value}: a code cannot begin with '-' (the command line would take it for an option)",
 }
 
 

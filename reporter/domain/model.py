@@ -46,7 +46,7 @@ class Partner:
 @dataclass(frozen=True, slots=True)
 class Funder:
     code: str = spec("code")
-    name: str = spec("name")
+    name: str = spec("name", LABEL)  # a `Label` where the words are given per language
     kind: str = spec("kind", CHOICE, default="other", options=FUNDER_KINDS)
 
 

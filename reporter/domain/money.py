@@ -13,6 +13,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_decimal
 
 from reporter.domain.errors import UserError, problem
+from reporter.domain.limits import MAX_AMOUNT, amount_problem
 from reporter.domain.messages import Number
 
 CENT = Decimal("0.01")
@@ -44,11 +45,18 @@ def parse_amount(text: str | int | Decimal, field: str = "amount") -> Decimal:
     separator followed by exactly three digits ("1,234") could be either, so it
     is refused rather than guessed.
     """
+    if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
+        raise AmountError(problem(field, "amount.not_amount", value=repr(text)))
     if isinstance(text, (int, Decimal)):
+        if isinstance(text, Decimal) and not text.is_finite():
+            raise AmountError(problem(field, "amount.not_amount", value=repr(str(text))))
+        if abs(text) > MAX_AMOUNT:  # before rounding to the cent could fail on it
+            raise AmountError(amount_problem(Decimal(text), field))  # type: ignore[arg-type]
         try:
-            return D(text)
+            amount = D(text)
         except (AmountError, InvalidOperation):
             raise AmountError(problem(field, "amount.not_cents", value=Number(text))) from None
+        return _bounded(amount, field)
     raw = text
     text = text.strip()
     if not text:
@@ -61,7 +69,15 @@ def parse_amount(text: str | int | Decimal, field: str = "amount") -> Decimal:
     integer_part, fraction = _split_decimal(text, raw, field)
     digits = _ungroup(integer_part, raw, field)
     amount = Decimal(f"{digits}.{fraction.ljust(2, '0')}")
-    return -amount if negative else amount
+    return _bounded(-amount if negative else amount, field)
+
+
+def _bounded(amount: Decimal, field: str) -> Decimal:
+    """Every amount read is within ±999 999 999.99 (`limits.MAX_AMOUNT`)."""
+    found = amount_problem(amount, field)
+    if found is not None:
+        raise AmountError(found)
+    return amount
 
 
 def _split_decimal(text: str, raw: str, field: str) -> tuple[str, str]:
@@ -76,7 +92,7 @@ def _split_decimal(text: str, raw: str, field: str) -> tuple[str, str]:
     else:
         return text, ""  # no separator, or one repeated: thousands groups only
     integer_part, _, fraction = text.rpartition(decimal_sep)
-    if len(fraction) == 3 and not (dots and commas) and not _has_space(integer_part):
+    if len(fraction) == 3 and fraction.isdigit() and not (dots and commas) and not _has_space(integer_part):
         raise AmountError(problem(field, "amount.ambiguous", value=repr(raw), whole=integer_part + fraction,
                                   decimal=Number(f"{integer_part}.{fraction}")))
     if not fraction.isdigit() or len(fraction) > 2:
@@ -152,8 +168,12 @@ def parse_decimal(text: str | int | Decimal, field: str, max_places: int) -> Dec
 
     Unlike amounts these are never grouped, so '.' and ',' both mean the decimal point.
     """
+    if isinstance(text, bool) or not isinstance(text, (str, int, Decimal)):
+        raise AmountError(problem(field, "number.not_number", value=repr(text)))
     if isinstance(text, (int, Decimal)):
         value = Decimal(text)
+        if not value.is_finite() or abs(value.adjusted()) > 20:  # NaN, infinity, 1E+999999
+            raise AmountError(problem(field, "number.not_number", value=repr(str(text))))
     else:
         cleaned = text.strip().replace(",", ".")
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cleaned):
@@ -165,10 +185,11 @@ def parse_decimal(text: str | int | Decimal, field: str, max_places: int) -> Dec
 
 
 def parse_percent(text: str | int | Decimal, field: str = "share") -> Decimal:
-    """A percentage from 0 to 100, with at most four decimals ('85', '12,5 %')."""
+    """A percentage from 0 to 100, with at most four decimals ('85', '12,5 %'), written one way: 7.50 and 7.5
+    are 7.5, 0.0 is 0 (so a project file exported and loaded again changes nothing)."""
     if isinstance(text, str):
         text = text.strip().removesuffix("%").strip()
     value = parse_decimal(text, field, max_places=4)
     if not Decimal(0) <= value <= Decimal(100):
         raise AmountError(problem(field, "percent.range", value=Number(value)))
-    return value
+    return Decimal(tidy_percent(value))

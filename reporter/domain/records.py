@@ -47,8 +47,8 @@ class Label(str):
     def __ne__(self, other: object) -> bool:
         return not self == other
 
-    def __hash__(self) -> int:
-        return hash((str(self), self.translations))
+    def __hash__(self) -> int:  # as its text's: a label without other words equals, and finds, the plain string
+        return str.__hash__(self)
 
     def __reduce__(self):  # copies and pickles keep the translations
         return (Label, (str(self), self.translations))

@@ -187,7 +187,11 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     """
     rules = base or ContractRules()
     values: dict[str, Any] = {}
-    for key, value in data.get("rules", {}).items():
+    table = data.get("rules", {})
+    if not isinstance(table, dict):
+        problems.append(problem(f"{where}rules", "file.not_table"))
+        table = {}
+    for key, value in table.items():
         if key not in RULE_KEYS:
             problems.append(problem(f"{where}rules.{key}", "rules.unknown", keys=", ".join(sorted(RULE_KEYS))))
             continue
@@ -214,14 +218,17 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         else:
             number = _number(value)
             if number is None or number < 0:
-                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(value)))
+                shown = str(value) if isinstance(value, Decimal) else value  # nan as NaN, not Decimal('NaN')
+                problems.append(problem(f"{where}rules.{key}", "number.negative", value=repr(shown)[:60]))
                 continue
             values[key] = number
     if "flat_rates" in data:
         flat = []
-        for i, item in enumerate(_tables(data["flat_rates"]), 1):
+        for i, item in enumerate(_tables(data["flat_rates"], f"{where}flat_rates", problems), 1):
+            problems += _unknown_keys(item, _FLAT_RATE_KEYS, f"{where}flat_rates[{i}]")
             percent = _number(item.get("percent"))
-            if not isinstance(item.get("line"), str) or percent is None or not isinstance(item.get("of"), list):
+            if not isinstance(item.get("line"), str) or percent is None or not _codes(item.get("of")) \
+                    or not _codes(item.get("excludes", [])) or not isinstance(item.get("rounding", ""), str):
                 problems.append(problem(f"{where}flat_rates[{i}]", "flat_rate.incomplete"))
                 continue
             flat.append(FlatRate(item["line"], percent, tuple(item["of"]), item.get("rounding", "down"),
@@ -238,7 +245,8 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
             values["country_groups"] = tuple((str(k), tuple(c.upper() for c in v)) for k, v in groups.items())
     if "line_caps" in data:
         caps = []
-        for i, item in enumerate(_tables(data["line_caps"]), 1):
+        for i, item in enumerate(_tables(data["line_caps"], f"{where}line_caps", problems), 1):
+            problems += _unknown_keys(item, {"line", "amount"}, f"{where}line_caps[{i}]")
             amount = _number(item.get("amount"))
             if not isinstance(item.get("line"), str) or amount is None or amount < 0:
                 problems.append(problem(f"{where}line_caps[{i}]", "line_cap.incomplete"))
@@ -247,12 +255,15 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         values["line_caps"] = tuple(caps)
     if "instalments" in data:
         schedule = []
-        for i, item in enumerate(_tables(data["instalments"]), 1):
+        for i, item in enumerate(_tables(data["instalments"], f"{where}instalments", problems), 1):
+            problems += _unknown_keys(item, {"funder", "percent", "trigger", "period", "threshold"},
+                                      f"{where}instalments[{i}]")
             percent, threshold = _number(item.get("percent")), _number(item.get("threshold"))
             period = item.get("period")
             if (percent is None or not 0 < percent <= 100 or item.get("trigger") not in INSTALMENT_TRIGGERS
                     or (item.get("trigger") == "report") != isinstance(period, int) or isinstance(period, bool)
-                    or ("threshold" in item and (threshold is None or not 0 <= threshold <= 100))
+                    or ("threshold" in item and (threshold is None or not 0 <= threshold <= 100
+                                                 or item.get("trigger") != "report"))
                     or not isinstance(item.get("funder", ""), str)):
                 problems.append(problem(f"{where}instalments[{i}]", "instalment.incomplete",
                                         triggers=", ".join(INSTALMENT_TRIGGERS)))
@@ -262,7 +273,8 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
         values["instalments"] = tuple(schedule)
     if "cost_shares" in data:
         shares = []
-        for i, item in enumerate(_tables(data["cost_shares"]), 1):
+        for i, item in enumerate(_tables(data["cost_shares"], f"{where}cost_shares", problems), 1):
+            problems += _unknown_keys(item, {"line", "percent", "rounding"}, f"{where}cost_shares[{i}]")
             percent = _number(item.get("percent"))
             if not isinstance(item.get("line"), str) or percent is None or not 0 <= percent <= 100:
                 problems.append(problem(f"{where}cost_shares[{i}]", "cost_share.incomplete"))
@@ -272,18 +284,37 @@ def rules_from_mapping(data: Mapping[str, Any], where: str, problems: list[Probl
     return replace(rules, **values)
 
 
-def _tables(value: Any) -> list[dict[str, Any]]:
-    return [item if isinstance(item, dict) else {} for item in value] if isinstance(value, list) else [{}]
+_FLAT_RATE_KEYS = {"line", "percent", "of", "rounding", "excludes"}
+
+
+def _unknown_keys(item: Mapping[str, Any], known: set[str], place: str) -> list[Problem]:
+    return [problem(f"{place}.{key}", "file.unknown_key", keys=", ".join(sorted(known))) for key in item
+            if key not in known]
+
+
+def _tables(value: Any, where: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    """A list of tables; anything else (or any item that is no table) is a problem, not a crash."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        problems.append(problem(where, "file.not_tables"))
+        return []
+    return value
+
+
+def _codes(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCost]:
     """Unit-cost lines: one `rate`, or a table of `rates` each with the conditions it applies under."""
     units = []
-    for i, item in enumerate(_tables(items), 1):
+    for i, item in enumerate(_tables(items, f"{where}unit_costs", problems), 1):
         place = f"{where}unit_costs[{i}]"
+        problems += _unknown_keys(item, {"line", "rate", "rates", "unit", "rounding"}, place)
+        if "rate" in item and "rates" in item:
+            problems.append(problem(f"{place}.rate", "unit_cost.rate_and_rates"))
         if "rates" in item:
             rates = []
-            for j, entry in enumerate(_tables(item["rates"]), 1):
+            for j, entry in enumerate(_tables(item["rates"], f"{place}.rates", problems), 1):
                 rate = _number(entry.get("rate"))
                 unknown = sorted(set(entry) - _RATE_KEYS)
                 if rate is None or rate < 0 or unknown or not all(isinstance(entry.get(k, ""), str)
@@ -296,7 +327,8 @@ def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCos
         else:
             rate = _number(item.get("rate"))
             rates = [UnitRate(rate)] if rate is not None and rate >= 0 else []
-        if not isinstance(item.get("line"), str) or not rates:
+        if not isinstance(item.get("line"), str) or not rates or not isinstance(item.get("unit", ""), str) \
+                or not isinstance(item.get("rounding", ""), str):
             problems.append(problem(place, "unit_cost.incomplete"))
             continue
         units.append(UnitCost(item["line"], tuple(rates), str(item.get("unit", "unit")), item.get("rounding", "down")))
@@ -304,16 +336,19 @@ def _unit_costs(items: Any, where: str, problems: list[Problem]) -> list[UnitCos
 
 
 def _number(value: Any) -> Decimal | None:
+    """A finite number of reasonable size, or None (not a number, NaN, infinity, 1E+999999)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, str):
         try:
-            return Decimal(value.strip().replace(",", "."))
+            number = Decimal(value.strip().replace(",", "."))
         except ArithmeticError:
             return None
-    return None
+    else:
+        return None
+    return number if number.is_finite() and -20 <= number.adjusted() <= 20 else None
 
 
 def flat_rate_conflicts(rules: ContractRules, lines_in_use: set[str]) -> list[tuple[FlatRate, FlatRate]]:
@@ -329,17 +364,19 @@ def flat_rate_amounts(rules: ContractRules, line_totals: Mapping[str, Decimal]) 
             for f in rules.flat_rates}
 
 
-def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
+def rules_to_mapping(rules: ContractRules, base: ContractRules | None = None) -> dict[str, Any]:
     """The rules in the shape `rules_from_mapping` reads (for project files and the database).
 
-    Numbers are written the same way every time (85, 7.5, 575.00), so a file
-    that is exported and loaded again compares equal.
+    Only what differs from `base` is written: for a project file, its template's rules (so a term set
+    back to the general default, `transfer_level = "partner"` or `line_caps = []`, survives a reload);
+    for the database, the general defaults. Numbers are written the same way every time (85, 7.5,
+    575.00), so a file that is exported and loaded again compares equal.
     """
+    base = base or ContractRules()
     plain_rules: dict[str, Any] = {}
-    defaults = ContractRules()
     for key in sorted(RULE_KEYS):
         value = getattr(rules, key)
-        if value is None or value == getattr(defaults, key):
+        if value is None or value == getattr(base, key):
             continue
         if isinstance(value, tuple):
             value = list(value)
@@ -347,25 +384,21 @@ def rules_to_mapping(rules: ContractRules) -> dict[str, Any]:
             value = _amount(value) if key.endswith("_amount") else tidy_percent(value)
         plain_rules[key] = value
     data: dict[str, Any] = {"rules": plain_rules}
-    if rules.flat_rates:
-        data["flat_rates"] = [
-            {"line": f.line, "percent": tidy_percent(f.percent), "of": list(f.of_lines), "rounding": f.rounding,
-             **({"excludes": list(f.excludes)} if f.excludes else {})}
-            for f in rules.flat_rates]
-    if rules.unit_costs:
-        data["unit_costs"] = [_unit_cost_table(u) for u in rules.unit_costs]
-    if rules.country_groups:
+    tables = {
+        "flat_rates": lambda f: {"line": f.line, "percent": tidy_percent(f.percent), "of": list(f.of_lines),
+                                 "rounding": f.rounding, **({"excludes": list(f.excludes)} if f.excludes else {})},
+        "unit_costs": _unit_cost_table,
+        "line_caps": lambda c: {"line": c.line, "amount": _amount(c.amount)},
+        "cost_shares": lambda c: {"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding},
+        "instalments": lambda i: {**({"funder": i.funder} if i.funder else {}), "percent": tidy_percent(i.percent),
+                                  "trigger": i.trigger, **({"period": i.period} if i.period is not None else {}),
+                                  **({"threshold": tidy_percent(i.threshold)} if i.threshold is not None else {})},
+    }
+    for key, table in tables.items():
+        if getattr(rules, key) != getattr(base, key):
+            data[key] = [table(item) for item in getattr(rules, key)]
+    if rules.country_groups != base.country_groups:
         data["country_groups"] = {group: list(countries) for group, countries in rules.country_groups}
-    if rules.line_caps:
-        data["line_caps"] = [{"line": c.line, "amount": _amount(c.amount)} for c in rules.line_caps]
-    if rules.cost_shares:
-        data["cost_shares"] = [{"line": c.line, "percent": tidy_percent(c.percent), "rounding": c.rounding}
-                               for c in rules.cost_shares]
-    if rules.instalments:
-        data["instalments"] = [{**({"funder": i.funder} if i.funder else {}), "percent": tidy_percent(i.percent),
-                                "trigger": i.trigger, **({"period": i.period} if i.period is not None else {}),
-                                **({"threshold": tidy_percent(i.threshold)} if i.threshold is not None else {})}
-                               for i in rules.instalments]
     return data
 
 
@@ -414,4 +447,7 @@ def rule_problems(rules: ContractRules, line_codes: set[str]) -> list[Problem]:
         for i, item in enumerate(getattr(rules, key), 1):
             if item.line not in line_codes:
                 problems.append(problem(f"{key}[{i}].line", "reference.unknown_budget_line", code=repr(item.line)))
+    for i, share in enumerate(rules.cost_shares, 1):
+        if share.rounding not in ROUNDINGS:
+            problems.append(not_one_of(f"cost_shares[{i}].rounding", share.rounding, ROUNDINGS))
     return problems

@@ -14,6 +14,17 @@ from typing import Callable, Iterable, Mapping
 
 from reporter.domain.currency import EURO, FIXED_EURO_RATES, currency_code, from_euro, month_key, parse_rate, to_euro
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
+from reporter.domain.limits import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_GRACE_DAYS,
+    MAX_PERIOD,
+    amount_problem,
+    check_units,
+    parse_date,
+    template_id_problem,
+    text_problem,
+)
 from reporter.domain.messages import Amount, Message, Number
 from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Partner, Payer, ProjectDefinition
 from reporter.domain.records import CHOICE, record_fields
@@ -104,6 +115,15 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             within = {"funder": parent} if parent else {}
             message_id = f"funding.residuals.{'partner' if scope else 'project'}{'_within' if within else ''}"
             problems.append(problem("funding", message_id, **scope, count=count, **within))
+    # A partner takes the project-wide agreements of funders it has none with: its own residual source and a
+    # project-wide one would both take the remainder of its split.
+    for partner in definition.partners:
+        taken = Counter(a.part_of for a in definition.agreements_for(partner.code) if a.residual)
+        for parent, count in taken.items():
+            if count > 1 and residuals[(partner.code, parent)] <= 1 and residuals[(None, parent)] <= 1:
+                within = {"funder": parent} if parent else {}
+                problems.append(problem("funding", f"funding.residuals.partner{'_within' if within else ''}",
+                                        partner=partner.code, count=count, **within))
     problems += _duplicates(
         "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], "duplicate.agreement"
     )
@@ -155,13 +175,119 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
     for first, second in flat_rate_conflicts(definition.rules, budgeted):
         problems.append(problem("flat_rates", "flat_rate.exclusive", first=first.line, second=second.line))
 
+    for i, instalment in enumerate(definition.rules.instalments, 1):
+        if instalment.funder and instalment.funder not in funders:
+            problems.append(problem(f"instalments[{i}].funder", "reference.unknown_funder",
+                                    code=repr(instalment.funder)))
+    budgeted_apart = {(b.activity, b.year) for b in definition.budget if b.activity is not None}
     for i, activity in enumerate(definition.activities, 1):
+        twice = sorted({p.year for p in activity.plan if p.line is not None and (activity.code, p.year) in
+                        budgeted_apart})
+        for year in twice:  # the plan by line is the budget: a [[budget]] entry as well would count it twice
+            problems.append(problem(f"activities[{i}].planned", "plan.budget_twice", activity=activity.code,
+                                    year=year))
         for j, planned in enumerate(activity.plan, 1):
-            where = f"activities[{i}].plan[{j}]"
+            where = f"activities[{i}].planned[{j}]"
             if planned.funder is not None and planned.funder not in funders:
                 problems.append(problem(f"{where}.funder", "reference.unknown_funder", code=repr(planned.funder)))
+            if planned.line is not None and planned.line not in lines:
+                problems.append(problem(f"{where}.line", "reference.unknown_budget_line", code=repr(planned.line)))
+            if planned.partner is not None and planned.partner not in partners:
+                problems.append(problem(f"{where}.partner", "reference.unknown_partner", code=repr(planned.partner)))
             if not project.start.year <= planned.year <= project.end.year:
                 problems.append(problem(f"{where}.year", "year.outside_project", year=planned.year))
+    return problems + bound_problems(definition)
+
+
+def bound_problems(definition: ProjectDefinition) -> list[Problem]:
+    """Values beyond what the program accepts (`limits`): texts, amounts, dates, numbers and the template's name.
+
+    The project file's reader bounds most values as it reads them; this covers a
+    definition from anywhere, so that nothing saved can break a later command.
+    """
+    problems: list[Problem] = []
+
+    def text(value: str, kind: str, where: str) -> None:
+        for words in (value, *(w for _, w in getattr(value, "translations", ()))):  # a label: every language's
+            if (found := text_problem(words, kind, where)) is not None:
+                problems.append(found)
+                return
+
+    def amount(value: Decimal | None, where: str, negative: bool = False) -> None:
+        if value is None:
+            return
+        if (found := amount_problem(value, where)) is not None:
+            problems.append(found)
+        elif value < 0 and not negative:
+            problems.append(problem(where, "amount.negative", value=Amount(value)))
+
+    def day(value: date | None, where: str) -> None:
+        if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+            problems.append(problem(where, "date.out_of_range", value=value.isoformat(), first=FIRST_DAY.isoformat(),
+                                    last=LAST_DAY.isoformat()))
+
+    def percent(value: Decimal | None, where: str) -> None:
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            problems.append(problem(where, "percent.range", value=Number(value)))
+
+    project = definition.project
+    text(project.code, "code", "project.code")
+    text(project.title, "title", "project.title")
+    text(project.contract_number, "contract_number", "project.contract_number")
+    if (found := template_id_problem(project.template, "project.template")) is not None:
+        problems.append(found)
+    day(project.start, "project.start")
+    day(project.end, "project.end")
+    for i, partner in enumerate(definition.partners, 1):
+        text(partner.code, "code", f"partners[{i}].code")
+        text(partner.name, "name", f"partners[{i}].name")
+        text(partner.country, "country", f"partners[{i}].country")
+    for i, funder in enumerate(definition.funders, 1):
+        text(funder.code, "code", f"funders[{i}].code")
+        text(funder.name, "name", f"funders[{i}].name")
+    for i, agreement in enumerate(definition.funding, 1):
+        where = f"funding[{i}]"
+        text(agreement.contract_number, "contract_number", f"{where}.contract_number")
+        amount(agreement.cap, f"{where}.cap", negative=True)  # a negative cap has its own message
+        amount(agreement.prefinancing, f"{where}.prefinancing")
+        amount(agreement.amount, f"{where}.amount", negative=True)  # a negative fixed sum has its own message
+        day(agreement.eligible_from, f"{where}.eligible_from")
+        day(agreement.eligible_to, f"{where}.eligible_to")
+    for i, line in enumerate(definition.budget_lines, 1):
+        text(line.code, "code", f"budget_lines[{i}].code")
+        text(line.name, "name", f"budget_lines[{i}].name")
+    for i, budgeted in enumerate(definition.budget, 1):
+        amount(budgeted.amount, f"budget[{i}].amount")
+    for i, period in enumerate(definition.periods, 1):
+        if period.number > MAX_PERIOD:
+            problems.append(problem(f"periods[{i}].number", "number.out_of_range", value=str(period.number), low=1,
+                                    high=MAX_PERIOD))
+    for i, activity in enumerate(definition.activities, 1):
+        text(activity.code, "code", f"activities[{i}].code")
+        text(activity.title, "title", f"activities[{i}].title")
+        for j, planned in enumerate(activity.plan, 1):
+            amount(planned.amount, f"activities[{i}].planned[{j}].amount")
+    rules = definition.rules
+    for key in ("line_flexibility_percent", "transfer_out_percent", "transfer_in_percent", "indirect_cap_percent"):
+        percent(getattr(rules, key), f"rules.{key}")
+    amount(rules.line_flexibility_amount, "rules.line_flexibility_amount")
+    if not 0 <= rules.payment_grace_days <= MAX_GRACE_DAYS:
+        problems.append(problem("rules.payment_grace_days", "number.out_of_range", value=str(rules.payment_grace_days),
+                                low=0, high=MAX_GRACE_DAYS))
+    for i, flat in enumerate(rules.flat_rates, 1):
+        percent(flat.percent, f"flat_rates[{i}].percent")
+    for i, unit in enumerate(rules.unit_costs, 1):
+        for j, rate in enumerate(unit.rates, 1):
+            amount(rate.rate, f"unit_costs[{i}].rates[{j}].rate")
+            text(rate.name, "name", f"unit_costs[{i}].rates[{j}].name")
+            text(rate.unit, "unit", f"unit_costs[{i}].rates[{j}].unit")
+        text(unit.unit, "unit", f"unit_costs[{i}].unit")
+    for i, cap in enumerate(rules.line_caps, 1):
+        amount(cap.amount, f"line_caps[{i}].amount")
+    for i, grant in enumerate(definition.sub_grants, 1):
+        amount(grant.amount, f"sub_grants[{i}].amount")
+        text(grant.number, "contract_number", f"sub_grants[{i}].number")
+        day(grant.signed, f"sub_grants[{i}].signed")
     return problems
 
 
@@ -221,8 +347,11 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
             problems.append(error.placed(name))
             return None
 
-    document_date = read("date", parse_day)
-    payment_date = read("paid", parse_day)
+    for name, kind in _TEXT_KINDS.items():
+        if (found := text_problem(text[name], kind, name)) is not None:
+            problems.append(found)
+    document_date = read("date", parse_date)
+    payment_date = read("paid", parse_date)
     gross = read("gross", lambda t: parse_amount(t, "gross"))
     vat = read("vat", lambda t: parse_amount(t, "vat"))
     eligible = read("eligible", lambda t: parse_amount(t, "eligible"))
@@ -315,16 +444,14 @@ def payer_problems(payers: tuple[Payer, ...], eligible: Decimal, definition: Pro
     return problems
 
 
-def parse_day(text: str) -> date:
-    """A date as typed: YYYY-MM-DD only."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(problem("", "date.not_iso", value=repr(text))) from None
+# The kind of text (and so the longest allowed, `limits.TEXT_LIMITS`) of each free-text expenditure field.
+_TEXT_KINDS = {"partner": "code", "line": "code", "activity": "code", "document": "document", "supplier": "supplier",
+               "description": "description", "notes": "notes", "attachments": "attachments",
+               "accounting_ref": "document", "supplier_code": "document", "rate_name": "name", "in_kind": "description"}
 
 
 def _parse_period_number(text: str) -> int:
-    if not text.isdecimal() or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,3}", text) or int(text) < 1:
         raise UserError(problem("", "period.not_number", value=repr(text)))
     return int(text)
 
@@ -333,7 +460,7 @@ def _parse_units(text: str) -> Decimal:
     units = parse_decimal(text, "units", max_places=4)
     if units < 0:
         raise UserError(problem("", "units.negative", value=repr(text)))
-    return units
+    return check_units(units)
 
 
 def _check_amounts(gross: Decimal, vat: Decimal, eligible: Decimal | None, problems: list[Problem]) -> None:
@@ -397,18 +524,26 @@ def complete_expenditure(
     eligible = draft.eligible
     if eligible is None and unit_amount is not None:
         eligible = unit_amount
-    elif eligible is None:
-        eligible = default_eligible(gross, draft.vat, bool(partner and partner.vat_recoverable))  # type: ignore[arg-type]
+    else:
+        full = default_eligible(gross, draft.vat, bool(partner and partner.vat_recoverable))  # type: ignore[arg-type]
         share = definition.rules.cost_share(draft.budget_line)
-        if share is not None:
-            eligible = share.eligible(eligible)
+        most = share.eligible(full) if share is not None else None
+        if eligible is None:
+            eligible = full if most is None else most
+        elif most is not None and share is not None and abs(eligible) > abs(most):  # a credit note is negative
+            problems.append(problem("eligible", "cost_share.above", line=share.line, percent=Number(share.percent),
+                                    most=Amount(most)))
 
     def in_project_currency(amount: Decimal) -> Decimal:
         in_euro = amount if rates[0] is None else to_euro(amount, rates[0])
         return in_euro if rates[1] is None else from_euro(in_euro, rates[1])
 
     converted = in_project_currency(eligible)
-    problems = payer_problems(draft.payers, converted, definition)
+    beyond = [found for amount in (eligible, converted)  # units × rate, or a small rate, can make a large amount
+              if (found := amount_problem(amount, "eligible")) is not None]
+    if beyond:
+        return None, beyond[:1]
+    problems += payer_problems(draft.payers, converted, definition)
     if draft.payers and draft.in_kind:
         problems.append(problem("paid_by", "in_kind.payers"))
     if problems:

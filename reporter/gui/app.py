@@ -24,6 +24,8 @@ from reporter.paths import demo_database, log_file, resources_dir, settings_file
 from reporter.services.projects import export_project, list_projects, load_project_file
 from reporter.services.settings import Settings, load_settings, save_settings
 from reporter.store import Store
+from reporter.files import write_text
+from reporter.store.failures import user_error
 from reporter.store.projects import ProjectSummary
 
 log = logging.getLogger("reporter.gui")
@@ -207,7 +209,7 @@ class ReporterWindow(ttk.Window):
         if code:
             name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
             if name:
-                Path(name).write_text(export_project(self.store, code), encoding="utf-8")
+                write_text(Path(name), export_project(self.store, code))
 
     # Databases
 
@@ -269,6 +271,7 @@ class ReporterWindow(ttk.Window):
     # Errors
 
     def _callback_error(self, kind, error, traceback) -> None:  # noqa: ANN001 - Tk's signature
+        error = user_error(error) or error  # a full disk, a read-only folder, a database in use: said plainly
         if isinstance(error, UserError):
             Messagebox.show_error(self._.error(error), title=self._("error"), parent=self)
             return

@@ -145,7 +145,10 @@ class ReportsView(ttk.Frame):
                 if kind == "failed":
                     raise value
                 self.written = [f.path for f in value]
-                self.status.configure(text="\n".join(f"{f.path}   SHA-256 {f.sha256[:16]}…" for f in value))
+                self.status.configure(text="\n".join(
+                    f"{f.path}   SHA-256 {f.sha256[:16]}…" + (
+                        "\n    " + self.window._("not_as_submitted", sha=f.submitted_sha256[:16])
+                        if f.differs_from_submission else "") for f in value))
                 return
         except queue.Empty:
             self.after(100, self._drain)

@@ -26,6 +26,7 @@ from reporter.domain.financing import (
     Cost,
     Financing,
     cost_of,
+    covering_funders,
     partner_terms,
 )
 from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
@@ -69,6 +70,8 @@ class ReportInput:
     positions: list[PaymentPosition] = field(default_factory=list)
     plan_costs: list[Cost] = field(default_factory=list)  # every cost through the period (for the activity plan)
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
+    in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
+    funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
     generated: date = date(2000, 1, 1)
 
 
@@ -98,7 +101,8 @@ def build_report(given: ReportInput) -> ReportData:
     sections = layout.consolidated_sections if consolidated and layout.consolidated_sections else layout.sections
     report = _Builder(given, words)
     partner = definition.partner(given.partner) if given.partner else None
-    funder_name = next((f.name for f in definition.funders if given.funder and f.code == given.funder.funder), "")
+    funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
+                        if given.funder and f.code == given.funder.funder), "")
     period_text = words["period_value"].format(number=period.number, start=period.start, end=period.end)
     return ReportData(
         template=given.template.id,
@@ -174,7 +178,7 @@ class _Builder:
         self.definition = given.definition
         self.period = given.period
         self.partners = [p.code for p in self.definition.partners if given.partner in (None, p.code)]
-        self.funder_names = {f.code: f.name for f in self.definition.funders}
+        self.funder_names = {f.code: _in_language(f.name, given.lang) for f in self.definition.funders}
         self._allocations: list[Allocation] | None = None
 
     def section(self, name: str) -> list[Table]:
@@ -193,7 +197,9 @@ class _Builder:
     # Figures shared by the sections
 
     def money(self, amount: Decimal) -> str:
-        return format_amount(amount, self.given.lang)
+        """An amount in a sentence, in the report's currency (`in_funder_currency` converts the tables)."""
+        rates = self.given.funder_rates
+        return format_amount(rates.to_funder(amount) if rates else amount, self.given.lang)
 
     def line_name(self, code: str) -> str:
         """A budget line in the report's language: the project's own words for it, else the template's."""
@@ -345,7 +351,8 @@ class _Builder:
         nested = any(a.part_of for a in self.definition.funding)  # a total would count those sources twice
         if self.given.partner is not None or len(self.partners) == 1:
             rows = ordered(self.funder_rows(self.partners[0]))
-            return [Table("cofinancing", w["cofinancing"], columns, tuple(rows), None if nested else w["total"])]
+            return [Table("cofinancing", w["cofinancing"], columns, tuple(rows), None if nested else w["total"]),
+                    *self.in_kind()]
         grouped: list[Row] = []
         totals: dict[str, list] = {}
         for partner in self.definition.partners:
@@ -362,7 +369,25 @@ class _Builder:
         summary = [Row((r.cells[0], *r.cells[2:])) for r in ordered([tuple(e) for e in totals.values()])]
         return [Table("cofinancing", w["cofinancing"], columns, tuple(grouped), None if nested else w["total"]),
                 Table("cofinancing_funds", w["cofinancing_funds"], summary_columns, tuple(summary),
-                      None if nested else w["total"])]
+                      None if nested else w["total"]), *self.in_kind()]
+
+    def in_kind(self) -> list[Table]:
+        """The contributions in kind apart: each source's figures above include them, this table says how much."""
+        totals: dict[tuple[str, str], list[Decimal]] = {}
+        for cost in self.given.in_kind_costs:
+            taker = next(iter(covering_funders(self.definition, cost)), "")
+            entry = totals.setdefault((cost.partner, taker), [ZERO, ZERO])
+            entry[1] += cost.eligible
+            if cost.period == self.period:
+                entry[0] += cost.eligible
+        if not totals:
+            return []
+        w = self.words
+        rows = tuple(Row((f"{partner} – {self.funder_names.get(funder, funder) or w['no_source']}", now, so_far))
+                     for (partner, funder), (now, so_far) in sorted(totals.items()))
+        columns = (Column("source", w["fund"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("so_far", w["so_far"], MONEY, 1.3, True))
+        return [Table("in_kind", w["in_kind"], columns, rows, w["total"], w["in_kind_note"])]
 
     def expenditure_list(self) -> list[Table]:
         w, currency = self.words, self.definition.project.currency
@@ -384,7 +409,9 @@ class _Builder:
         if two_step:  # documents in a third currency: the euro's rate into the project's currency as well
             columns.append(Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8))
         columns.append(Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True))
-        notes = {e.id: self.why_not_paid(e, funder) for e in self.given.expenditures} if funder else {}
+        notes = {e.id: "; ".join(filter(None, (self.why_not_paid(e, funder) if funder else "",
+                                               w["in_kind_row"].format(basis=e.in_kind) if e.in_kind else "")))
+                 for e in self.given.expenditures}
         if funder:
             columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
         if any(notes.values()):  # the note says why the funder pays less of a cost, when it does
@@ -471,30 +498,52 @@ class _Builder:
                 VAT_NOT_PAID: w["vat_not_paid"]}.get(reason, w["outside_dates"]).format(funder=funder)
 
     def category_overview(self) -> list[Table]:
+        """Per budget category: unit cost, flat rate or real cost, units and rate, then the progress columns; a
+        unit-cost line with bands or categories (distance, staff category) gets a row per band and rate used."""
         w, rules = self.words, self.definition.rules
         units: dict[str, Decimal] = {}
+        bands: dict[str, dict[tuple[str, Decimal], Decimal]] = {}
         for e in self.given.expenditures:
             if e.units is not None:
                 units[e.budget_line] = units.get(e.budget_line, ZERO) + e.units
+                rate = self.unit_rate(e.budget_line, e.partner, e.rate_name)
+                if e.rate_name and rate is not None:
+                    band = bands.setdefault(e.budget_line, {})
+                    band[(e.rate_name, rate)] = band.get((e.rate_name, rate), ZERO) + e.units
         approved = self.approved(self.partners)
         before, now = self.actual(self.partners, self.period - 1), self.actual(self.partners, self.period)
         rows = []
+        blank = (None,) * (len(self.progress_columns(Column("", ""))) - 1)
         for line in self.used_lines():
             unit_cost, flat = rules.unit_cost(line), rules.flat_rate(line)
             kind = w["unit_cost"] if unit_cost else w["flat_rate"] if flat else w["real_cost"]
             progress = self.progress_row(self.line_name(line), approved.get(line, ZERO), before.get(line, ZERO),
                                          now.get(line, ZERO) - before.get(line, ZERO))
-            single = unit_cost.rates[0].rate if unit_cost and len(unit_cost.rates) == 1 else None
+            rates = {self.unit_rate(line, partner, "") for partner in self.partners} if unit_cost else set()
+            single = rates.pop() if len(rates) == 1 else None  # the one rate every partner here is paid
             rows.append(Row((progress.cells[0], kind, units.get(line) if unit_cost else None, single,
                              *progress.cells[1:])))
+            rows += [Row((f"   {name}", "", count, rate, *blank))
+                     for (name, rate), count in sorted(bands.get(line, {}).items())]
         first = Column("category", w["category"], TEXT, 3)
         columns = (first, Column("type", w["cost_type"], TEXT, 1.1), Column("units", w["units"], NUMBER, 0.8),
                    Column("unit_rate", w["unit_rate"], MONEY, 1), *self.progress_columns(first)[1:])
         return [Table("categories", w["category_overview"], columns, tuple(rows), w["total"])]
 
+    def unit_rate(self, line: str, partner: str, name: str) -> Decimal | None:
+        """The rate of a unit-cost line a partner is paid for a band (or, without one, its only rate)."""
+        rules, found = self.definition.rules, self.definition.partner(partner)
+        unit_cost = rules.unit_cost(line)
+        if unit_cost is None or found is None:
+            return None
+        choice = unit_cost.choose(found.code, found.role, rules.country_group(found.country), name)
+        return choice.rate.rate if choice.rate else None
+
     def transfers(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
-        positions = transfer_positions(self.approved(self.partners), self.actual(self.partners, self.period), rules)
+        # Judged where the contract judges them: each partner's categories, or the consortium's together.
+        scope = [p.code for p in self.definition.partners] if rules.transfer_level == "project" else self.partners
+        positions = transfer_positions(self.approved(scope), self.actual(scope, self.period), rules)
         rows = tuple(Row((self.line_name(p.line), p.approved, p.actual, p.actual - p.approved,
                           p.moved_in or (-p.moved_out if p.moved_out else ZERO), p.limit,
                           w["yes"] if p.within else w["no"])) for p in positions)
@@ -507,6 +556,11 @@ class _Builder:
         note = w["transfer_note"].format(out=tidy_percent(rules.transfer_out_percent or ZERO),
                                          into=tidy_percent(rules.transfer_in_percent or ZERO),
                                          closed=closed)
+        if rules.exempt_lines:
+            note += " " + w["transfer_exempt_note"].format(
+                lines=", ".join(self.line_name(line) for line in rules.exempt_lines))
+        if rules.transfer_level == "project":
+            note += " " + w["transfer_consortium_note"]
         return [Table("transfers", w["transfers"], columns, rows, w["total"], note)]
 
     def payment_position(self) -> list[Table]:

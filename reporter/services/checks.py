@@ -108,6 +108,8 @@ def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
         activity_years=tuple(queries.activity_years(project_id, period)) if definition.activities else (),
         without_activity=_by_number(queries.without_activity(project_id)) if definition.rules.activity_required
         else (),
+        audit_breaks=tuple(store.integrity.audit_breaks()),
+        seal_breaks=tuple(store.integrity.seal_breaks(project_id)),
     )
 
 

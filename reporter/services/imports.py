@@ -49,7 +49,7 @@ from reporter.importers.mapping import (
 from reporter.importers.table import Table, read_table
 from reporter.paths import settings_file
 from reporter.project_file import definition_to_data
-from reporter.services.projects import check_project_data, save_project
+from reporter.services.projects import check_project_data, save_project, template_rules
 from reporter.store import Store
 from reporter.store.expenditures import Cancelled
 
@@ -378,7 +378,7 @@ def _named_funders(text: str) -> list[str]:
 def _plan_data(definition: ProjectDefinition, rows: list[tuple[int, dict[str, str]]],
                reader: RowReader) -> tuple[dict[str, Any], Origin, list[RowProblem]]:
     """The project file's tables with the file's activities: each one's plan replaced by the file's amounts."""
-    data = definition_to_data(definition)
+    data = definition_to_data(definition, template_rules(definition))
     activities = data["activities"]
     position = {a["code"]: i for i, a in enumerate(activities)}
     replaced: set[str] = set()
@@ -419,8 +419,7 @@ def _plan_data(definition: ProjectDefinition, rows: list[tuple[int, dict[str, st
             activity["planned"].append(planned)
             j = len(activity["planned"])
             fields_of_entry = {"year": "year" if name == "amount" else name, "amount": name, "funder": "funder"}
-            origin[f"activities[{i + 1}].planned[{j}]"] = (number, fields_of_entry)  # as the parser names it
-            origin[f"activities[{i + 1}].plan[{j}]"] = (number, fields_of_entry)  # as validate_definition does
+            origin[f"activities[{i + 1}].planned[{j}]"] = (number, fields_of_entry)
     return data, origin, problems
 
 
@@ -428,7 +427,7 @@ def _budget_data(definition: ProjectDefinition, rows: list[tuple[int, dict[str, 
                  reader: RowReader) -> tuple[dict[str, Any], Origin, list[RowProblem]]:
     """The project file's tables with the file's budget amounts: each replaces the one of its partner, line, year
     and activity, the others stay."""
-    data = definition_to_data(definition)
+    data = definition_to_data(definition, template_rules(definition))
     budget = data["budget"]
 
     def key(entry: Mapping[str, Any]) -> tuple:

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Mapping
 
 from reporter.domain.errors import Problem, UserError, ValidationError, not_one_of, problem
+from reporter.domain.limits import parse_date
 from reporter.domain.model import PAYMENT_KINDS, Payment, ProjectDefinition
 from reporter.domain.money import parse_amount
 from reporter.domain.payments import PaymentPosition, payment_positions
-from reporter.domain.validation import parse_day
 from reporter.services.checks import gather_financing
 from reporter.store import Store
 
@@ -60,7 +60,7 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
         problems.append(not_one_of("kind", kind, PAYMENT_KINDS))
     day = amount = None
     try:
-        day = parse_day((fields.get("date") or "").strip())
+        day = parse_date((fields.get("date") or "").strip())
     except UserError as error:
         problems.append(error.placed("date"))
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reporter.domain.errors import Conflict, NotFound, UserError, problem
 from reporter.domain.model import PERIOD_OPEN, ReportingPeriod
+from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 
 
@@ -20,6 +21,7 @@ def reopen_period(store: Store, code: str, number: int, reason: str) -> Reportin
         raise UserError(problem("reason", "period.reopen_reason"))
     if not _period(store, code, number).submitted:
         raise Conflict(problem("", "period.not_submitted", number=number, project=code))
+    automatic_backup(store, "before-reopen")
     with store.transaction():
         store.projects.set_period_status(store.projects.ids(code).project, number, PERIOD_OPEN, None,
                                          note=f"reopened: {reason.strip()}")

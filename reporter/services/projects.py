@@ -6,12 +6,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from reporter.crash_points import crash_point
 from reporter.domain.conversion import in_project_currency
-from reporter.domain.errors import UserError, ValidationError, problem
+from reporter.domain.errors import Problem, UserError, ValidationError, problem
 from reporter.domain.model import BudgetLine, ProjectDefinition
 from reporter.domain.rules import ContractRules
 from reporter.domain.validation import validate_definition
 from reporter.project_file import definition_to_data, parse_project_data, parse_project_file, render_project_file
+from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.projects import ProjectSummary, SaveSummary
 from reporter.templates import list_templates, load_template
@@ -44,21 +46,42 @@ def read_project_file(path: Path) -> ProjectDefinition:
 
 
 def load_project_file(store: Store, path: Path) -> LoadResult:
-    """Create or update the project a file defines; loading the same file twice changes nothing."""
+    """Create or update the project a file defines; loading the same file twice changes nothing.
+
+    A file that changes an existing project is loaded after a (rotating) backup of the database.
+    """
     definition = read_project_file(path)
-    return LoadResult(definition.project.code, save_project(store, definition))
+    code = definition.project.code
+    if store.projects.exists(code) and store.projects.definition(code) != definition:
+        automatic_backup(store, "before-load")
+    return LoadResult(code, save_project(store, definition))
 
 
 def save_project(store: Store, definition: ProjectDefinition) -> SaveSummary:
     """Validate a whole definition and save it in one transaction."""
-    problems = validate_definition(definition)
+    problems = validate_definition(definition) + _template_currency_problems(definition)
     if not problems:  # an agreement in another currency converts at a stored rate, or every later command fails
         problems = in_project_currency(definition, store.rates.get)[1]
     if problems:
         raise ValidationError(problems, problem("", "project.problems", code=definition.project.code,
                                                 count=len(problems)))
     with store.transaction():
-        return store.projects.save_definition(definition)
+        summary = store.projects.save_definition(definition)
+        crash_point("load.before-commit")
+        return summary
+
+
+def _template_currency_problems(definition: ProjectDefinition) -> list[Problem]:
+    """A funder whose reports are in one currency (Interreg, Erasmus+: the euro) has its projects kept in it."""
+    try:
+        template = load_template(definition.project.template)
+    except UserError:
+        return []  # the file's parser has said so already
+    currency = definition.project.currency
+    if template.currency not in ("project", currency):
+        return [problem("project.currency", "project.template_currency", template=template.id,
+                        template_currency=template.currency, currency=currency)]
+    return []
 
 
 def project_definition(store: Store, code: str) -> ProjectDefinition:
@@ -66,7 +89,8 @@ def project_definition(store: Store, code: str) -> ProjectDefinition:
 
 
 def export_project(store: Store, code: str) -> str:
-    return render_project_file(store.projects.definition(code))
+    definition = store.projects.definition(code)
+    return render_project_file(definition, template_rules(definition))
 
 
 def list_projects(store: Store) -> list[ProjectSummary]:
@@ -75,7 +99,16 @@ def list_projects(store: Store) -> list[ProjectSummary]:
 
 def project_data(store: Store, code: str) -> dict[str, Any]:
     """A project as the tables the setup forms edit (the tables of its project file)."""
-    return definition_to_data(store.projects.definition(code))
+    definition = store.projects.definition(code)
+    return definition_to_data(definition, template_rules(definition))
+
+
+def template_rules(definition: ProjectDefinition) -> ContractRules:
+    """The rules a project's file is read against: its template's (what the file leaves out is theirs)."""
+    try:
+        return load_template(definition.project.template).rules
+    except UserError:  # the file cannot be read again without its template either; say every term
+        return ContractRules()
 
 
 def new_project_data(template_id: str, lang: str = "en") -> dict[str, Any]:

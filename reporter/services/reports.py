@@ -8,22 +8,25 @@ snapshot, so it stays identical however the data of later periods changes.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from reporter.domain.errors import Conflict, NotFound, UserError, not_one_of, problem
+from reporter.crash_points import crash_point
+from reporter.domain.checks import ERROR
+from reporter.domain.conversion import funder_rates
+from reporter.domain.errors import Conflict, NotFound, Problem, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.payments import payment_positions
-from reporter.domain.conversion import funder_rates
 from reporter.domain.subgrants import sub_grant_positions
-from reporter.domain.errors import Problem
+from reporter.files import atomic_file
 from reporter.reports.build import ReportInput, build_report, in_funder_currency
 from reporter.reports.model import ReportData, from_json, to_json
-from reporter.domain.checks import ERROR
 from reporter.services.checks import check_project, financing_and_findings
+from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.database import now
 from reporter.templates import load_template
@@ -36,7 +39,13 @@ class WrittenFile:
     path: Path
     format: str
     sha256: str
-    from_snapshot: bool  # rendered from the data stored when the period was submitted
+    from_snapshot: bool  # rendered from the data stored when the period was submitted, and identical to that file
+    submitted_sha256: str | None = None  # the SHA-256 the submission recorded for this file, when there is one
+
+    @property
+    def differs_from_submission(self) -> bool:
+        """A submitted report rendered again that is not the file submitted: its stored data or the program changed."""
+        return self.submitted_sha256 is not None and self.submitted_sha256 != self.sha256
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,10 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         plan_costs=store.analysis.costs(project_id, partner, period) if "activity_plan" in sections else [],
         sub_grants=sub_grant_positions(data.financing, store.sub_grants.list(project_id), period)
         if "sub_grants" in sections and partner is None else [],
+        in_kind_costs=store.analysis.costs(project_id, partner, period, in_kind_only=True)
+        if any(a.in_kind for a in definition.funding) else [],
         generated=today,
+        funder_rates=rates,
     ))
     return in_funder_currency(report, rates) if rates else report
 
@@ -102,13 +114,17 @@ def write_report(store: Store, code: str, period: int, out_dir: Path, partner: s
                         if unknown else problem("format", "format.none", choices=", ".join(FORMATS)))
     partner = partner or _only_partner(store.projects.definition(code))
     data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{code}-P{period}-{partner or 'project'}-{data.template}-{data.lang}".replace("/", "_")
+    stem = re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}-{data.template}-{data.lang}")
+    submitted = {fmt: digest for p, lang_, fmt, digest in stored_hashes(store, code, period)
+                 if p == (partner or "") and lang_ == data.lang} if from_snapshot else {}
     written = []
     for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
-        render(data, fmt, path)
-        written.append(WrittenFile(path, fmt, sha256(path), from_snapshot))
+        with atomic_file(path) as temporary:  # a crash or a full disk leaves no truncated report under its name
+            render(data, fmt, temporary)
+        digest = sha256(path)
+        written.append(WrittenFile(path, fmt, digest, from_snapshot and submitted.get(fmt) == digest,
+                                   submitted.get(fmt)))
     return written
 
 
@@ -132,42 +148,66 @@ def submit_period(store: Store, code: str, period: int, today: date | None = Non
     """Lock a period and keep, for each of its reports, the data set and the hashes of its files.
 
     The reports kept are the project template's partner reports and the
-    consolidated one, in each language of the template. Everything is written
-    in one transaction, the lock included. A period with open errors is only
-    submitted with `force`, and the lock says so.
+    consolidated one, in each language of the template. The reading, the
+    snapshots, the lock and the seal of the period are one write transaction:
+    an expenditure saved by another window at the same moment is either in the
+    submitted reports or refused as locked, never in between. The files are
+    rendered before the transaction; if the data changed meanwhile they are
+    rendered again inside it. The database is backed up first. A period with
+    open errors is only submitted with `force`, and the lock says so.
     """
     definition = store.projects.definition(code)
-    _require(definition, period, None)
-    if definition.period(period).submitted:  # type: ignore[union-attr]
-        raise Conflict(problem("", "period.already_submitted", number=period, project=code))
+    _require_submittable(definition, code, period)
     errors = [f for f in check_project(store, code, period=period, with_records=False).findings if f.severity == ERROR]
     if errors and not force:
         raise Conflict(problem("", "period.open_errors", number=period, count=len(errors),
                                errors="; ".join(f.message for f in errors[:5]) + (" …" if len(errors) > 5 else "")))
     template = load_template(definition.project.template)
     today = today or date.today()
-    ids = store.projects.ids(code)
+    automatic_backup(store, "before-submit")
+    languages = template.languages
+    prepared = _prepared_reports(store, definition, template.id, languages, period, today, with_files=True)
+    with store.transaction():
+        definition = store.projects.definition(code)  # as it is now, under the write lock
+        _require_submittable(definition, code, period)
+        current = _prepared_reports(store, definition, template.id, languages, period, today, with_files=False)
+        if [item[:3] for item in current] != [item[:3] for item in prepared]:  # changed meanwhile: render again
+            prepared = _prepared_reports(store, definition, template.id, languages, period, today, with_files=True)
+        ids = store.projects.ids(code)
+        for partner, lang, data_json, hashes in prepared:
+            store.reports.save_snapshot(ids, period, partner, template.id, lang, data_json, hashes)
+        crash_point("submit.snapshots-saved")
+        store.projects.set_period_status(ids.project, period, "submitted", now(),
+                                         note=f"submitted with {len(errors)} open error(s)" if errors else "")
+        crash_point("submit.before-commit")
+    return Submission(period, len(prepared), [(partner or "", lang, fmt, digest)
+                                              for partner, lang, _, hashes in prepared
+                                              for fmt, digest in hashes.items()], len(errors))
+
+
+def _require_submittable(definition: ProjectDefinition, code: str, period: int) -> None:
+    _require(definition, period, None)
+    if definition.period(period).submitted:  # type: ignore[union-attr]
+        raise Conflict(problem("", "period.already_submitted", number=period, project=code))
+
+
+def _prepared_reports(store: Store, definition: ProjectDefinition, template_id: str, languages: Sequence[str],
+                      period: int, today: date, with_files: bool) -> list[tuple[str | None, str, str, dict[str, str]]]:
+    """(partner, lang, data set as JSON, file hashes) of each report a submission keeps; the files only `with_files`."""
+    partners = [p.code for p in definition.partners] if _only_partner(definition) else \
+        [None, *(p.code for p in definition.partners)]
     prepared = []
     with tempfile.TemporaryDirectory() as folder:
-        reports = [p.code for p in definition.partners] if _only_partner(definition) else \
-            [None, *(p.code for p in definition.partners)]
-        for partner in reports:
-            for lang in template.languages:
-                data = _build(store, definition, template.id, lang, period, partner, None, today)
+        for partner in partners:
+            for lang in languages:
+                data = _build(store, definition, template_id, lang, period, partner, None, today)
                 hashes = {}
-                for fmt in FORMATS:
+                for fmt in FORMATS if with_files else ():
                     path = Path(folder) / f"report.{fmt}"
                     render(data, fmt, path)
                     hashes[fmt] = sha256(path)
                 prepared.append((partner, lang, to_json(data), hashes))
-    with store.transaction():
-        for partner, lang, data_json, hashes in prepared:
-            store.reports.save_snapshot(ids, period, partner, template.id, lang, data_json, hashes)
-        store.projects.set_period_status(ids.project, period, "submitted", now(),
-                                         note=f"submitted with {len(errors)} open error(s)" if errors else "")
-    return Submission(period, len(prepared), [(partner or "", lang, fmt, digest)
-                                              for partner, lang, _, hashes in prepared
-                                              for fmt, digest in hashes.items()], len(errors))
+    return prepared
 
 
 def stored_hashes(store: Store, code: str, period: int) -> list[tuple[str, str, str, str]]:

@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Mapping
 
 from reporter.domain.errors import Problem, UserError, ValidationError, not_one_of, problem
+from reporter.domain.limits import parse_date
 from reporter.domain.model import SUB_GRANT_PAYMENT_KINDS, ProjectDefinition, SubGrantPayment
 from reporter.domain.money import parse_amount
 from reporter.domain.subgrants import SubGrantPosition, sub_grant_positions
-from reporter.domain.validation import parse_day
 from reporter.services.checks import gather_financing
 from reporter.store import Store
 
@@ -53,7 +53,7 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
         problems.append(not_one_of("kind", kind, SUB_GRANT_PAYMENT_KINDS))
     day = amount = None
     try:
-        day = parse_day((fields.get("date") or "").strip())
+        day = parse_date((fields.get("date") or "").strip())
         if not definition.project.start <= day <= definition.project.end + _AFTER_END:
             problems.append(problem("date", "sub_grant.payment_date", start=definition.project.start,
                                     end=definition.project.end + _AFTER_END))

@@ -102,9 +102,12 @@ class ContractQueries:
             f"{_DATED} WHERE e.project_id = ? AND p.code = ? AND rp.number = ? AND bl.code = ?",
             [project_id, partner, period, line])]
 
-    def costs(self, project_id: str, partner: str | None, through_period: int) -> list[Cost]:
-        """Every cost of a partner (or of all) through a period, one by one."""
+    def costs(self, project_id: str, partner: str | None, through_period: int, in_kind_only: bool = False
+              ) -> list[Cost]:
+        """Every cost of a partner (or of all) through a period, one by one (or only the contributions in kind)."""
         where, args = "e.project_id = ? AND rp.number <= ?", [project_id, through_period]
+        if in_kind_only:
+            where += " AND e.in_kind <> ''"
         if partner is not None:
             where, args = where + " AND p.code = ?", [*args, partner]
         return [_cost(r) for r in self.db.query(f"{_DATED} WHERE {where}", args)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sqlite3
 import uuid
 from contextlib import contextmanager
@@ -16,13 +17,19 @@ from typing import Any, Iterator
 
 from sqlite_utils import Database, Migrations
 
-from reporter.domain.errors import UserError
-from reporter.store import backup
+from reporter.crash_points import crash_point
+from reporter.domain.errors import UserError, problem
+from reporter.store import backup, failures, integrity
 from reporter.store.schema import migrations as schema_migrations
+from reporter.store.verify import read_only_uri, verify_database
 
 
 class DatabaseError(UserError):
     """The file cannot be used as a Grant Reporter database."""
+
+
+# How long a write waits for another window or command to finish its own, before it gives up with a message.
+BUSY_TIMEOUT_MS = 15_000
 
 
 def new_id() -> str:
@@ -48,6 +55,7 @@ class Store:
         self.db = db
         self.path = path
         self.user_name = current_user()
+        self._chain_head: tuple[int, str] | None = None  # the audit log's last entry, within a write transaction
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.payments import PaymentStore
@@ -63,28 +71,52 @@ class Store:
         self.reports = ReportStore(self)
         self.payments = PaymentStore(self)
         self.sub_grants = SubGrantStore(self)
+        self.integrity = integrity.IntegrityQueries(self)
 
     @classmethod
-    def open(cls, path: Path | str, migration_set: Migrations = schema_migrations) -> "Store":
+    def open(cls, path: Path | str, migration_set: Migrations = schema_migrations,
+             backup_first: bool = True) -> "Store":
         """Open (creating if needed) and bring the schema up to date.
 
         A database written by a newer version is refused before anything is
-        changed; an existing database is backed up before any migration.
+        changed; an existing database is backed up before any migration
+        (unless it is a copy being prepared, `backup_first=False`).
         """
         path = Path(path)
+        if path.exists() and not path.is_file():  # --db /dev/null, a folder
+            raise DatabaseError(problem("database", "database.not_a_file", file=str(path)))
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             check_compatible(path, migration_set)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(path)
-        db.execute("PRAGMA foreign_keys = ON")
-        pending = migration_set.pending(db)
-        if existed and pending:
-            backup.backup_database(db.conn, path, reason="before-migration")
-        if db.journal_mode != "wal":
-            db.enable_wal()
-        migration_set.apply(db)
+        read_only = existed and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        try:
+            if not existed:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # On a read-only folder or file (an archive on a CD, a read-only share) every reading command
+            # works; a write says the file is read-only.
+            db = Database(sqlite3.connect(read_only_uri(path), uri=True) if read_only else path)
+        except (OSError, sqlite3.Error) as error:
+            raise failures.user_error(error, path) or error from None
+        try:
+            db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys = ON")
+            pending = migration_set.pending(db)
+            if read_only and pending:  # an older database that would need an upgrade first
+                db.close()
+                raise DatabaseError(problem("database", "storage.read_only", file=str(path)))
+            if read_only:
+                return cls(db, path)
+            if existed and pending and backup_first and db.table_names():  # nothing to keep of an empty one
+                backup.backup_database(db.conn, path, reason="before-migration")
+            if db.journal_mode != "wal":
+                db.enable_wal()
+            if pending:  # under the write lock: a second window starting at the same moment waits, then finds none
+                with write_lock(db, path):
+                    migration_set.apply(db)
+                    crash_point("migrate.before-commit")
+        except (OSError, sqlite3.Error) as error:
+            db.close()
+            raise failures.user_error(error, path) or error from None
         return cls(db, path)
 
     @classmethod
@@ -99,33 +131,64 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One user action: everything inside is written, or nothing is."""
-        with self.db.atomic() as db:
-            yield db
+        """One user action: everything inside is written, or nothing is.
+
+        The write lock is taken at the start (`BEGIN IMMEDIATE`), so what is read
+        inside is what the write is based on: another window or command writing
+        at the same moment waits (up to `BUSY_TIMEOUT_MS`) instead of failing
+        halfway. A database still busy after that, a full disk or a read-only
+        file is a `StorageError` with a message, and nothing is written.
+        """
+        if self.db.conn.in_transaction:  # a transaction within one: a savepoint of it
+            try:
+                with self.db.atomic() as db:
+                    yield db
+            except BaseException:
+                self._chain_head = None  # the savepoint's audit entries are gone
+                raise
+            return
+        self._chain_head = None
+        try:
+            with write_lock(self.db, self.path):
+                yield self.db
+        finally:
+            self._chain_head = None
 
     def audit(self, action: str, table: str, record_id: str,
               old: dict[str, Any] | None = None, new: dict[str, Any] | None = None) -> None:
-        """Record one insert, update or delete; call inside the transaction that makes it."""
+        """Record one insert, update or delete (or a restore); call inside the transaction that makes it.
+
+        The entry is chained to the one before it (`integrity.chain_hash`); the
+        transaction holds the write lock, so no other writer can come between.
+        """
+        last_id, last_hash = self._chain_head or integrity.last_entry(self.db)
+        entry = [last_id + 1, now(), self.user_name, action, table, record_id,
+                 None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
+                 None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)]
+        chained = integrity.chain_hash(last_hash, entry)
         self.db.execute(
-            "INSERT INTO audit_log (changed_at, user_name, action, table_name, record_id, old_values, new_values)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [now(), self.user_name, action, table, record_id,
-             None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
-             None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)],
-        )
+            "INSERT INTO audit_log (id, changed_at, user_name, action, table_name, record_id, old_values, new_values,"
+            " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [*entry, chained])
+        # Within one write transaction nobody else writes: the next entry follows this one without a query.
+        self._chain_head = (entry[0], chained) if self.db.conn.in_transaction else None
 
     def audit_many(self, action: str, table: str, entries: list[tuple[str, dict[str, Any] | None,
                                                                      dict[str, Any] | None]]) -> None:
         """Record many changes of one kind at once (a bulk import): each entry (record id, old, new) becomes the
-        same audit row `audit` writes; call inside the transaction that makes them."""
-        stamp = now()
+        same chained audit row `audit` writes; call inside the transaction that makes them."""
+        last_id, last_hash = self._chain_head or integrity.last_entry(self.db)
+        stamp, rows = now(), []
+        for record_id, old, new in entries:
+            last_id += 1
+            entry = [last_id, stamp, self.user_name, action, table, record_id,
+                     None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
+                     None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True)]
+            last_hash = integrity.chain_hash(last_hash, entry)
+            rows.append((*entry, last_hash))
         self.db.conn.executemany(
-            "INSERT INTO audit_log (changed_at, user_name, action, table_name, record_id, old_values, new_values)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(stamp, self.user_name, action, table, record_id,
-              None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
-              None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True))
-             for record_id, old, new in entries])
+            "INSERT INTO audit_log (id, changed_at, user_name, action, table_name, record_id, old_values, new_values,"
+            " chain_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self._chain_head = (last_id, last_hash) if self.db.conn.in_transaction else None
 
     def audit_entries(self, table: str | None = None, record_id: str | None = None) -> list[dict[str, Any]]:
         where, args = [], []
@@ -161,34 +224,32 @@ class Store:
         self.audit("delete", table, old["id"], old=old)
 
 
+@contextmanager
+def write_lock(db: Database, path: Path | None) -> Iterator[None]:
+    """`BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` on any failure; the machine's failures become `StorageError`s."""
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise failures.user_error(error, path) or error from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException as error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        mapped = failures.user_error(error, path) if isinstance(error, sqlite3.Error) else None
+        if mapped is not None:
+            raise mapped from error
+        raise
+
+
 def _record_key(row: dict[str, Any]) -> str:
     return str(row.get("id") or "/".join(str(v) for v in row.values())[:200])
 
 
 def check_compatible(path: Path, migration_set: Migrations = schema_migrations) -> None:
     """Refuse a file that is not ours or comes from a newer version, without writing to it."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            applied: set[str] = set()
-            if Migrations.migrations_table in tables:
-                applied = {
-                    row[0] for row in conn.execute(
-                        f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ?",
-                        [migration_set.name],
-                    )
-                }
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path}: not a Grant Reporter database ({error})") from None
-    if tables and not applied:
-        raise DatabaseError(f"{path}: an SQLite database, but not a Grant Reporter one")
-    known = {m.name for m in migration_set._migrations}  # sqlite-utils has no public list of a set's names
-    newer = sorted(applied - known)
-    if newer:
-        raise DatabaseError(
-            f"{path} was written by a newer version of Grant Reporter (schema {newer[-1]}); "
-            "install that version or newer to open it. Nothing was changed."
-        )
+    found = verify_database(path, migration_set, thorough=False)
+    if found is not None:
+        raise DatabaseError(found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -87,6 +88,7 @@ class ExpenditureStore:
         """Insert with a new id and the next internal number; call inside a transaction."""
         from reporter.store.database import new_id, now
 
+        self._require_open(ids.periods[expenditure.period])
         number = self.next_number(ids.project)
         saved = replace(expenditure, id=new_id(), number=number)
         stamp = now()
@@ -107,11 +109,7 @@ class ExpenditureStore:
         `keep_ids`: the expenditures carry their ids already (a partner's package). Returns each one's id and number."""
         from reporter.store.database import new_id, now
 
-        for period_id in {ids.periods[e.period] for e in expenditures}:
-            number, status = self.db.execute("SELECT number, status FROM reporting_periods WHERE id = ?",
-                                             [period_id]).fetchone()
-            if status == "submitted":
-                raise Conflict(problem("period", "period.locked", number=number))
+        self._require_open(*{ids.periods[e.period] for e in expenditures})
         first = self.next_number(ids.project)
         stamp = now()
         rows = [{"id": e.id if keep_ids else new_id(), "project_id": ids.project, "number": first + i,
@@ -161,6 +159,7 @@ class ExpenditureStore:
         from reporter.store.database import now
 
         old = self._row(expenditure.id)
+        self._require_open(old["period_id"], ids.periods[expenditure.period])
         changes = {k: v for k, v in _columns(ids, expenditure).items() if old[k] != v}
         if self._set_payers(expenditure.id, [ids.funders[p.funder] for p in expenditure.payers], expenditure.payers):
             changes.setdefault("updated_at", now())
@@ -168,8 +167,22 @@ class ExpenditureStore:
             self.store.update("expenditures", old, {**changes, "updated_at": now()})
 
     def delete(self, expenditure_id: str) -> None:
+        old = self._row(expenditure_id)
+        self._require_open(old["period_id"])
         self._set_payers(expenditure_id, [], ())
-        self.store.delete("expenditures", self._row(expenditure_id))
+        self.store.delete("expenditures", old)
+
+    def _require_open(self, *period_ids: str) -> None:
+        """Refuse a write into a submitted period, read inside the write's own transaction.
+
+        The services check before; this holds when a submission was committed by another
+        window or command in between (the triggers of the schema hold against other tools).
+        """
+        for period_id in period_ids:
+            number, status = self.db.execute("SELECT number, status FROM reporting_periods WHERE id = ?",
+                                             [period_id]).fetchone()
+            if status == "submitted":
+                raise Conflict(problem("period", "period.locked", number=number))
 
     def _set_payers(self, expenditure_id: str, funder_ids: list[str], payers: Sequence[Payer]) -> bool:
         """Make the stored named payers of an expenditure these; True when they changed."""
@@ -199,9 +212,10 @@ class ExpenditureStore:
     def get(self, project_id: str, reference: str | int) -> Expenditure:
         """By internal number (`17`) or by id."""
         text = str(reference).strip().lstrip("#")
-        column = "e.number" if text.isdigit() else "e.id"
+        number = re.fullmatch(r"[0-9]{1,12}", text) is not None  # ASCII digits, no larger than SQLite's integers
+        column = "e.number" if number else "e.id"
         row = next(self.db.query(f"{_SELECT} WHERE e.project_id = ? AND {column} = ?",
-                                 [project_id, int(text) if text.isdigit() else text]), None)
+                                 [project_id, int(text) if number else text]), None)
         if row is None:
             raise NotFound(problem("expenditure", "expenditure.unknown", reference=str(reference)))
         return _expenditure(row)
@@ -253,7 +267,7 @@ class ExpenditureStore:
             args.append(query.date_to.isoformat())
         if query.sort not in SORT_COLUMNS:
             raise UserError(not_one_of("sort", query.sort, SORT_COLUMNS))
-        if not 1 <= query.limit <= 10_000 or query.offset < 0:
+        if not 1 <= query.limit <= 10_000 or not 0 <= query.offset <= 1_000_000_000:
             raise UserError(problem("page", "page.out_of_range"))
         condition = " AND ".join(where)
         direction = "DESC" if query.descending else "ASC"

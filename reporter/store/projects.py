@@ -16,6 +16,7 @@ from reporter.domain.model import (
     Funder,
     FundingAgreement,
     Partner,
+    PERIOD_SUBMITTED,
     PlannedAmount,
     Project,
     ProjectDefinition,
@@ -37,6 +38,7 @@ from reporter.domain.records import (
     record_fields,
 )
 from reporter.domain.rules import rules_from_mapping, rules_to_mapping
+from reporter.store import integrity
 
 if TYPE_CHECKING:
     from reporter.store.database import Store
@@ -236,6 +238,10 @@ class ProjectStore:
             raise NotFound(problem("period", "period.no_such", number=number))
         self.store.update("reporting_periods", row, {"status": status, "submitted_at": submitted_at,
                                                      "status_note": note})
+        if status == PERIOD_SUBMITTED:  # what it holds now is sealed with it, and unsealed when it is reopened
+            integrity.seal_period(self.store, row["id"], submitted_at or "")
+        else:
+            integrity.unseal_period(self.store, row["id"])
 
 
 # The link tables of an agreement's CODES fields: (table, the linked record's column, its section).

@@ -381,3 +381,60 @@ CREATE TABLE sub_grant_payments (
 );
 CREATE INDEX sub_grant_payments_by_grant ON sub_grant_payments (sub_grant_id, payment_date)
 """)
+
+
+@migrations(name="0008_funder_names")
+def funder_names(db: Database) -> None:
+    """A funder's name in other languages (a Latvian report names the ERDF in Latvian)."""
+    _run(db, """
+ALTER TABLE funders ADD COLUMN name_translations TEXT CHECK (name_translations IS NULL OR json_valid(name_translations))
+""")
+
+
+@migrations(name="0009_tamper_evidence")
+def tamper_evidence(db: Database) -> None:
+    """A hash chain through the audit log, seals of submitted periods, and triggers against accidental edits."""
+    from reporter.store.database import Store
+    from reporter.store.integrity import chain_existing_entries, protection_triggers, seal_submitted_periods
+
+    _run(db, """
+ALTER TABLE audit_log RENAME TO audit_log_unchained;
+DROP INDEX audit_log_by_record;
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    changed_at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'delete', 'restore')),
+    table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    old_values TEXT CHECK (old_values IS NULL OR json_valid(old_values)),
+    new_values TEXT CHECK (new_values IS NULL OR json_valid(new_values)),
+    chain_hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_record ON audit_log (table_name, record_id)
+""")
+    chain_existing_entries(db)
+    _run(db, """
+DROP TABLE audit_log_unchained;
+CREATE TABLE period_seals (
+    id TEXT PRIMARY KEY,
+    period_id TEXT NOT NULL UNIQUE REFERENCES reporting_periods(id),
+    sealed_at TEXT NOT NULL,
+    version TEXT NOT NULL,
+    expenditures INTEGER NOT NULL,
+    expenditures_digest TEXT NOT NULL,
+    snapshots_digest TEXT NOT NULL,
+    audit_entry INTEGER NOT NULL,
+    audit_hash TEXT NOT NULL
+);
+CREATE TABLE seal_items (
+    period_id TEXT NOT NULL REFERENCES period_seals(period_id),
+    kind TEXT NOT NULL CHECK (kind IN ('expenditure', 'snapshot')),
+    item_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (period_id, kind, item_id)
+)
+""")
+    seal_submitted_periods(Store(db, None))
+    _run(db, protection_triggers())
