@@ -137,7 +137,7 @@ def create_demo(store: Store) -> DemoSummary:
         raise UserError(problem("demo", "demo.present", codes=", ".join(present)))
     rows = [(d.project.code, row) for d in definitions for row in _GENERATORS[d.project.code](d)]
     with store.transaction():
-        rates = _store_rates(store)  # first: an agreement in the funder's currency converts at a stored rate
+        rates = store_demo_rates(store)  # first: an agreement in the funder's currency converts at a stored rate
         for definition in definitions:
             save_project(store, definition)
         for code, row in rows:
@@ -154,8 +154,12 @@ def create_demo(store: Store) -> DemoSummary:
     return DemoSummary(codes, len(rows), rates, len(sub_grant_payments))
 
 
-def _store_rates(store: Store) -> int:
-    """Store the demo's monthly rates, keeping any rate the database already has for a month."""
+def store_demo_rates(store: Store) -> int:
+    """Store the demo's monthly rates, keeping any rate the database already has for a month.
+
+    A demo project file whose agreement is in another currency (the national programme's litas cap) loads
+    only into a database that has its month's rate.
+    """
     added = 0
     for currency, months in RATES.items():
         known = {rate.month for rate in list_rates(store, currency)}
