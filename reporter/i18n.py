@@ -90,3 +90,9 @@ class Translator:
     def toolkit_messages(self) -> dict[str, str]:
         """Translations of the toolkit's own words (dialog buttons), for its message catalog."""
         return dict(_load("ui.toml").get("toolkit", {}).get(self.lang, {}))
+
+
+def report_words(lang: str) -> Mapping[str, Any]:
+    """The words of a report (`report-labels.toml`) in `lang`, in English where it has none."""
+    words = _load("report-labels.toml")
+    return ChainMap(words.get(lang, {}), words["en"])

@@ -47,6 +47,8 @@ class ReportLayout:
     final_titles: dict[str, str] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # per language: words that differ
     document_types: tuple[DocumentType, ...] = ()
+    statements: dict[str, str] = field(default_factory=dict)  # per language: what the signatories declare
+    signatories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: who signs, each apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class Template:
 _TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules", "flat_rates", "unit_costs",
                   "country_groups", "line_caps", "cost_shares", "instalments", "report"}
 _REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
-                "labels", "document_types"}
+                "labels", "document_types", "statement", "signatories"}
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
@@ -184,4 +186,17 @@ def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
         labels={lang: dict(words) for lang, words in data.get("labels", {}).items()},
         document_types=tuple(DocumentType(str(t.get("match", "")), dict(t["name"]))
                              for t in data.get("document_types", ())),
+        statements=_words(data, "statement", problems),
+        signatories={lang: tuple(names) for lang, names in _words(data, "signatories", problems, lists=True).items()},
     )
+
+
+def _words(data: dict[str, Any], key: str, problems: list[Problem], lists: bool = False) -> dict[str, Any]:
+    """A table of words per language (`{ en = "…", lt = "…" }`), or of lists of words."""
+    value = data.get(key, {})
+    fits = (lambda v: isinstance(v, list) and all(isinstance(w, str) for w in v)) if lists else \
+        (lambda v: isinstance(v, str))
+    if not isinstance(value, dict) or not set(value) <= set(LANGUAGES) or not all(fits(v) for v in value.values()):
+        problems.append(problem(f"report.{key}", "template.words", languages=", ".join(LANGUAGES)))
+        return {}
+    return value

@@ -97,7 +97,7 @@ def test_concurrent_writers__four_processes_adding_at_once_lose_nothing(shared):
 
 
 def test_submit_while_two_processes_add__the_submitted_report_holds_exactly_the_locked_period(shared, tmp_path):
-    adders = [_adder(shared, f"A{w}", 200, pause=0.02) for w in range(2)]
+    adders = [_adder(shared, f"A{w}", 5000, pause=0.02) for w in range(2)]  # they stop once refused as locked
     time.sleep(0.5)  # some are saved before the submission begins, others while it runs, the rest after
     submit = subprocess.run([sys.executable, "-m", "reporter", "--db", str(shared), "submit", "--project",
                              "LLI-501", "--period", "1"], capture_output=True, text=True, timeout=120)

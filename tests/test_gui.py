@@ -50,7 +50,7 @@ def test_window__saves_an_expenditure_typed_into_the_form_and_lists_it(window):
     view.save()
     window.update()
     rows = [view.table.item(i)["values"] for i in view.table.get_children()]
-    assert [(r[0], r[5], r[6]) for r in rows] == [(1, "UAB „Žalia knyga“", "1,210.00")]
+    assert [(r[0], r[5], r[9]) for r in rows] == [(1, "UAB „Žalia knyga“", "1,210.00")]
     assert view.status.cget("text").startswith("Saved #1")
     assert view.vars["partner"].get().startswith("LP ") and view.vars["gross"].get() == ""  # ready for the next one
 
@@ -87,7 +87,7 @@ def test_window__a_named_payer_typed_with_the_keys_shows_in_the_preview_and_is_s
     assert view.vars["paid_by"].get() == "MUN=250, ERDF"
     view.update_preview()
     assert view.preview.cget("text") == "Split among funders: ERDF 750.00, MUN 250.00"
-    entry.event_generate("<Return>")  # the last field: Enter saves
+    entry.event_generate("<Control-KeyPress-s>")  # Ctrl+S saves from any field of the form
     window.update()
     [row] = view.table.get_children()
     assert booked_split(window.store, "LLI-501", row) == {"ERDF": Decimal("750.00"), "MUN": Decimal("250.00")}
@@ -106,18 +106,25 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
     assert cap[0]["values"][2].startswith("ERDF has reached its cap of 170,000.00 for PP2")
     checks.table.selection_set(str(rows.index(cap[0])))
     checks.show_records()
-    assert checks.records.cget("text").endswith("\n#1")
+    [record] = checks.record_list.get_children()
+    assert checks.record_list.item(record)["values"][:2] == [1, "2024-03-05"]
+    assert checks.record_list.item(record)["values"][4:] == ["SIA Viesnīca", "SF-9", "250,000.00"]
+    checks.record_list.focus(record)
+    checks.open_record()  # jumps to the row: the expenditure view, the row selected and open in the form
+    window.update()
+    assert window.tabs.select() == str(view) and view.editing == record
+    assert view.table.selection() == (record,)
 
 
 def test_window__switching_language_translates_the_labels(window):
     window.set_language("lt")
     window.update()
-    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == ["Išlaidos", "Patikros", "Ataskaitos",
-                                                                        "Projekto nustatymai", "Nustatymai"]
+    assert [window.tabs.tab(i, "text") for i in window.tabs.tabs()] == [
+        "Išlaidos", "Biudžetas", "Patikros", "Ataskaitos", "Kursai", "Projekto nustatymai", "Nustatymai"]
     assert window.expenditure.table.heading("supplier")["text"] == "Tiekėjas"
     window.set_language("lv")
     window.update()
-    assert window.tabs.tab(window.tabs.tabs()[1], "text") == "Pārbaudes"
+    assert window.tabs.tab(window.tabs.tabs()[2], "text") == "Pārbaudes"
 
 
 def test_window__generates_a_report_in_a_worker_and_lists_the_files(tmp_path, project_file):
@@ -190,9 +197,9 @@ def test_window__the_list_sorts_filters_and_moves_the_cursor_with_enter(window):
                   gross=gross, vat="0")
         view.save()
     view.sort_by("amount")
-    assert [view.table.item(i)["values"][6] for i in view.table.get_children()] == ["100.00", "995.00", "49,999.99"]
+    assert [view.table.item(i)["values"][9] for i in view.table.get_children()] == ["100.00", "995.00", "49,999.99"]
     view.sort_by("amount")
-    assert view.table.item(view.table.get_children()[0])["values"][6] == "49,999.99"
+    assert view.table.item(view.table.get_children()[0])["values"][9] == "49,999.99"
     view.line_filter.set("TRAVEL")
     view.apply_filters()
     assert sorted(view.table.item(i)["values"][4] for i in view.table.get_children()) == ["D-2", "D-3"]

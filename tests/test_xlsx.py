@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,9 +16,15 @@ from pathlib import Path, PurePosixPath
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
-from reporter.reports.model import DATA, GROUP, MONEY, NUMBER, PERCENT, SUBTOTAL, TEXT, Column, Row, Table
-from reporter.reports.xlsx import render_xlsx
+from reporter.i18n import report_words
+from reporter.reports.model import (DATA, DATE, GROUP, INTEGER, MONEY, NUMBER, PERCENT, SUBTOTAL, TEXT, Column, Row,
+                                    Table)
+from reporter.reports.xlsx import GROUP_COLUMNS, RELATIONS, render_xlsx
+from reporter.services.demo import create_demo
+from reporter.services.reports import report_data, write_report
+from reporter.store import Store
 from libreoffice import recalculate_with_libreoffice
 from report_samples import sample_report
 
@@ -91,9 +98,22 @@ def test_render_xlsx__sheet_names_are_cut_to_31_characters_cleaned_and_unique(tm
     tables = tuple(replace(overview, key=f"t{i}", title=title) for i, title in enumerate(titles))
     data = replace(base, tables=tables, labels={"summary_sheet": "Biudžeto eilutė"})
     names = openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx")).sheetnames
-    assert names == ["Biudžeto eilutė", "Išlaidos 2024 ABCDE — labai ilg", "Išlaidos 2024 ABCDE — labai (2)",
+    assert names == ["Biudžeto eilutė", "Išlaidos 2024 ABCDE — labai", "Išlaidos 2024 ABCDE — labai (2)",
                      "Biudžeto eilutė (2)", "biudžeto eilutė (3)", "t4", "Citata"]
     assert all(len(name) <= 31 for name in names)
+
+
+@pytest.mark.parametrize("title, name", [
+    ("Transfers between budget categories", "Transfers between budget"),
+    ("Suvestinė apžvalga pagal partnerius", "Suvestinė apžvalga pagal"),
+    ("Finanšu pārskats pa budžeta pozīcijām", "Finanšu pārskats pa budžeta"),
+    ("Co-financing: by fund and partner", "Co-financing by fund and"),
+    ("Nepertraukiamaszodisbetjokiotarpoilgesnis", "Nepertraukiamaszodisbetjokiotar"),
+])
+def test_render_xlsx__long_sheet_names_end_at_a_word(tmp_path, title, name):
+    base = sample_report("en", 2)
+    data = replace(base, tables=(replace(base.tables[0], title=title),))
+    assert openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx")).sheetnames[1] == name
 
 
 def test_render_xlsx__summary_shows_title_header_pairs_findings_and_signature_fields(lt_book):
@@ -133,7 +153,8 @@ def test_render_xlsx__summary_says_no_findings_when_there_are_none(tmp_path):
 def test_render_xlsx__table_sheet_has_title_then_bold_filled_wrapped_column_headers(lt_book):
     sheet = lt_book["Išlaidų sąrašas"]
     assert sheet["A1"].value == "Išlaidų sąrašas"
-    assert [c.value for c in sheet[2]] == ["Nr.", "Data", "Dokumentas", "Tiekėjas", "Aprašymas", "Bendra suma", "EUR"]
+    assert [c.value for c in sheet[2]] == ["Nr.", "Data", "Dokumentas", "Tiekėjas", "Aprašymas", "Bendra suma", "EUR",
+                                           "Biudžeto eilutė"]
     for cell in sheet[2]:
         assert cell.font.bold and cell.alignment.wrap_text
         assert cell.fill.fill_type == "solid"
@@ -142,12 +163,13 @@ def test_render_xlsx__table_sheet_has_title_then_bold_filled_wrapped_column_head
                                               "Iš viso iki šiol", "Panaudota %"]
 
 
-def test_render_xlsx__amounts_are_numbers_with_money_format_and_percents_with_percent_format(lt_book):
+def test_render_xlsx__amounts_are_numbers_with_money_format_and_percents_with_percent_format(lt_file, lt_book):
     overview = lt_book["Biudžeto eilutė"]
     assert overview["A4"].value == "Kelionių ir apgyvendinimo išlaidos"
     assert overview["C4"].value == 263449.92 and overview["C4"].data_type == "n"
     assert overview["C4"].number_format == "#,##0.00"
-    assert overview["E4"].value == 4053.08 and overview["E4"].number_format == '0.00" %"'
+    assert overview["E4"].value == "=ROUND(D4/B4*100,2)" and overview["E4"].number_format == '0.00" %"'
+    assert openpyxl.load_workbook(lt_file, data_only=True)["Biudžeto eilutė"]["E4"].value == 4053.08
     assert overview["B3"].value == 48000 and overview["B3"].number_format == "#,##0.00"
     expenditure = lt_book["Išlaidų sąrašas"]
     assert expenditure["F5"].value == 37.01 and expenditure["F5"].number_format == "#,##0.00"
@@ -165,7 +187,16 @@ def test_render_xlsx__group_rows_carry_a_bold_title_in_the_first_cell(lt_book):
     assert sheet.cell(FIRST_GROUP, 1).value == "Personalo išlaidos"
     assert sheet.cell(SECOND_GROUP, 1).value == "Kelionių ir apgyvendinimo išlaidos"
     assert sheet.cell(FIRST_GROUP, 1).font.bold
-    assert all(c.value is None for c in sheet[FIRST_GROUP][1:])
+    assert all(c.value is None for c in sheet[FIRST_GROUP][1:-1])
+
+
+def test_render_xlsx__every_row_of_a_group_carries_its_title_in_its_own_last_column(lt_book):
+    sheet = lt_book["Išlaidų sąrašas"]
+    assert sheet.cell(2, 8).value == "Biudžeto eilutė"
+    column = [sheet.cell(row, 8).value for row in range(FIRST_GROUP, TOTAL + 1)]
+    assert column == ["Personalo išlaidos"] * (FIRST_SUBTOTAL - FIRST_GROUP + 1) + \
+        ["Kelionių ir apgyvendinimo išlaidos"] * (SECOND_SUBTOTAL - SECOND_GROUP + 1) + [None]
+    assert sheet.print_area == f"'Išlaidų sąrašas'!$A$1:$G${TOTAL}"  # the headings say it on paper
 
 
 def test_render_xlsx__number_and_integer_columns_get_their_formats(tmp_path):
@@ -220,11 +251,11 @@ def test_render_xlsx__subtotals_without_group_rows_sum_since_the_previous_subtot
         1, 2, "=SUBTOTAL(9,B3:B4)", 4, "=SUBTOTAL(9,B6:B6)", None, 0, "=SUBTOTAL(9,B3:B9)"]
 
 
-def test_render_xlsx__totals_are_the_only_formulas_in_the_workbook(lt_book):
-    formulas = {(sheet.title, cell.row) for sheet in lt_book for row in sheet.iter_rows() for cell in row
+def test_render_xlsx__totals_and_derived_figures_are_the_formulas_of_the_workbook(lt_book):
+    formulas = {(sheet.title, cell.coordinate) for sheet in lt_book for row in sheet.iter_rows() for cell in row
                 if cell.data_type == "f"}
-    assert formulas == {("Biudžeto eilutė", 6), ("Išlaidų sąrašas", FIRST_SUBTOTAL),
-                        ("Išlaidų sąrašas", SECOND_SUBTOTAL), ("Išlaidų sąrašas", TOTAL)}
+    assert formulas == {("Biudžeto eilutė", c) for c in ("B6", "C6", "D6", "E3", "E4", "E5")} | \
+        {("Išlaidų sąrašas", f"{c}{r}") for c in "FG" for r in (FIRST_SUBTOTAL, SECOND_SUBTOTAL, TOTAL)}
 
 
 # --- user text stays text ---------------------------------------------------------------------------------------
@@ -294,7 +325,7 @@ def test_render_xlsx__control_characters_in_text_do_not_break_the_file(tmp_path)
 def test_render_xlsx__panes_freeze_below_the_header_and_autofilter_covers_header_and_data(lt_book):
     expenditure, overview = lt_book["Išlaidų sąrašas"], lt_book["Biudžeto eilutė"]
     assert expenditure.freeze_panes == "A3" and overview.freeze_panes == "A3"
-    assert expenditure.auto_filter.ref == f"A2:G{SECOND_SUBTOTAL}"  # the total row stays out of sorting
+    assert expenditure.auto_filter.ref == f"A2:H{SECOND_SUBTOTAL}"  # the total row stays out of sorting
     assert overview.auto_filter.ref == "A2:E5"
 
 
@@ -320,9 +351,9 @@ def test_render_xlsx__column_widths_follow_relative_width_and_content(lt_book):
     sheet = lt_book["Išlaidų sąrašas"]
     width = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFG"}
     assert width["A"] < width["C"] < width["D"] < width["E"]
-    assert width["E"] >= len("Komandiruotė į Jelgavą ir atgal; nakvynė viešbutyje „Rīga“")
-    assert width["F"] >= len("2,183.59")
-    assert max(width.values()) <= 60
+    assert width["E"] >= 0.85 * len("Komandiruotė į Jelgavą ir atgal; nakvynė viešbutyje „Rīga“")
+    assert width["F"] >= len("2,183.59") + 2
+    assert max(width.values()) <= 50
 
 
 def test_render_xlsx__text_longer_than_the_widest_column_wraps(tmp_path):
@@ -330,8 +361,9 @@ def test_render_xlsx__text_longer_than_the_widest_column_wraps(tmp_path):
     table = Table("t", "Lentelė", (Column("d", "Aprašymas", TEXT, 1),), (Row((long_text,)), Row(("trumpas",))))
     data = replace(sample_report("lt", 2), tables=(table,))
     sheet = openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx"))["Lentelė"]
-    assert sheet.column_dimensions["A"].width == 60
-    assert sheet["A3"].alignment.wrap_text
+    assert sheet.column_dimensions["A"].width == 50
+    assert sheet["A3"].alignment.wrap_text and sheet["A3"].alignment.vertical == "top"
+    assert sheet.row_dimensions[3].height >= 4 * 12.75  # 220 characters in lines of at most 50
 
 
 # --- file properties and reproducibility ------------------------------------------------------------------------
@@ -403,3 +435,201 @@ def test_render_xlsx__libreoffice_recalculates_the_totals_to_the_python_sums(tmp
     assert expenditure.cell(sheet_row, 1).value == "Kopā"
     for index in (5, 6):
         assert _cents(expenditure.cell(sheet_row, index + 1).value) == grand[index]
+
+
+# --- the demo's reports read back as a reviewer reads them ------------------------------------------------------
+
+DEMO_REPORTS = [  # project, period, partner, language: each template, consolidated and partner reports
+    ("LLI-537", 2, "LP", "lt"), ("LLI-537", 2, None, "lv"), ("KA204-077512", 2, None, "en"),
+    ("KA204-077512", 2, "P2", "lt"), ("LKT-2024-0815", 1, None, "lt"), ("BRF-2024-LV07", 1, None, "lv"),
+    ("BRF-2024-LV07", 2, None, "en"), ("LBD-2024-2026", 1, None, "lt"), ("LBD-2024-2026", 2, None, "en"),
+]
+NUMERIC = (MONEY, PERCENT, NUMBER, INTEGER)
+
+
+@pytest.fixture(scope="module")
+def demo_books(tmp_path_factory):
+    """(data set, workbook path) of each demo report."""
+    folder = tmp_path_factory.mktemp("demo-xlsx")
+    store = Store.open(folder / "demo.sqlite3")
+    create_demo(store)
+    books = []
+    for project, period, partner, lang in DEMO_REPORTS:
+        day = datetime(2026, 1, 15).date()
+        [written] = write_report(store, project, period, folder / "out", partner=partner, lang=lang,
+                                 formats=["xlsx"], today=day)
+        data, _ = report_data(store, project, period, partner=partner, lang=lang, today=day)
+        books.append((data, written.path))
+    store.close()
+    return books
+
+
+def _sheets(data, path):
+    """Each table of the data set with its sheet (formulas) and the same sheet's cached values."""
+    formulas, values = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+    return [(table, formulas[name], values[name]) for table, name in zip(data.tables, formulas.sheetnames[1:])]
+
+
+def test_report_workbooks__derived_figures_are_formulas_whose_cached_values_are_the_reports_figures(demo_books):
+    derived = 0
+    for data, path in demo_books:
+        for table, sheet, cached in _sheets(data, path):
+            keys = [column.key for column in table.columns]
+            targets = {r.target for r in RELATIONS if all(k in keys for k in r.inputs)} & set(keys)
+            for offset, row in enumerate(table.rows):
+                number = 3 + offset
+                for index, value in enumerate(row.cells):
+                    if not isinstance(value, Decimal):
+                        continue
+                    cell = sheet.cell(number, index + 1)
+                    assert Decimal(str(cached.cell(number, index + 1).value)) == value, (path.name, cell.coordinate)
+                    computable = any(r.target == keys[index] and all(
+                        k in keys and isinstance(row.cells[keys.index(k)], (Decimal, int)) for k in r.inputs)
+                        for r in RELATIONS)  # not a flat rate's row, whose amount no cell of it gives
+                    if row.kind == DATA and keys[index] in targets and computable:
+                        assert cell.data_type == "f", (path.name, sheet.title, cell.coordinate, cell.value)
+                        derived += 1
+    assert derived > 400
+
+
+def test_report_workbooks__subtotals_totals_and_the_payment_position_are_formulas(demo_books):
+    words = {}
+    for data, path in demo_books:
+        for table, sheet, cached in _sheets(data, path):
+            for offset, row in enumerate(table.rows):
+                if row.kind == SUBTOTAL:
+                    for index, column in enumerate(table.columns):
+                        if column.total and index:
+                            assert sheet.cell(3 + offset, index + 1).data_type == "f"
+            if table.total_label:
+                total = 3 + len(table.rows)
+                assert sheet.cell(total, 1).value == table.total_label
+                for index, column in enumerate(table.columns):
+                    if column.total and index:
+                        assert sheet.cell(total, index + 1).value.startswith(("=SUM(", "=SUBTOTAL(9,"))
+            if table.key == "payment" and data.template.startswith("erasmus"):
+                for offset, row in enumerate(table.rows):
+                    words[row.cells[0]] = sheet.cell(3 + offset, 3).value
+    # The Erasmus+ grant's position: what the costs claim less what was paid, traceable to those rows.
+    assert words["Paid in total"].startswith("=SUM(C")
+    assert words["Amount due"].startswith("=MAX(0,C")
+
+
+def test_report_workbooks__libreoffice_recalculates_every_formula_to_the_reports_figure(demo_books, tmp_path):
+    checked = 0
+    for data, path in demo_books[:4] + demo_books[5:6] + demo_books[7:8]:
+        formulas = openpyxl.load_workbook(path)
+        cached = openpyxl.load_workbook(path, data_only=True)
+        recalculated = openpyxl.load_workbook(recalculate_with_libreoffice(path, tmp_path / path.stem),
+                                              data_only=True)
+        for sheet in formulas:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    mine = cached[sheet.title][cell.coordinate].value
+                    theirs = recalculated[sheet.title][cell.coordinate].value
+                    assert _cents(theirs) == _cents(mine), (path.name, sheet.title, cell.coordinate, cell.value)
+                    checked += 1
+    assert checked > 500
+
+
+def test_report_workbooks__every_expenditure_row_carries_its_budget_line(demo_books):
+    checked = 0
+    for data, path in demo_books:
+        for table, sheet, _ in _sheets(data, path):
+            if table.key not in GROUP_COLUMNS or not any(row.kind == GROUP for row in table.rows):
+                continue
+            last = len(table.columns) + 1
+            assert sheet.cell(2, last).value == report_words(data.lang)[GROUP_COLUMNS[table.key]]
+            title = None
+            for offset, row in enumerate(table.rows):
+                if row.kind == GROUP:
+                    title = row.cells[0]
+                if row.kind == DATA:
+                    assert sheet.cell(3 + offset, last).value == title, (path.name, 3 + offset)
+                    checked += 1
+    assert checked > 300
+
+
+def test_report_workbooks__amounts_are_numbers_and_dates_are_dates(demo_books):
+    for data, path in demo_books:
+        for table, sheet, _ in _sheets(data, path):
+            for offset, row in enumerate(table.rows):
+                for index, (column, value) in enumerate(zip(table.columns, row.cells)):
+                    cell = sheet.cell(3 + offset, index + 1)
+                    if isinstance(value, (Decimal, int)) and column.kind in NUMERIC:
+                        assert cell.data_type in ("n", "f") and not isinstance(cell.value, str) or \
+                            cell.value.startswith("="), (path.name, cell.coordinate)
+                    if column.kind == DATE and value is not None:
+                        assert cell.is_date, (path.name, cell.coordinate)
+
+
+def test_report_workbooks__sheet_names_are_unique_and_end_at_a_word_of_their_title(demo_books):
+    for data, path in demo_books:
+        names = openpyxl.load_workbook(path).sheetnames
+        assert len({n.lower() for n in names}) == len(names)
+        for table, name in zip(data.tables, names[1:]):
+            title = " ".join(table.title.replace(":", "").split())
+            base = re.sub(r" \(\d+\)$", "", name)
+            assert len(name) <= 31 and title.startswith(base), (name, title)
+            assert len(base) == len(title) or not title[len(base)].isalnum() or len(base) == 31, (name, title)
+
+
+def test_report_workbooks__wide_sheets_print_at_a_readable_scale(demo_books):
+    for data, path in demo_books:
+        for sheet in openpyxl.load_workbook(path):
+            widths = [d.width for d in sheet.column_dimensions.values() if not d.hidden]
+            if sheet.print_area:  # the group column is left out of the print
+                widths = widths[:-1]
+            page = (11.69 if sheet.page_setup.orientation == "landscape" else 8.27) - 2 * sheet.page_margins.left
+            needed = sum(7 * w + 5 for w in widths) / (page * 96)  # the page width the columns need at 100 %
+            if sheet.sheet_properties.pageSetUpPr.fitToPage:
+                assert int(sheet.page_setup.fitToWidth) == 1 and needed <= 1 / 0.7, (path.name, sheet.title)
+            else:
+                assert int(sheet.page_setup.scale) == 70 and sheet.page_setup.pageOrder == "overThenDown"
+            assert sheet.print_title_rows
+
+
+def _wrapped_lines(font, text: str, pixels: float) -> int:
+    """Lines of `text` wrapped within `pixels` at spaces and after dashes, measured with the real font."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        line = ""
+        for piece in re.split(r"(?<=[ \-–—])(?=[^ ])", paragraph):
+            if line and font.getlength((line + piece).rstrip()) > pixels:
+                lines += 1
+                line = ""
+            line += piece
+            while font.getlength(line.rstrip()) > pixels:  # longer than a line: broken at a character
+                fits = max(i for i in range(1, len(line) + 1) if font.getlength(line[:i]) <= pixels or i == 1)
+                lines += 1
+                line = line[fits:]
+    return lines
+
+
+def test_report_workbooks__row_heights_fit_their_wrapped_text_in_arial_10(demo_books):
+    from PIL import ImageFont
+
+    found = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Sans"], capture_output=True, text=True).stdout
+    if "LiberationSans" not in found:
+        pytest.skip("Liberation Sans (Arial's metrics) is not installed")
+    regular = ImageFont.truetype(found, 10 * 96 / 72 * 8)  # measured 8 times larger, for sub-pixel widths
+    bold = ImageFont.truetype(found.replace("Regular", "Bold"), 10 * 96 / 72 * 8)
+    checked = 0
+    for data, path in demo_books:
+        for sheet in openpyxl.load_workbook(path):
+            merged = {r.start_cell.coordinate: r for r in sheet.merged_cells.ranges}
+            for row in sheet.iter_rows():
+                height = sheet.row_dimensions[row[0].row].height or 15
+                for cell in row:
+                    if not isinstance(cell.value, str) or not cell.alignment.wrap_text or cell.font.sz != 10:
+                        continue
+                    columns = range(merged[cell.coordinate].min_col, merged[cell.coordinate].max_col + 1) \
+                        if cell.coordinate in merged else [cell.column]
+                    pixels = sum(7 * sheet.column_dimensions[get_column_letter(c)].width for c in columns) - 5
+                    lines = _wrapped_lines(bold if cell.font.b else regular, cell.value, pixels * 8)
+                    assert height >= lines * 12.75, (path.name, sheet.title, cell.coordinate, cell.value, height)
+                    checked += 1
+    assert checked > 1000

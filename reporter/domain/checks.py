@@ -34,7 +34,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
          "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
-         "line-cap", "plan", "activity", "integrity")
+         "line-cap", "plan", "activity", "integrity", "attachment", "variance")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -101,6 +101,8 @@ MESSAGES = {
     "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
                            "submission",
     "consortium": "the consortium",
+    "variance.unexplained": "{partner} {line}: {spent} spent against a budget of {budget} ({percent} %); the funder "
+                            "wants a difference of more than {threshold} % explained in the report of period {period}",
     "line-cap.over": "{line}: {spent} declared for the project, above the {cap} the rules allow",
     "plan.budget-differs": "{activity} {year}: the plan says {planned}, the budget {budget}",
     "plan.activity-over": "{activity} {year}: {spent} spent against a plan of {planned}, {over} over (the flexibility "
@@ -116,6 +118,9 @@ MESSAGES = {
     "payer.vat": "#{number} names {funder} as its payer for more than its amount without VAT, but {funder} does not "
                  "pay VAT",
     "payer.dates": "#{number} names {funder} as its payer, but is outside {funder}'s eligible period: {detail}",
+    "attachment.missing": "#{number} of {partner}: the attached file {name} is missing from the attachments folder",
+    "attachment.changed": "#{number} of {partner}: the attached file {name} has changed since it was attached "
+                          "(its SHA-256 differs)",
 }
 MESSAGES.update(integrity.MESSAGES)
 
@@ -181,6 +186,9 @@ class CheckData:
     without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     audit_breaks: tuple[integrity.AuditBreak, ...] = ()  # the audit log's hash chain, where it is broken
     seal_breaks: tuple[integrity.SealBreak, ...] = ()  # submitted periods that no longer match their seal
+    explained: frozenset[tuple[int, str | None, str]] = frozenset()  # (period, partner, line) with an explanation
+    attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
+    # "missing" or "changed"
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -188,7 +196,8 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
-                  check_currency, check_period_lock, check_line_caps, check_plan, check_integrity):
+                  check_currency, check_period_lock, check_line_caps, check_plan, check_integrity,
+                  check_attachments, check_variances):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -476,6 +485,30 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
                     _say("transfer.out", partner=_who(partner), line=p.line, amount=Amount(p.moved_out),
                          percent=Number(rules.transfer_out_percent), limit=Amount(p.limit)),
                     partner=partner, budget_line=p.line, period=period, expected=p.limit, actual=p.moved_out))
+    return findings
+
+
+def check_variances(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Where the rules ask it (a foundation's budget vs actual), a line whose spending so far differs from its
+    budget by more than the threshold needs the coordinator's explanation in that period's report."""
+    threshold = data.definition.rules.explain_variance_percent
+    numbers = [p.number for p in data.definition.periods]
+    if threshold is None or not numbers:
+        return []
+    through = period or max(numbers)
+    findings = []
+    for partner, approved, actual in _scopes(data, through):
+        for line, budget in sorted(approved.items()):
+            spent = actual.get(line, ZERO)
+            if not budget or (through, partner, line) in data.explained:
+                continue
+            percent = ((spent - budget) / budget * 100).quantize(Decimal("0.1"))
+            if abs(percent) > threshold:
+                findings.append(_finding(
+                    data, "variance", WARNING,
+                    _say("variance.unexplained", partner=partner, line=line, spent=Amount(spent),
+                         budget=Amount(budget), percent=Number(percent), threshold=Number(threshold), period=through),
+                    partner=partner, budget_line=line, period=through, expected=budget, actual=spent))
     return findings
 
 
@@ -777,6 +810,18 @@ def check_integrity(data: CheckData, period: int | None = None) -> list[Finding]
 def _numbers(numbers: Iterable[int]) -> str:
     shown = [f"#{n}" for n in sorted(numbers)]
     return ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "")
+
+
+# 12. Attachments
+
+
+def check_attachments(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A kept attachment must still be there, with the content it had when it was attached."""
+    return [
+        _finding(data, "attachment", ERROR if state == "changed" else WARNING,
+                 _say(f"attachment.{state}", number=ref.number, partner=partner, name=name), [ref], partner=partner)
+        for ref, partner, name, state in data.attachments
+    ]
 
 
 def latest_open_or_last(definition: ProjectDefinition, today: date) -> int | None:

@@ -21,7 +21,7 @@ from ttkbootstrap.localization import MessageCatalog
 from reporter.domain.errors import UserError
 from reporter.i18n import LANGUAGES, Translator
 from reporter.paths import demo_database, log_file, resources_dir, settings_file
-from reporter.services.projects import export_project, list_projects, load_project_file
+from reporter.services.projects import export_project, list_projects, load_project_file, read_project_file
 from reporter.services.settings import Settings, load_settings, save_settings
 from reporter.store import Store
 from reporter.files import write_text
@@ -37,8 +37,9 @@ class ReporterWindow(ttk.Window):
 
     def __init__(self, store: Store, lang: str = "en", settings: Settings = Settings(),
                  settings_file: Path | None = None) -> None:
-        super().__init__(themename=TK_THEMES[settings.theme], title="Grant Reporter", size=(1280, 800),
-                         minsize=(1000, 640))
+        super().__init__(themename=TK_THEMES[settings.theme], title="Grant Reporter", minsize=(1000, 640))
+        # As large as it was designed for, but never larger than the screen (1024×700 holds everything).
+        self.geometry(f"{min(1280, self.winfo_screenwidth())}x{min(800, self.winfo_screenheight() - 60)}+0+0")
         self.store = store
         self.home_database = store.path  # the one it opened on; File → Open the demo leaves it for a while
         self.preferences = replace(settings, language=lang)
@@ -53,6 +54,12 @@ class ReporterWindow(ttk.Window):
         self._set_toolkit_language(lang)
         self._build()
         self.reload_projects()
+        self.after_idle(self._first_focus)
+
+    def _first_focus(self) -> None:
+        """The cursor starts where the work starts: the expenditure form's first field."""
+        if self.tabs.winfo_ismapped() and self.tabs.select() == str(self.expenditure):
+            self.expenditure.widgets["partner"].focus_set()
 
     # Language
 
@@ -102,17 +109,24 @@ class ReporterWindow(ttk.Window):
         self._build()
         self.reload_projects(code)
 
+    def _menu(self, master: tk.Misc) -> tk.Menu:
+        """A menu drawn with a border, so that it stands out from the window under it."""
+        return tk.Menu(master, tearoff=False, relief="solid", borderwidth=1, activeborderwidth=0)
+
     def _build(self) -> None:
+        from reporter.gui.budget_view import BudgetView
         from reporter.gui.checks_view import ChecksView
         from reporter.gui.expenditure_view import ExpenditureView
         from reporter.gui.project_view import ProjectView
+        from reporter.gui.rates_view import RatesView
         from reporter.gui.reports_view import ReportsView
         from reporter.gui.settings_view import SettingsView
 
         _ = self._
         self.title(_("app_title"))
-        menu = tk.Menu(self)
-        file_menu = tk.Menu(menu, tearoff=False)
+        menu = tk.Menu(self, relief="flat", borderwidth=0)
+        file_menu = self._menu(menu)
+        file_menu.add_command(label=_("new_project_menu"), command=self.create_project)
         file_menu.add_command(label=_("load_project"), command=self.load_project)
         file_menu.add_command(label=_("export_project"), command=self.export_project)
         file_menu.add_command(label=_("import"), command=self.import_wizard)
@@ -125,38 +139,112 @@ class ReporterWindow(ttk.Window):
         file_menu.add_separator()
         file_menu.add_command(label=_("quit"), command=self.destroy)
         menu.add_cascade(label=_("file"), menu=file_menu)
-        language_menu = tk.Menu(menu, tearoff=False)
+        language_menu = self._menu(menu)
         for code, name in LANGUAGES.items():
             language_menu.add_command(label=name, command=lambda code=code: self.set_language(code))
         menu.add_cascade(label=_("language"), menu=language_menu)
         self.configure(menu=menu)
 
-        header = ttk.Frame(self, padding=(12, 8))
+        self.header = header = ttk.Frame(self, padding=(12, 6))
         header.pack(fill="x")
         ttk.Label(header, text=_("app_title"), font=("-size", 14, "-weight", "bold")).pack(side="left")
         self.project_box = ttk.Combobox(header, textvariable=self.project, state="readonly", width=60)
-        self.project_box.pack(side="right")
+        self.project_box.pack(side="right", fill="x", expand=True, padx=(12, 0))
         self.project_box.bind("<<ComboboxSelected>>", lambda _event: self.project_changed())
-        ttk.Label(header, text=_("project")).pack(side="right", padx=(0, 6))
-        hint_row = ttk.Frame(self, padding=(12, 0))
-        hint_row.pack(fill="x")
-        self.hint = ttk.Label(hint_row, text="", bootstyle="secondary")
+        ttk.Label(header, text=_("project")).pack(side="right", padx=(24, 6))
+        self.hint_row = ttk.Frame(self, padding=(12, 0))  # shown while there is something to say
+        self.hint = ttk.Label(self.hint_row, text="", bootstyle="secondary")
         self.hint.pack(side="left")
-        # An empty database (the first start) points at the demo: one click, no command line.
-        self.demo_button = ttk.Button(hint_row, text=_("open_demo"), command=self.open_demo, bootstyle="info")
+
+        # An empty database (the first start): a welcome with the three ways in, none needing the command line.
+        self.welcome = ttk.Frame(self, padding=24)
+        ttk.Label(self.welcome, text=_("welcome_title"), font=("-size", 16, "-weight", "bold")).pack(anchor="w")
+        ttk.Label(self.welcome, text=_("welcome_text"), wraplength=700, justify="left").pack(anchor="w", pady=(6, 18))
+        choices = ttk.Frame(self.welcome)
+        choices.pack(anchor="w")
+        self.create_button = ttk.Button(choices, text=_("create_project"), bootstyle="primary",
+                                        command=self.create_project)
+        self.create_button.pack(side="left")
+        self.demo_button = ttk.Button(choices, text=_("open_demo"), command=self.open_demo, bootstyle="info")
+        self.demo_button.pack(side="left", padx=12)
+        self.load_button = ttk.Button(choices, text=_("load_project_button"), command=self.load_project,
+                                      bootstyle="secondary")
+        self.load_button.pack(side="left")
 
         self.tabs = ttk.Notebook(self)
-        self.tabs.pack(fill="both", expand=True, padx=8, pady=8)
+        self.tabs.pack(fill="both", expand=True, padx=8, pady=(4, 8))
+        self.tabs.enable_traversal()  # Ctrl+Tab and Ctrl+Shift+Tab go from view to view
+        self.hint.bind("<Configure>", lambda _e: self._show_hint(), add="+")
         self.checks = ChecksView(self.tabs, self)
-        self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.checks.refresh)
+        self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.data_changed)
+        self.budget = BudgetView(self.tabs, self)
         self.reports = ReportsView(self.tabs, self)
-        self.tabs.add(self.expenditure, text=_("expenditure"))
-        self.tabs.add(self.checks, text=_("checks"))
+        self.rates = RatesView(self.tabs, self)
         self.project_setup = ProjectView(self.tabs, self)
         self.settings = SettingsView(self.tabs, self)
+        self.tabs.add(self.expenditure, text=_("expenditure"))
+        self.tabs.add(self.budget, text=_("budget_tab"))
+        self.tabs.add(self.checks, text=_("checks"))
         self.tabs.add(self.reports, text=_("reports"))
+        self.tabs.add(self.rates, text=_("rates_tab"))
         self.tabs.add(self.project_setup, text=_("project_setup"))
         self.tabs.add(self.settings, text=_("settings"))
+
+    def say(self, text: str) -> None:
+        """A line under the header: what just happened (a project loaded), or what this database is (the demo)."""
+        self.hint.configure(text=text)
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        if self.hint.cget("text") and not self.hint_row.winfo_ismapped():
+            self.hint_row.pack(fill="x", after=self.header)
+        elif not self.hint.cget("text") and self.hint_row.winfo_ismapped():
+            self.hint_row.pack_forget()
+
+    # What one view tells the others goes through here: the views do not reach into each other.
+
+    def data_changed(self) -> None:
+        """An expenditure was saved or deleted: the figures built on it follow."""
+        self.checks.refresh()
+        self.budget.changed()
+
+    def budget_changed(self) -> None:
+        """The approved budget was typed in the grid (and saved): the setup forms, checks and grid follow."""
+        code = self.project_code()
+        self.project_setup.show_project(code)
+        self.checks.refresh()
+        self.budget.changed()
+
+    def rates_changed(self) -> None:
+        """Exchange rates were stored: a foreign-currency document in the form takes its month's rate."""
+        self.expenditure.update_preview()
+
+    def add_rate(self, currency: str, month: str) -> None:
+        """Go to the Rates view, ready to store the rate a document is missing."""
+        self.tabs.select(self.rates)
+        self.rates.prefill(currency, month)
+
+    def setup_unsaved(self) -> bool:
+        return self.project_setup.dirty
+
+    def show_expenditure(self, reference: str) -> None:
+        """Jump to an expenditure (from a finding or a budget cell): its row in the list, open in the form."""
+        self.tabs.select(self.expenditure)
+        self.expenditure.show_expenditure(reference)
+
+    def create_project(self) -> None:
+        """Start a new project in the project setup (the first start's "Create a project")."""
+        self._show_welcome(False)
+        self.tabs.select(self.project_setup)
+        self.project_setup.new_project()
+
+    def _show_welcome(self, shown: bool) -> None:
+        if shown and not self.welcome.winfo_ismapped():
+            self.tabs.pack_forget()
+            self.welcome.pack(fill="both", expand=True)
+        elif not shown and self.welcome.winfo_ismapped():
+            self.welcome.pack_forget()
+            self.tabs.pack(fill="both", expand=True, padx=8, pady=(4, 8))
 
     # Projects
 
@@ -168,12 +256,8 @@ class ReporterWindow(ttk.Window):
         self.project_summaries = list_projects(self.store)
         choices = [f"{p.code} {p.title}" for p in self.project_summaries]
         self.project_box.configure(values=choices)
-        self.hint.configure(text=self._("no_projects") if not choices else
-                            self._("demo_open") if self.showing_demo() else "")
-        if choices or self.showing_demo():
-            self.demo_button.pack_forget()
-        else:
-            self.demo_button.pack(side="left", padx=12)
+        self.say(self._("no_projects") if not choices else self._("demo_open") if self.showing_demo() else "")
+        self._show_welcome(not choices and not self.showing_demo() and not self.project_setup.dirty)
         self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]) if choices else "")
         self.project_changed()
 
@@ -189,6 +273,8 @@ class ReporterWindow(ttk.Window):
         self._shown_project = code
         self.expenditure.show_project(code)
         self.reports.show_project(code)
+        self.rates.show_project(code)
+        self.budget.show_project(code)
         self.project_setup.show_project(code)
         if self._checks_job:
             self.after_cancel(self._checks_job)
@@ -198,18 +284,31 @@ class ReporterWindow(ttk.Window):
         self._checks_job = None
         self.checks.show_project(code)
 
-    def load_project(self) -> None:
-        name = filedialog.askopenfilename(parent=self, filetypes=[("TOML", "*.toml"), ("*", "*")])
-        if name:
-            result = load_project_file(self.store, Path(name))
-            self.reload_projects(result.code)
+    def load_project(self, name: str | None = None) -> None:
+        """Load a project file; one whose project is here already replaces it only when the user says so."""
+        _ = self._
+        name = name or filedialog.askopenfilename(parent=self, title=_("load_project_title"), filetypes=[
+            (_("project_files"), "*.toml"), (_("all_files"), "*")])
+        if not name:
+            return
+        code = read_project_file(Path(name)).project.code
+        if code in {p.code for p in self.project_summaries} and Messagebox.yesno(
+                _("replace_project", code=code), title=_("load_project_title"), parent=self,
+                default="No") != MessageCatalog.translate("Yes"):
+            return
+        result = load_project_file(self.store, Path(name))
+        self.reload_projects(result.code)
+        self.say(_("project_loaded", code=result.code))
 
     def export_project(self) -> None:
         code = self.project_code()
         if code:
-            name = filedialog.asksaveasfilename(parent=self, defaultextension=".toml", initialfile=f"{code}.toml")
+            name = filedialog.asksaveasfilename(parent=self, title=self._("export_project_title"),
+                                                defaultextension=".toml", initialfile=f"{code}.toml",
+                                                filetypes=[(self._("project_files"), "*.toml")])
             if name:
                 write_text(Path(name), export_project(self.store, code))
+                self.say(self._("project_exported", code=code, path=name))
 
     # Databases
 
@@ -267,6 +366,15 @@ class ReporterWindow(ttk.Window):
         finally:
             self.store = Store.open(path)
             self.reload_projects(self.project_code())
+
+    def destroy(self) -> None:
+        """Close the window; work waiting for idle time (a preview, a check) is dropped, not run on dead widgets."""
+        try:
+            for job in self.tk.splitlist(self.tk.call("after", "info")):
+                self.tk.call("after", "cancel", job)  # its command goes with the widget that made it
+        except tk.TclError:
+            pass
+        super().destroy()
 
     # Errors
 

@@ -6,6 +6,7 @@ Re-checked after every save; a click on a finding lists the expenditures it conc
 from __future__ import annotations
 
 import tkinter as tk
+import tkinter.font as tkfont
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,18 @@ import ttkbootstrap as ttk
 
 from reporter.domain.money import format_amount, format_percent, round_half_up
 from reporter.services.checks import FinancingView, checks_and_financing, finding_records
+from reporter.services.lookup import expenditures_by_id
 
 if TYPE_CHECKING:
     from reporter.gui.app import ReporterWindow
+
+
+RECORDS_SHOWN = 200
+# key, heading, the widest text it usually holds (empty: it takes the rest), anchor
+RECORD_COLUMNS = (("number", "number", "99999", "e"), ("date", "list_date", "2024-12-31", "w"),
+                  ("partner", "partner", "WWWW", "w"), ("line", "list_line", "EQUIPMENT", "w"),
+                  ("supplier", "supplier", "", "w"), ("document", "document", "", "w"),
+                  ("amount", "list_eligible", "99,999.99", "e"))
 
 
 class ChecksView(ttk.Frame):
@@ -30,7 +40,7 @@ class ChecksView(ttk.Frame):
         left = ttk.Labelframe(panes, text=_("findings"), padding=6)
         self.summary = ttk.Label(left, text="")
         self.summary.pack(fill="x")
-        self.table = ttk.Treeview(left, columns=("severity", "rule", "message"), show="headings", height=12)
+        self.table = ttk.Treeview(left, columns=("severity", "rule", "message"), show="headings", height=6)
         for key, width in (("severity", 80), ("rule", 150), ("message", 400)):
             self.table.heading(key, text=_(key))
             self.table.column(key, width=width, stretch=key == "message")
@@ -39,9 +49,21 @@ class ChecksView(ttk.Frame):
         self.table.tag_configure("info", foreground="#566573")
         self.table.pack(fill="both", expand=True)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self.show_records())
-        ttk.Label(left, text=_("records")).pack(anchor="w", pady=(6, 0))
+        # A finding's records with what identifies them; Enter or a double click opens one in the expenditure form.
         self.records = ttk.Label(left, text="", wraplength=700, justify="left")
-        self.records.pack(fill="x")
+        self.records.pack(fill="x", pady=(6, 0))
+        self.record_list = ttk.Treeview(left, columns=[c[0] for c in RECORD_COLUMNS], show="headings", height=5)
+        font = tkfont.nametofont("TkDefaultFont")
+        for key, label, sample, anchor in RECORD_COLUMNS:
+            self.record_list.heading(key, text=_(label))
+            if sample:
+                width = max(font.measure(sample), font.measure(_(label))) + 12
+                self.record_list.column(key, width=width, minwidth=width, anchor=anchor, stretch=False)
+            else:
+                self.record_list.column(key, width=80, minwidth=60, anchor=anchor, stretch=True)
+        self.record_list.pack(fill="both", expand=True)
+        for sequence in ("<Double-1>", "<Return>", "<KP_Enter>"):
+            self.record_list.bind(sequence, lambda _e: self.open_record())
         panes.add(left, weight=3)
         self.bars = ttk.Labelframe(panes, text=_("financing"), padding=6)
         panes.add(self.bars, weight=2)
@@ -63,6 +85,7 @@ class ChecksView(ttk.Frame):
         for child in self.bars.winfo_children():
             child.destroy()
         self.records.configure(text="")
+        self.record_list.delete(*self.record_list.get_children())
         if not self.code:
             self.summary.configure(text="")
             return
@@ -106,10 +129,25 @@ class ChecksView(ttk.Frame):
                           font=("-size", 8)).pack(anchor="e")
 
     def show_records(self) -> None:
+        """The selected finding in full, and its records with date, supplier and amount."""
         selected = self.table.selection()
-        if not selected:
+        self.record_list.delete(*self.record_list.get_children())
+        if not selected or not self.code:
             return
+        _ = self.window._
         finding = finding_records(self.window.store, self.findings[int(selected[0])])
-        numbers = ", ".join(f"#{n}" for n in finding.record_numbers[:200])
-        more = f" … (+{len(finding.record_numbers) - 200})" if len(finding.record_numbers) > 200 else ""
-        self.records.configure(text=f"{self.window._.finding(finding)}\n{numbers}{more}")
+        shown = expenditures_by_id(self.window.store, self.code, finding.records, RECORDS_SHOWN)
+        count = len(finding.records)
+        self.records.configure(text=_.finding(finding) + "\n" + (
+            _("finding_records", count=count) if count <= RECORDS_SHOWN else
+            _("finding_records_more", count=count, shown=RECORDS_SHOWN)) if count else _.finding(finding))
+        lang = _.lang
+        for e in shown:
+            self.record_list.insert("", "end", iid=e.id, values=(
+                e.number, e.document_date.isoformat(), e.partner, e.budget_line, e.supplier or e.description,
+                e.document_no, format_amount(e.eligible_project_currency, lang)))
+
+    def open_record(self) -> None:
+        selected = self.record_list.focus() or next(iter(self.record_list.selection()), "")
+        if selected:
+            self.window.show_expenditure(selected)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import tkinter as tk
+import tkinter.font as tkfont
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,7 @@ import ttkbootstrap as ttk
 from ttkbootstrap.dialogs import Messagebox
 from ttkbootstrap.localization import MessageCatalog
 
-from reporter.domain.errors import ValidationError
+from reporter.domain.errors import UserError, ValidationError
 from reporter.domain.model import (
     Activity,
     BudgetAmount,
@@ -46,8 +47,15 @@ from reporter.domain.records import (
     TEXT,
     record_fields,
 )
-from reporter.domain.money import format_amount, format_percent
-from reporter.gui.widgets import SearchablePicker
+from reporter.domain.money import format_amount, format_percent, parse_amount
+from reporter.gui.widgets import (
+    FlowForm,
+    ScrollableFrame,
+    SearchablePicker,
+    select_on_focus,
+    skip_calendar_button,
+    view_keys,
+)
 from reporter.services.projects import (
     check_project_data,
     new_project_data,
@@ -99,9 +107,9 @@ SECTIONS: tuple[tuple[str, tuple[Field, ...]], ...] = tuple(
     (section, form_fields(section, record_type)) for section, record_type in (
         ("partners", Partner), ("funders", Funder), ("funding", FundingAgreement), ("budget_lines", BudgetLine),
         ("budget", BudgetAmount), ("periods", ReportingPeriod), ("activities", Activity)))
-PROJECT_FIELDS = form_fields("project", Project, title=Field("title", width=60, span=4),
-                             template=Field("template", "choice", width=26))
-DETAIL_COLUMNS, RECORD_COLUMNS = 5, 7  # fields per row in the project's form and in a record's form
+PROJECT_FIELDS = form_fields("project", Project, title=Field("title", width=60, span=2),
+                             template=Field("template", "choice", width=26, span=3),
+                             contract_number=Field("contract_number", width=20, span=2))
 
 
 def display(field: Field, value: Any, _: Any) -> str:
@@ -125,51 +133,80 @@ def display(field: Field, value: Any, _: Any) -> str:
     return str(value)
 
 
+def budget_total(records: list[dict[str, Any]], _: Any) -> str:
+    """The budget's total and each partner's, formatted, for under the list (amounts not yet valid are left out)."""
+    totals: dict[str, Decimal] = {}
+    for record in records:
+        try:
+            amount = record["amount"] if isinstance(record.get("amount"), Decimal) else \
+                parse_amount(str(record.get("amount", "")), "amount")
+        except UserError:
+            continue
+        partner = str(record.get("partner", ""))
+        totals[partner] = totals.get(partner, Decimal(0)) + amount
+    if not totals:
+        return ""
+    whole = format_amount(sum(totals.values(), Decimal(0)), _.lang)
+    return _("budget_total", total=whole, partners=" · ".join(
+        f"{partner} {format_amount(amount, _.lang)}" for partner, amount in totals.items()))
+
+
 class FieldEditor:
-    """The widgets of a set of fields, reading and writing one record's table."""
+    """The widgets of a set of fields, reading and writing one record's table.
+
+    The fields flow into as many columns as the width allows (`FlowForm`), so none is cut in a narrow window.
+    A field turns red for a problem only once it was typed into (or the user tried to save).
+    """
 
     def __init__(self, master: tk.Misc, view: "ProjectView", fields: tuple[Field, ...], on_change: Any,
-                 columns: int) -> None:
+                 cell_width: int = 170) -> None:
         self.view = view
         self.fields = fields
         self.vars: dict[str, tk.Variable] = {}
         self.widgets: dict[str, tk.Widget] = {}
         self.labels: dict[str, ttk.Label] = {}
+        self.touched: set[str] = set()
+        self._showing = False
         _ = view.window._
-        position = 0
+        self.form = FlowForm(master, cell_width=cell_width)
         for field in fields:
-            if position % columns + field.span > columns:
-                position += columns - position % columns
-            row, column = divmod(position, columns)
-            position += field.span
-            label = ttk.Label(master, text=_(field.label or f"field_{field.key}"))
-            label.grid(row=row * 2, column=column, sticky="w", padx=4)
+            cell = self.form.cell(field.span)
+            label = ttk.Label(cell, text=_(field.label or f"field_{field.key}"))
+            label.pack(anchor="w")
             self.labels[field.key] = label
             if field.kind == "flag":
                 var: tk.Variable = tk.BooleanVar(value=field.default)
-                widget: tk.Widget = ttk.Checkbutton(master, variable=var, bootstyle="round-toggle")
+                widget: tk.Widget = ttk.Checkbutton(cell, variable=var, bootstyle="round-toggle")
             elif field.kind == "date":
                 var = tk.StringVar()
-                date_entry = ttk.DateEntry(master, date_format="%Y-%m-%d", first_weekday=0, value=None,
-                                           width=field.width)
+                date_entry = ttk.DateEntry(cell, date_format="%Y-%m-%d", first_weekday=0, value=None,
+                                           width=min(field.width, 11))
                 date_entry.entry.configure(textvariable=var)
+                skip_calendar_button(date_entry)
+                select_on_focus(date_entry.entry)
                 widget = date_entry
             elif field.kind == "choice":
                 var = tk.StringVar()
-                widget = ttk.Combobox(master, textvariable=var, state="readonly", width=field.width)
+                widget = ttk.Combobox(cell, textvariable=var, state="readonly", width=min(field.width, 18))
             elif field.kind == "pick":
                 var = tk.StringVar()
-                widget = SearchablePicker(master, textvariable=var, width=field.width,
-                                          postcommand=lambda field=field: self._offer(field))
+                widget = SearchablePicker(cell, lambda field=field: self._choices_of(field), textvariable=var,
+                                          width=min(field.width, 18))
             else:
                 var = tk.StringVar()
-                widget = ttk.Entry(master, textvariable=var, width=field.width)
-            widget.grid(row=row * 2 + 1, column=column, columnspan=field.span, sticky="ew", padx=4, pady=(0, 6))
-            var.trace_add("write", lambda *_args: on_change())
+                widget = ttk.Entry(cell, textvariable=var, width=min(field.width, 18))
+                select_on_focus(widget)
+            widget.pack(fill="x")
+            var.trace_add("write", lambda *_args, key=field.key: self._typed(key, on_change))
             self.vars[field.key] = var
             self.widgets[field.key] = widget
         self._choice_codes: dict[str, dict[str, str]] = {}
         self.offer_choices()
+
+    def _typed(self, key: str, on_change: Any) -> None:
+        if not self._showing:
+            self.touched.add(key)
+        on_change()
 
     def offer_choices(self) -> None:
         """Fill the pickers with the codes the project has now (its partners, funders, lines…)."""
@@ -183,14 +220,24 @@ class FieldEditor:
                 self._choice_codes[field.key] = labels
                 widget.configure(values=list(labels))
             elif field.kind == "pick":
-                self._offer(field)
+                widget.set_choices(self._choices_of(field))
 
-    def _offer(self, field: Field) -> None:
+    def _choices_of(self, field: Field) -> list[str]:
+        """The codes (with names) the project has now in the section a picker names: a funder added a moment
+        ago can be typed at once."""
         rows = self.view.data.get(str(field.options), [])
         name = "title" if field.options == "activities" else "name"
-        self.widgets[field.key].set_choices([""] + [f"{r.get('code', '')} {r.get(name, '')}".strip() for r in rows])
+        return [""] + [f"{r.get('code', '')} {r.get(name, '')}".strip() for r in rows if r.get("code")]
 
     def show(self, record: dict[str, Any]) -> None:
+        self._showing = True
+        try:
+            self._show(record)
+        finally:
+            self._showing = False
+        self.touched = set()
+
+    def _show(self, record: dict[str, Any]) -> None:
         _ = self.view.window._
         for field in self.fields:
             value = record.get(field.key, field.default)
@@ -200,8 +247,7 @@ class FieldEditor:
                 labels = {code: label for label, code in self._choice_codes.get(field.key, {}).items()}
                 self.vars[field.key].set(labels.get(value, "" if value is None else str(value)))
             elif field.kind == "pick" and value:
-                self.vars[field.key].set(next((c for c in self.widgets[field.key].choices
-                                               if c.split(" ", 1)[0] == value), value))
+                self.vars[field.key].set(self.widgets[field.key].resolve(str(value)) or value)
             else:
                 self.vars[field.key].set(display(field, value, _))
 
@@ -217,7 +263,7 @@ class FieldEditor:
             if field.kind == "choice":
                 text = self._choice_codes.get(field.key, {}).get(text, text)
             elif field.kind == "pick":
-                text = self.widgets[field.key].resolve(text).split(" ", 1)[0]
+                text = self.widgets[field.key].code()
             elif field.kind == "codes":
                 codes = [code for code in re.split(r"[,;\s]+", text) if code]
                 if codes:
@@ -227,13 +273,16 @@ class FieldEditor:
                 record[field.key] = text
         return record
 
-    def mark(self, problems: dict[str, str]) -> None:
-        """Red labels and fields for the problems named by field key."""
+    def mark(self, problems: dict[str, str], every: bool = False) -> dict[str, str]:
+        """Red labels and fields for the problems named by field key, of the fields typed into (`every`: of all);
+        returns the problems marked."""
+        problems = {key: message for key, message in problems.items() if every or key in self.touched or not key}
         for key, widget in self.widgets.items():
             self.labels[key].configure(bootstyle="danger" if key in problems else "default")
             target = widget.entry if isinstance(widget, ttk.DateEntry) else widget
             if isinstance(target, (ttk.Entry, ttk.Combobox)):
                 target.configure(bootstyle="danger" if key in problems else "default")
+        return problems
 
 
 class RecordTable(ttk.Frame):
@@ -247,37 +296,52 @@ class RecordTable(ttk.Frame):
         self.index: int | None = None  # the record in the form; None: a new one
         _ = view.window._
         shown = fields[:8]
-        self.table = ttk.Treeview(self, columns=[f.key for f in shown], show="headings", height=6)
+        self.table = ttk.Treeview(self, columns=[f.key for f in shown], show="headings", height=5)
         for field in shown:
             self.table.heading(field.key, text=_(field.label or f"field_{field.key}"))
-            self.table.column(field.key, width=field.width * 8, anchor="e" if field.kind in ("amount", "percent", "int")
-                              else "w", stretch=field.width >= 40)
+            self.table.column(field.key, width=120 if field.width >= 40 else min(field.width, 30) * 7, minwidth=50,
+                              anchor="e" if field.kind in ("amount", "percent", "int") else "w",
+                              stretch=field.width >= 40)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
         self.table.bind("<Delete>", lambda _e: self.remove())
         buttons = ttk.Frame(self)
         buttons.pack(side="bottom", fill="x")
         form = ttk.Frame(self, padding=(0, 6, 0, 0))
         form.pack(side="bottom", fill="x")
+        self.total = ttk.Label(self, text="", bootstyle="secondary")
+        if section == "budget":  # the budget's amounts add up under the list
+            self.total.pack(side="bottom", anchor="e")
         self.table.pack(fill="both", expand=True)
-        self.editor = FieldEditor(form, view, fields, self._changed, RECORD_COLUMNS)
-        for column in range(RECORD_COLUMNS):
-            form.columnconfigure(column, weight=1)
+        self.editor = FieldEditor(form, view, fields, self._changed)
+        self.editor.form.pack(fill="x")
         ttk.Button(buttons, text=_("apply"), bootstyle="primary", command=self.apply).pack(side="left")
         ttk.Button(buttons, text=_("add_new"), bootstyle="secondary-outline", command=self.new).pack(side="left",
                                                                                                    padx=6)
         ttk.Button(buttons, text=_("remove"), bootstyle="danger-outline", command=self.remove).pack(side="left")
-        self.problems = ttk.Label(buttons, text="", bootstyle="danger", justify="left", wraplength=900)
+        self.problems = ttk.Label(buttons, text="", bootstyle="danger", justify="left", wraplength=700)
         self.problems.pack(side="left", padx=12)
         for widget in self.editor.widgets.values():
             target = widget.entry if isinstance(widget, ttk.DateEntry) else widget
             target.bind("<Return>", lambda _e: self.apply(), add="+")
+        self.editor.form.bind("<Configure>", lambda e: self.problems.configure(wraplength=max(300, e.width - 360)),
+                              add="+")
 
     def refresh(self) -> None:
         _ = self.view.window._
         self.table.delete(*self.table.get_children())
-        for i, record in enumerate(self.view.data.get(self.section, [])):
-            self.table.insert("", "end", iid=str(i), values=[display(f, record.get(f.key, f.default), _)
-                                                              for f in self.fields[:8]])
+        records = self.view.data.get(self.section, [])
+        rows = [[display(f, record.get(f.key, f.default), _) for f in self.fields[:8]] for record in records]
+        for i, values in enumerate(rows):
+            self.table.insert("", "end", iid=str(i), values=values)
+        font = tkfont.nametofont("TkDefaultFont")  # each column as wide as its heading and what it shows
+        for index, field in enumerate(self.fields[:8]):
+            if field.width < 40:
+                shown = [font.measure(_(field.label or f"field_{field.key}"))] + [font.measure(str(r[index]))
+                                                                                  for r in rows]
+                width = min(260, max(shown)) + 14
+                self.table.column(field.key, width=width, minwidth=min(width, 120))
+        if self.section == "budget":
+            self.total.configure(text=budget_total(records, _))
         self.editor.offer_choices()
         self.new()
 
@@ -308,11 +372,12 @@ class RecordTable(ttk.Frame):
         records = self.view.data.get(self.section, [])
         return (len(records) if self.index is None else self.index), self.editor.record()
 
-    def show_problems(self, problems: list[tuple[str, str]]) -> None:
-        """Problems of the record in the form: by field (red) and as text under the form."""
+    def show_problems(self, problems: list[tuple[str, str]], every: bool = False) -> None:
+        """Problems of the record in the form: by field (red) and as text under the form; only of the fields
+        typed into, unless `every` (the user tried to apply or save)."""
         by_field = {where.split(".", 1)[1].split("[", 1)[0] if "." in where else "": message
                     for where, message in problems}
-        self.editor.mark(by_field)
+        by_field = self.editor.mark(by_field, every or self.index is not None)
         _ = self.view.window._
         self.problems.configure(text="\n".join(
             f"{_(f'field_{key}') if key else _('record')}: {message}" for key, message in by_field.items()))
@@ -341,9 +406,16 @@ class RecordTable(ttk.Frame):
         else:
             records[index] = self.merged(records[index], record)
         self.view.changed()
-        self.refresh()
-        self.select(index)
+        self.refresh()  # the form is empty again, ready for the next record
+        if str(index) in self.table.get_children():
+            self.table.see(str(index))
+            self.table.focus(str(index))
+        self.first_field().focus_set()
         return "break"
+
+    def first_field(self) -> tk.Widget:
+        widget = self.editor.widgets[self.fields[0].key]
+        return widget.entry if isinstance(widget, ttk.DateEntry) else widget
 
     def remove(self) -> None:
         if self.index is not None:
@@ -376,41 +448,52 @@ class ProjectView(ttk.Frame):
         self.status = ttk.Label(top, text="")
         self.status.pack(side="left", padx=12)
 
-        upper = ttk.Frame(self, padding=(0, 8))
+        # Below the buttons everything scrolls when the window is lower than it needs: no list collapses.
+        self.scroll = ScrollableFrame(self)
+        self.scroll.pack(fill="both", expand=True)
+        page = self.scroll.inner
+        upper = ttk.Frame(page, padding=(0, 8))
         upper.pack(fill="x")
         projects = ttk.Labelframe(upper, text=_("projects"), padding=6)
         projects.pack(side="left", fill="y")
-        self.projects = ttk.Treeview(projects, columns=("code", "title", "expenditures"), show="headings", height=6)
-        for key, width, anchor in (("code", 125, "w"), ("title", 230, "w"), ("expenditures", 95, "e")):
+        self.projects = ttk.Treeview(projects, columns=("code", "title", "expenditures"), show="headings", height=5)
+        font = tkfont.nametofont("TkDefaultFont")
+        for key, width, anchor in (("code", 95, "w"), ("title", 150, "w"),
+                                   ("expenditures", font.measure(_("field_expenditures")) + 14, "e")):
             self.projects.heading(key, text=_(f"field_{key}"))
-            self.projects.column(key, width=width, anchor=anchor)
+            self.projects.column(key, width=width, anchor=anchor, minwidth=width, stretch=key == "title")
         self.projects.pack(fill="both", expand=True)
         self.projects.bind("<Double-1>", lambda _e: self._open_selected_project())
+        self.projects.bind("<Return>", lambda _e: self._open_selected_project())
         details = ttk.Labelframe(upper, text=_("project"), padding=6)
         details.pack(side="left", fill="both", expand=True, padx=(8, 0))
-        self.details = FieldEditor(details, self, PROJECT_FIELDS, self._details_changed, DETAIL_COLUMNS)
-        for column in range(DETAIL_COLUMNS):
-            details.columnconfigure(column, weight=1)
-        self.details_problems = ttk.Label(details, text="", bootstyle="danger", justify="left", wraplength=700)
-        self.details_problems.grid(row=4, column=0, columnspan=DETAIL_COLUMNS, sticky="w")
+        self.details = FieldEditor(details, self, PROJECT_FIELDS, self._details_changed)
+        self.details.form.pack(fill="x")
+        self.details_problems = ttk.Label(details, text="", bootstyle="danger", justify="left", wraplength=560)
+        self.details_problems.pack(fill="x")
+        details.bind("<Configure>", lambda e: self.details_problems.configure(wraplength=max(300, e.width - 20)),
+                     add="+")
 
-        bottom = ttk.Labelframe(self, text=_("problems"), padding=6)
+        bottom = ttk.Labelframe(page, text=_("problems"), padding=6)
         bottom.pack(side="bottom", fill="x", pady=(8, 0))
         self.problem_list = ttk.Treeview(bottom, columns=("where", "message"), show="headings", height=3)
         self.problem_list.heading("where", text=_("where"))
         self.problem_list.heading("message", text=_("problem"))
-        self.problem_list.column("where", width=280, stretch=False)
-        self.problem_list.column("message", width=900)
+        self.problem_list.column("where", width=240, stretch=False)
+        self.problem_list.column("message", width=600)
         self.problem_list.pack(fill="x")
         self.problem_list.bind("<<TreeviewSelect>>", lambda _e: self._go_to_problem())
 
-        self.sections = ttk.Notebook(self)
+        self.sections = ttk.Notebook(page)
         self.sections.pack(fill="both", expand=True)
         self.tables: dict[str, RecordTable] = {}
         for section, fields in SECTIONS:
             table = RecordTable(self.sections, self, section, fields)
             self.sections.add(table, text=_(f"section_{section}"))
             self.tables[section] = table
+        self.scroll.follow()
+        view_keys(self, {"<Control-s>": lambda _e: self.save() or "break",
+                         "<Control-S>": lambda _e: self.save() or "break"})
 
     # Projects
 
@@ -424,6 +507,10 @@ class ProjectView(ttk.Frame):
 
     def _list_projects(self) -> None:
         self.projects.delete(*self.projects.get_children())
+        font = tkfont.nametofont("TkDefaultFont")
+        width = max([font.measure(self.window._("field_code"))] +
+                    [font.measure(p.code) for p in self.window.project_summaries]) + 14
+        self.projects.column("code", width=width, minwidth=width)
         for p in self.window.project_summaries:
             self.projects.insert("", "end", iid=p.code, values=(p.code, p.title, p.expenditures))
 
@@ -484,9 +571,12 @@ class ProjectView(ttk.Frame):
             self.after_cancel(self._check_job)
         self._check_job = self.after(250, self.check)
 
-    def check(self) -> None:
-        """Check the project with the record in the open form as it is typed, and show every problem."""
+    def check(self, every: bool = False) -> None:
+        """Check the project with the record in the open form as it is typed, and show every problem: in the
+        list below, and in red at the fields typed into (at every field of a saved project, or with `every`,
+        once the user tried to save: no red "is required" before anything is typed)."""
         self._check_job = None
+        every = every or self.saved_code is not None
         candidate = copy.deepcopy(self.data)
         current = self._current_table()
         index, record = current.candidate()
@@ -503,12 +593,11 @@ class ProjectView(ttk.Frame):
             problems = [(p.where, self.window._.problem(p, where="")) for p in error.problems]
         own = f"{current.section}[{index + 1}]"
         current.show_problems([(where, message) for where, message in problems
-                               if where == own or where.startswith(own + ".")])
-        self.details.mark({where.split(".", 1)[1]: message for where, message in problems
-                           if where.startswith("project.")})
-        self.details_problems.configure(text="\n".join(f"{self.window._('field_' + where.split('.', 1)[1])}: "
-                                                        f"{message}" for where, message in problems
-                                                        if where.startswith("project.")))
+                               if where == own or where.startswith(own + ".")], every)
+        marked = self.details.mark({where.split(".", 1)[1]: message for where, message in problems
+                                    if where.startswith("project.")}, every)
+        self.details_problems.configure(text="\n".join(f"{self.window._('field_' + key)}: {message}"
+                                                        for key, message in marked.items()))
         self._problems = problems
         self.problem_list.delete(*self.problem_list.get_children())
         for i, (where, message) in enumerate(problems):
@@ -543,7 +632,7 @@ class ProjectView(ttk.Frame):
         try:
             result = save_project_data(self.window.store, self.data)
         except ValidationError:
-            self.check()
+            self.check(every=True)
             self.status.configure(text=self.window._("not_saved", count=len(self._problems)), bootstyle="danger")
             return
         self.dirty = False

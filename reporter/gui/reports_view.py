@@ -7,10 +7,7 @@ on a queue that the window drains with `after()`.
 
 from __future__ import annotations
 
-import os
 import queue
-import subprocess
-import sys
 import threading
 import tkinter as tk
 from pathlib import Path
@@ -21,10 +18,11 @@ from ttkbootstrap.dialogs import Messagebox
 from ttkbootstrap.localization import MessageCatalog
 
 from reporter.domain.errors import UserError
-from reporter.i18n import LANGUAGES
+from reporter.gui.widgets import FlowForm, open_with_system
+from reporter.i18n import LANGUAGES, Translator
 from reporter.services.checks import check_project
 from reporter.services.projects import project_definition
-from reporter.services.reports import FORMATS, submit_period, write_report
+from reporter.services.reports import FORMATS, Submission, submit_period, write_report
 from reporter.store import Store
 from reporter.templates import list_templates
 
@@ -41,23 +39,23 @@ class ReportsView(ttk.Frame):
         self.written: list[Path] = []
         self.folder = tk.StringVar(value=str(window.preferences.report_dir()))
         _ = window._
-        form = ttk.Frame(self)
+        form = FlowForm(self, cell_width=280)  # as many choices a row as the width holds: none is cut
         form.pack(fill="x")
-        self.period = self._pick(form, 0, _("period"))
-        self.partner = self._pick(form, 1, _("partner"))
-        self.template = self._pick(form, 2, _("template"))
-        self.lang = self._pick(form, 3, _("language"))
+        self.period = self._pick(form, _("period"))
+        self.partner = self._pick(form, _("partner"))
+        self.template = self._pick(form, _("template"))
+        self.lang = self._pick(form, _("language"))
         self.lang.configure(values=[f"{code} {name}" for code, name in LANGUAGES.items()])
         self.formats = {fmt: tk.BooleanVar(value=True) for fmt in FORMATS}
-        ttk.Label(form, text=_("formats")).grid(row=2, column=3, sticky="w", padx=6, pady=(8, 0))
-        boxes = ttk.Frame(form)
-        boxes.grid(row=3, column=3, sticky="w", padx=6)
+        cell = form.cell()
+        ttk.Label(cell, text=_("formats")).pack(anchor="w")
+        boxes = ttk.Frame(cell)
+        boxes.pack(anchor="w", pady=(4, 0))
         for fmt, var in self.formats.items():
             ttk.Checkbutton(boxes, text=fmt.upper(), variable=var).pack(side="left", padx=(0, 12))
-        ttk.Label(form, text=_("folder")).grid(row=2, column=0, sticky="w", padx=6, pady=(8, 0))
-        ttk.Entry(form, textvariable=self.folder, width=70).grid(row=3, column=0, columnspan=3, sticky="ew", padx=6)
-        for column in range(4):
-            form.columnconfigure(column, weight=1)
+        cell = form.cell(3)
+        ttk.Label(cell, text=_("folder")).pack(anchor="w")
+        ttk.Entry(cell, textvariable=self.folder, width=40).pack(fill="x")
         actions = ttk.Frame(self, padding=(0, 12))
         actions.pack(fill="x")
         self.generate_button = ttk.Button(actions, text=_("generate"), bootstyle="primary", command=self.generate)
@@ -67,32 +65,41 @@ class ReportsView(ttk.Frame):
         ttk.Button(actions, text=_("submit_period"), command=self.submit, bootstyle="danger-outline").pack(side="right")
         self.progress = ttk.Progressbar(self, maximum=100, bootstyle="info-striped")
         self.progress.pack(fill="x")
-        self.status = ttk.Label(self, text="", justify="left")
+        self.status = ttk.Label(self, text="", justify="left", wraplength=900)
         self.status.pack(fill="x", pady=8)
+        self.bind("<Configure>", lambda e: self.status.configure(wraplength=max(400, e.width - 30)), add="+")
 
     @staticmethod
-    def _pick(form: ttk.Frame, column: int, label: str) -> ttk.Combobox:
-        ttk.Label(form, text=label).grid(row=0, column=column, sticky="w", padx=6)
-        box = ttk.Combobox(form, state="readonly", width=28)
-        box.grid(row=1, column=column, sticky="ew", padx=6)
+    def _pick(form: FlowForm, label: str) -> ttk.Combobox:
+        cell = form.cell()
+        ttk.Label(cell, text=label).pack(anchor="w")
+        box = ttk.Combobox(cell, state="readonly", width=24)
+        box.pack(fill="x")
         return box
 
     def show_project(self, code: str | None) -> None:
+        """Offer a project's periods and partners; the same project shown again (after a submission) keeps the
+        choices made."""
+        same = code is not None and code == self.code
+        kept = (self.period.get().split(":", 1)[0], self.partner.get(), self.template.get(), self.lang.get())
         self.code = code
         if not code:
             return
+        _ = self.window._
         definition = project_definition(self.window.store, code)
-        periods = [f"{p.number}: {p.start} – {p.end}" + (" 🔒" if p.submitted else "") for p in definition.periods]
+        periods = [f"{p.number}: {p.start} – {p.end}" + (f" · {_('locked')}" if p.submitted else "")
+                   for p in definition.periods]
         self.period.configure(values=periods)
         if periods:
-            self.period.set(periods[-1])
-        partners = [self.window._("all_partners")] + [f"{p.code} {p.name}" for p in definition.partners]
+            self.period.set(next((p for p in periods if same and p.split(":", 1)[0] == kept[0]), periods[-1]))
+        partners = [_("all_partners")] + [f"{p.code} {p.name}" for p in definition.partners]
         self.partner.configure(values=partners)
-        self.partner.set(partners[0])
+        self.partner.set(kept[1] if same and kept[1] in partners else partners[0])
         templates = [t.id for t in list_templates()]
         self.template.configure(values=templates)
-        self.template.set(definition.project.template)
-        self.lang.set(next(v for v in self.lang.cget("values") if v.startswith(self.window._.lang)))
+        self.template.set(kept[2] if same and kept[2] else definition.project.template)
+        self.lang.set(kept[3] if same and kept[3] else
+                      next(v for v in self.lang.cget("values") if v.startswith(_.lang)))
 
     def _choice(self) -> dict:
         partner = self.partner.get()
@@ -155,31 +162,46 @@ class ReportsView(ttk.Frame):
 
     def open_file(self) -> None:
         if self.written:
-            _open_with_system(self.written[0])
+            open_with_system(self.written[0])
 
     def open_folder(self) -> None:
-        _open_with_system(Path(self.folder.get()))
+        open_with_system(Path(self.folder.get()))
 
     # Submitting
 
     def submit(self) -> None:
-        """Lock the period after the user has seen its open findings."""
+        """Lock the period after the user has seen its open findings: with errors open, "No" is the default and
+        the errors are listed first; the lock goes ahead over them (force) only on "Yes"."""
         if not self.code or not self.period.get():
             return
         _ = self.window._
         period = int(self.period.get().split(":", 1)[0])
         findings = check_project(self.window.store, self.code, period=period, with_records=False).findings
-        shown = "\n".join(f"• {_(f.severity)}: {_.finding(f)}" for f in findings[:12]) or _("no_findings")
-        answer = Messagebox.yesno(_("submit_confirm", period=period, findings=shown), title=_("submit_period"),
-                                  parent=self)
-        if answer == MessageCatalog.translate("Yes"):  # the user saw the open errors, if any, and went ahead
-            submission = submit_period(self.window.store, self.code, period, force=True)
-            self.status.configure(text=_("submitted", period=period, snapshots=submission.snapshots))
-            self.window.project_changed()
+        errors = [f for f in findings if f.severity == "error"]
+        listed = (errors + [f for f in findings if f.severity != "error"])[:12]
+        shown = "\n".join(f"• {_(f.severity)}: {_.finding(f)}" for f in listed) or _("no_findings")
+        if len(findings) > len(listed):
+            shown += "\n" + _("more_findings", count=len(findings) - len(listed))
+        message = _("submit_confirm_errors", period=period, errors=len(errors), findings=shown) if errors else \
+            _("submit_confirm", period=period, findings=shown)
+        answer = Messagebox.yesno(message, title=_("submit_period"), parent=self,
+                                  default="No" if errors else "Yes", alert=bool(errors))
+        if answer != MessageCatalog.translate("Yes"):
+            self.status.configure(text=_("not_submitted", period=period))
+            return
+        submission = submit_period(self.window.store, self.code, period, force=True)  # the user saw the errors
+        self.status.configure(text=submission_summary(submission, _))
+        self.window.project_changed()
 
 
-def _open_with_system(path: Path) -> None:
-    if sys.platform.startswith("win"):
-        os.startfile(path)  # type: ignore[attr-defined]
-    else:
-        subprocess.Popen(["open" if sys.platform == "darwin" else "xdg-open", str(path)])
+def submission_summary(submission: Submission, _: Translator) -> str:
+    """What a submission kept: each report (consolidated or a partner's, per language) with its files' hashes."""
+    reports: dict[tuple[str, str], list[str]] = {}
+    for partner, lang, fmt, digest in submission.files:
+        reports.setdefault((partner, lang), []).append(f"{fmt.upper()} {digest[:12]}…")
+    lines = [_("submitted", period=submission.period, snapshots=submission.snapshots)]
+    if submission.forced_errors:
+        lines.append(_("submitted_with_errors", count=submission.forced_errors))
+    lines += [f"• {partner or _('consolidated')} ({lang}): {', '.join(files)}"
+              for (partner, lang), files in reports.items()]
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ from reporter.domain.financing import (
     Allocation,
     Cost,
     Financing,
+    Terms,
     cost_of,
     covering_funders,
     partner_terms,
@@ -72,6 +73,7 @@ class ReportInput:
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
+    explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
     generated: date = date(2000, 1, 1)
 
 
@@ -119,13 +121,17 @@ def build_report(given: ReportInput) -> ReportData:
             (words["period"], period_text),
             (words["currency"], definition.project.currency),
             (words["generated"], given.generated.isoformat()),
+            *(((words["language"], words["language_fallback"].format(languages=", ".join(given.template.languages))),)
+              if given.lang not in given.template.languages else ()),
         ),
         tables=tuple(table for name in sections for table in report.section(name)),
         findings_title=words["findings"],
-        findings=tuple(_finding_line(f, words, given.lang) for f in given.findings),
+        findings=tuple(_finding_line(f, words, given.lang, report.line_name) for f in given.findings),
         no_findings=words["no_findings"],
         signature_title=words["signatures"],
         signature_fields=tuple(words["signature_fields"]),
+        statement=_in(layout.statements, given.lang),
+        signatories=tuple(_in(layout.signatories, given.lang) or ()),
         page_label=words["page"],
         author="Grant Reporter",
         orientation=layout.orientation,
@@ -156,11 +162,19 @@ def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
                    tables=tuple(cells(t) for t in data.tables))
 
 
-def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
+def _finding_line(finding: Finding, words: dict[str, Any], lang: str, line_name: Callable[[str], str]) -> FindingLine:
+    """A finding as the report says it: budget lines by their names in the report's language, not their codes."""
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
+    named = replace(finding, args=tuple((key, line_name(value) if key == "line" and isinstance(value, str) else value)
+                                        for key, value in finding.args))
     return FindingLine(finding.severity, words[finding.severity], rule_name(finding.rule, lang),
-                       finding_text(finding, lang), records)
+                       finding_text(named, lang), records)
+
+
+def _in(words: dict[str, Any], lang: str) -> Any:
+    """A template's words in the report's language, else in English, else in its first language."""
+    return words.get(lang) or words.get("en") or next(iter(words.values()), "")
 
 
 def _in_language(label: str, lang: str) -> str:
@@ -180,6 +194,7 @@ class _Builder:
         self.partners = [p.code for p in self.definition.partners if given.partner in (None, p.code)]
         self.funder_names = {f.code: _in_language(f.name, given.lang) for f in self.definition.funders}
         self._allocations: list[Allocation] | None = None
+        self._terms: dict[str, dict[str, Terms]] = {}
 
     def section(self, name: str) -> list[Table]:
         builders: dict[str, Callable[[], list[Table]]] = {
@@ -414,7 +429,8 @@ class _Builder:
                  for e in self.given.expenditures}
         if funder:
             columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
-        if any(notes.values()):  # the note says why the funder pays less of a cost, when it does
+        with_notes = any(notes.values())
+        if with_notes:  # the note says why the funder pays less of a cost, when it does
             columns.append(Column("note", w["note"], TEXT, 1.8))
         parts = {a.cost.id: a.parts for a in self.allocations() if a.kind == "cost"}
         computed: dict[tuple[str, str], list[Allocation]] = {}
@@ -448,7 +464,7 @@ class _Builder:
                       e.eligible_project_currency]
             if funder:
                 cells.append(parts[e.id].get(funder, ZERO))
-            if any(notes.values()):
+            if with_notes:
                 cells.append(notes[e.id])
             rows.append(Row(tuple(cells)))
         if current_line is not None:
@@ -480,6 +496,12 @@ class _Builder:
             cells.append(allocation.parts.get(funder, ZERO))
         return Row(tuple(cells + [""] * (width - len(cells))))
 
+    def terms(self, partner: str) -> dict[str, Terms]:
+        """A partner's terms by funder, worked out once for the report."""
+        if partner not in self._terms:
+            self._terms[partner] = {t.funder: t for t in partner_terms(self.definition, partner)}
+        return self._terms[partner]
+
     def why_not_paid(self, expenditure: Expenditure, funder: str) -> str:
         """Why the report's funder pays nothing (or less) of a cost: its lines, dates, VAT, or named payers."""
         w = self.words
@@ -487,7 +509,7 @@ class _Builder:
             if any(p.funder == funder for p in expenditure.payers):
                 return ""
             return w["paid_by_named"].format(payers=", ".join(p.funder for p in expenditure.payers))
-        terms = next((t for t in partner_terms(self.definition, expenditure.partner) if t.funder == funder), None)
+        terms = self.terms(expenditure.partner).get(funder)
         if terms is None:
             return w["no_agreement"].format(funder=funder)
         reason = terms.excludes(cost_of(expenditure))
@@ -664,10 +686,11 @@ class _Builder:
     def budget_vs_actual(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
-        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
-                     approved.get(line, ZERO) - actual.get(line, ZERO),
+        before = self.actual(self.partners, self.period - 1)
+        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO) - before.get(line, ZERO),
+                     actual.get(line, ZERO), approved.get(line, ZERO) - actual.get(line, ZERO),
                      _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
-                     "")) for line in self.used_lines()]
+                     self.given.explanations.get(line, ""))) for line in self.used_lines()]
         note = ""
         if rules.indirect_cap_percent is not None and rules.indirect_lines:
             excess = sum((self.given.financing[p].not_claimed(self.period).get(INDIRECT_OVER_CAP, ZERO)
@@ -677,12 +700,16 @@ class _Builder:
                         if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
             cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
             if excess:
-                rows.append(Row((w["indirect_over_cap"], None, -excess, excess, None, "")))
+                excess_before = sum((self.given.financing[p].not_claimed(self.period - 1).get(INDIRECT_OVER_CAP, ZERO)
+                                     for p in self.partners), ZERO)
+                rows.append(Row((w["indirect_over_cap"], None, -(excess - excess_before), -excess, excess, None, "")))
             note = w["indirect_note"].format(indirect=self.money(indirect), cap=self.money(cap),
                                              percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base),
                                              claimed=self.money(indirect - excess), excess=self.money(excess))
         columns = (Column("line", w["budget_line"], TEXT, 2.6), Column("budget", w["budget"], MONEY, 1.3, True),
-                   Column("actual", w["actual"], MONEY, 1.3, True), Column("variance", w["variance"], MONEY, 1.3, True),
+                   Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("actual", w["actual_to_date"], MONEY, 1.3, True),
+                   Column("variance", w["variance"], MONEY, 1.3, True),
                    Column("variance_percent", w["variance_percent"], PERCENT, 1),
                    Column("explanation", w["explanation"], TEXT, 3.5))
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]

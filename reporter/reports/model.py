@@ -79,6 +79,8 @@ class ReportData:
     author: str  # document metadata
     orientation: str = "landscape"
     labels: dict[str, str] = field(default_factory=dict)  # other words renderers need ("Total"…)
+    statement: str = ""  # what the signatories declare (a declaration of honour, a certification), above them
+    signatories: tuple[str, ...] = ()  # who signs, each with the signature fields; none: one unnamed signatory
 
 
 def to_json(data: ReportData) -> str:
@@ -95,6 +97,7 @@ def from_json(text: str) -> ReportData:
         for t in raw["tables"])
     raw["findings"] = tuple(FindingLine(**f) for f in raw["findings"])
     raw["signature_fields"] = tuple(raw["signature_fields"])
+    raw["signatories"] = tuple(raw.get("signatories", ()))
     return ReportData(**raw)
 
 

@@ -13,6 +13,7 @@ from reporter.domain.financing import Exclusion, Financing, PartnerFinancing, co
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import ZERO
 from reporter.domain.payments import PaymentPosition, payment_positions
+from reporter.services.attachments import attachment_problems
 from reporter.store import Store
 
 
@@ -110,6 +111,9 @@ def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
         else (),
         audit_breaks=tuple(store.integrity.audit_breaks()),
         seal_breaks=tuple(store.integrity.seal_breaks(project_id)),
+        attachments=attachment_problems(store, project_id),
+        explained=frozenset((x.period, x.partner, x.line) for x in store.explanations.list(project_id))
+        if definition.rules.explain_variance_percent is not None else frozenset(),
     )
 
 

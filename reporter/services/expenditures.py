@@ -181,6 +181,12 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
     }
 
 
+def complete_fields(store: Store, project_code: str, fields: Mapping[str, str]) -> Expenditure:
+    """The expenditure these fields would be saved as, derived values worked out (nothing is saved).
+    Raises `ValidationError` while they are not a valid expenditure."""
+    return _complete(store, store.projects.definition(project_code), fields)
+
+
 def _complete(store: Store, definition: ProjectDefinition, fields: Mapping[str, str]) -> Expenditure:
     draft, problems = parse_expenditure_fields(fields)
     if draft is None:

@@ -100,6 +100,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         if any(a.in_kind for a in definition.funding) else [],
         generated=today,
         funder_rates=rates,
+        explanations={x.line: x.text for x in store.explanations.list(project_id, period) if x.partner == partner},
     ))
     return in_funder_currency(report, rates) if rates else report
 

@@ -209,6 +209,13 @@ class ContractQueries:
                     WHERE e.period_id = ? AND e.updated_at > ?""", [period_id, submitted_at])]
         return found
 
+    def attachments(self, project_id: str) -> list[tuple[RecordRef, str, tuple[str, ...]]]:
+        """The expenditures that have attachment references: (ref, partner, references), by a partial index."""
+        return [(RecordRef(id_, number), partner, tuple(json.loads(references)))
+                for id_, number, partner, references in self.db.execute(
+                    "SELECT e.id, e.number, p.code, e.attachments FROM expenditures e JOIN partners p ON p.id = "
+                    "e.partner_id WHERE e.project_id = ? AND e.attachments <> '[]'", [project_id])]
+
 
 def _cost(r: dict) -> Cost:
     eligible = from_cents(r["eligible"])

@@ -58,6 +58,7 @@ class Store:
         self._chain_head: tuple[int, str] | None = None  # the audit log's last entry, within a write transaction
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
+        from reporter.store.explanations import ExplanationStore
         from reporter.store.payments import PaymentStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
@@ -71,6 +72,7 @@ class Store:
         self.reports = ReportStore(self)
         self.payments = PaymentStore(self)
         self.sub_grants = SubGrantStore(self)
+        self.explanations = ExplanationStore(self)
         self.integrity = integrity.IntegrityQueries(self)
 
     @classmethod

@@ -438,3 +438,29 @@ CREATE TABLE seal_items (
 """)
     seal_submitted_periods(Store(db, None))
     _run(db, protection_triggers())
+
+
+@migrations(name="0010_attachments")
+def attachments(db: Database) -> None:
+    """The expenditures that keep attachments, found without reading every row (the attachment check runs after
+    every save)."""
+    _run(db, """
+CREATE INDEX expenditures_with_attachments ON expenditures (project_id) WHERE attachments <> '[]'
+""")
+
+
+@migrations(name="0011_explanations")
+def explanations(db: Database) -> None:
+    """The coordinator's explanations of budget variances, per period, partner (or the whole project) and line."""
+    _run(db, """
+CREATE TABLE explanations (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT REFERENCES partners(id),
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    text TEXT NOT NULL CHECK (text <> ''),
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX explanations_key ON explanations (period_id, coalesce(partner_id, ''), budget_line_id)
+""")
