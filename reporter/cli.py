@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import logging
 import os
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from reporter import __version__, desktop
-from reporter.domain.errors import UserError
+from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.money import format_amount, plain
 from reporter.paths import TEMPLATES_VARIABLE, default_database, demo_database, log_file, template_folders
 
@@ -589,6 +588,25 @@ def _subgrant_delete_payment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from reporter.services.explanations import explain, list_explanations
+
+    with closing(_open(args)) as store:
+        if args.text is not None:
+            missing = [problem(name, "value.required") for name in ("period", "line") if getattr(args, name) is None]
+            if missing:
+                raise ValidationError(missing, problem("", "explanation.problems", count=len(missing)))
+            kept = explain(store, args.project, args.period, args.line, args.text, args.partner)
+            _emit(args, kept, lambda: f"{'Kept' if kept.text else 'Removed'} the explanation of {kept.line} in "
+                                      f"period {kept.period}" + (f" ({kept.partner})" if kept.partner else ""))
+            return 0
+        found = list_explanations(store, args.project, args.period)
+    rows = [[str(x.period), x.partner or "project", x.line, x.text] for x in found]
+    _emit(args, found, lambda: _table(["period", "report", "line", "explanation"], rows) if rows
+          else "No explanations kept.")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from reporter.services.checks import check_project
 
@@ -988,6 +1006,14 @@ def _parser() -> argparse.ArgumentParser:
                   subgrant_commands)
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("id", help="the payment's id (subgrant payments shows it)")
+
+    sub = command("explain", _explain, "explain why a budget line's spending differs from its budget, in a period's "
+                                       "report (without --text: list the explanations)")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, help="the report's period (needed with --text)")
+    sub.add_argument("--line", help="budget line code (needed with --text)")
+    sub.add_argument("--partner", help="the partner's report (default: the whole project's)")
+    sub.add_argument("--text", help='the explanation; "" removes it')
 
     sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
     sub.add_argument("--project", required=True, help="project code")

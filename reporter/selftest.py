@@ -69,6 +69,7 @@ def run_selftest(folder: Path, out: Callable[[str], None] = print) -> int:
 def _open_and_close_window(store) -> str:  # noqa: ANN001 - a Store
     """Open the window on the demo (not the user's settings), let it draw and run the checks, close it."""
     from reporter.gui.app import ReporterWindow
+    from reporter.services.demo import DEMO_FILES
 
     window = ReporterWindow(store, REPORT_LANG)
     try:
@@ -78,8 +79,8 @@ def _open_and_close_window(store) -> str:  # noqa: ANN001 - a Store
             raise RuntimeError("the window did not appear")
         projects = len(window.project_box.cget("values"))
         size = f"{window.winfo_width()}×{window.winfo_height()}"
-        if projects != 5:
-            raise RuntimeError(f"the window lists {projects} projects, not the demo's 5")
+        if projects != len(DEMO_FILES):
+            raise RuntimeError(f"the window lists {projects} projects, not the demo's {len(DEMO_FILES)}")
         return f"opened ({size}, {projects} projects, title {window.title()!r}) and closed"
     finally:
         window.destroy()

@@ -26,7 +26,11 @@ LANGUAGES = ("en", "lt", "lv")
 # The report parts a template can put together; `reporter.reports.build` knows how to make each.
 SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overview", "category_overview",
             "transfers", "payment_position", "estimate_execution", "documents", "budget_vs_actual",
-            "exchange_rates", "activity_plan", "sub_grants")
+            "exchange_rates", "activity_plan", "sub_grants", "organisation_overview")
+
+# Columns a template may add to the expenditure list: the activity (work package), units × unit price, the
+# attached documents' names, and the notes as a comment.
+EXPENDITURE_COLUMNS = ("activity", "units", "attachments", "notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,9 @@ class ReportLayout:
     final_titles: dict[str, str] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # per language: words that differ
     document_types: tuple[DocumentType, ...] = ()
+    expenditure_columns: tuple[str, ...] = ()  # more columns in the expenditure list (EXPENDITURE_COLUMNS)
+    statements: dict[str, str] = field(default_factory=dict)  # per language: what the signatories declare
+    signatories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: who signs, each apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +87,7 @@ class Template:
 _TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules", "flat_rates", "unit_costs",
                   "country_groups", "line_caps", "cost_shares", "instalments", "report"}
 _REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
-                "labels", "document_types"}
+                "labels", "document_types", "statement", "signatories", "expenditure_columns"}
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
@@ -184,4 +191,27 @@ def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
         labels={lang: dict(words) for lang, words in data.get("labels", {}).items()},
         document_types=tuple(DocumentType(str(t.get("match", "")), dict(t["name"]))
                              for t in data.get("document_types", ())),
+        expenditure_columns=_expenditure_columns(data, problems),
+        statements=_words(data, "statement", problems),
+        signatories={lang: tuple(names) for lang, names in _words(data, "signatories", problems, lists=True).items()},
     )
+
+
+def _expenditure_columns(data: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
+    columns = data.get("expenditure_columns", [])
+    if not isinstance(columns, list) or not all(c in EXPENDITURE_COLUMNS for c in columns):
+        problems.append(problem("report.expenditure_columns", "template.expenditure_columns",
+                                known=", ".join(EXPENDITURE_COLUMNS)))
+        return ()
+    return tuple(columns)
+
+
+def _words(data: dict[str, Any], key: str, problems: list[Problem], lists: bool = False) -> dict[str, Any]:
+    """A table of words per language (`{ en = "…", lt = "…" }`), or of lists of words."""
+    value = data.get(key, {})
+    fits = (lambda v: isinstance(v, list) and all(isinstance(w, str) for w in v)) if lists else \
+        (lambda v: isinstance(v, str))
+    if not isinstance(value, dict) or not set(value) <= set(LANGUAGES) or not all(fits(v) for v in value.values()):
+        problems.append(problem(f"report.{key}", "template.words", languages=", ".join(LANGUAGES)))
+        return {}
+    return value

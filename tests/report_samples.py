@@ -80,5 +80,8 @@ def sample_report(lang: str = "lt", expenditure_rows: int = 120) -> ReportData:
                   FindingLine("warning", warning, "eligibility", "2 išlaidos neapmokėtos", "")),
         no_findings=no_findings, signature_title=signatures, signature_fields=signature_fields,
         page_label=page, author="Grant Reporter", orientation="landscape",
-        labels={"generated": "Parengta"},
+        labels={"generated": "Parengta", "date_format": {"en": "dd/MM/yyyy", "lt": "yyyy-MM-dd", "lv": "dd.MM.yyyy."}[lang]},
+        identifier=f"LLI-537-P4-LP-interreg-lv-lt-2014-2020-{lang}",
+        page_context="LLI-537 · Laikotarpis 4: 2025-07-01 – 2025-12-31 · LP Šiaulių apskrities Povilo Višinskio viešoji "
+                     "biblioteka",
     )

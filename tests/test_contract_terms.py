@@ -793,3 +793,18 @@ def test_labels__a_funder_named_in_each_language_is_named_so_in_the_report(store
     assert dict(latvian.header)["Finansētājs"] == "Reģionālās attīstības fonds"
     assert "Reģionālās attīstības fonds" in _words(latvian) and "Regioninės" not in _words(latvian)
     assert 'name = { lt = "Regioninės plėtros fondas"' in export_project(store, code)
+
+
+def test_plan_report__a_year_to_come_shows_its_plan_only_and_funds_are_carried_over_by_source(store, tmp_path):
+    from reporter.services.reports import report_data
+
+    load(store, tmp_path, PLAN)
+    spend(store, "PLAN-T", partner="LBD", line="EVENTS", date="2024-04-10", gross="500.00", activity="A1")
+    add_payment(store, "PLAN-T", {"funder": "KM", "date": "2024-02-15", "amount": "1000.00"})
+    data, _ = report_data(store, "PLAN-T", 1, lang="en", today=date(2024, 12, 31))
+    coming = next(t for t in data.tables if t.key == "plan_2025")
+    assert [row.cells[2:] for row in coming.rows if row.kind == "data"] == [(None, None)]
+    assert coming.note == "A year still to come: planned only."
+    funds = next(t for t in data.tables if t.key == "source_funds")
+    assert [row.cells for row in funds.rows if row.kind == "data"] == [
+        ("2024", D("0.00"), D("1000.00"), D("400.00"), D("600.00"))]  # KM pays 80 % of the 500.00

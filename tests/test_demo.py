@@ -1,4 +1,4 @@
-"""The demo database: five realistic projects, a few hundred expenditures, never mixed with user data."""
+"""The demo database: eight realistic projects, several hundred expenditures, never mixed with user data."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from reporter.domain.errors import UserError
 from reporter.domain.model import Partner, Project, ProjectDefinition, ReportingPeriod
 from reporter.domain.money import ZERO, round_down, round_half_up
 from reporter.domain.rules import flat_rate_amounts
+from reporter.domain.subgrants import sub_grant_totals
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.demo import RATES, create_demo
-from reporter.services.checks import check_project
+from reporter.services.checks import check_project, financing_view
 from reporter.services.expenditures import fields_of, list_expenditures
+from reporter.services.explanations import list_explanations
 from reporter.services.projects import list_projects, project_definition, save_project
+from reporter.services.subgrants import list_sub_grant_payments, sub_grant_overview
 from reporter.store import Store
 from reporter.store.expenditures import ExpenditureQuery
 
@@ -26,13 +29,24 @@ EXPENDITURES = {
     "LKT-2024-0815": 33,
     "BRF-2024-LV07": 51,
     "LBD-2024-2026": 69,
+    "BP-2008-2012": 244,
+    "KM-2012-S-245": 18,
+    "LKT-2014-0213": 14,
 }
+SUB_GRANTEES = [
+    "AKM", "ALR", "ANY", "BIR", "DRU", "IGN", "JON", "JNS", "JUR", "KAI", "KNR", "KED", "KEL", "KLR", "KRE", "KUP",
+    "LAZ", "MAR", "MAZ", "MOL", "PAK", "PNR", "PAS", "PLU", "PRI", "RAD", "RAS", "ROK", "SKU", "SAK", "SAL", "SIR",
+    "SIL", "SLT", "SRV", "SVE", "TAU", "TEL", "TRA", "UKM", "UTE", "VAR", "VLK", "VLR", "ZAR",
+]
 PARTNERS = {
     "LLI-537": ["LP", "PP2", "PP3"],
     "KA204-077512": ["P1", "P2", "P3", "P4", "P5"],
     "LKT-2024-0815": ["MRSVB"],
     "BRF-2024-LV07": ["LCZB"],
     "LBD-2024-2026": ["LBD"],
+    "BP-2008-2012": ["LNB", *SUB_GRANTEES],
+    "KM-2012-S-245": ["PAVB"],
+    "LKT-2014-0213": ["AJKVB"],
 }
 ALL = ExpenditureQuery(limit=10_000)
 
@@ -50,22 +64,27 @@ def _counts(store: Store) -> dict[str, int]:
             for table in ("projects", "partners", "expenditures", "exchange_rates", "audit_log")}
 
 
-def test_the_demo_creates_five_projects_with_their_partners_and_a_few_hundred_expenditures() -> None:
+def test_the_demo_creates_eight_projects_with_their_partners_and_several_hundred_expenditures() -> None:
     store = Store.in_memory()
 
     summary = create_demo(store)
 
     assert summary.projects == tuple(EXPENDITURES)
-    assert summary.expenditures == sum(EXPENDITURES.values()) == 587
-    assert summary.exchange_rates == sum(len(months) for months in RATES.values()) == 14
+    assert summary.expenditures == sum(EXPENDITURES.values()) == 863
+    assert summary.exchange_rates == sum(len(months) for months in RATES.values()) == 62
+    assert summary.sub_grant_payments == 127
     projects = {p.code: p for p in list_projects(store)}
     assert {code: p.expenditures for code, p in projects.items()} == EXPENDITURES
     for code, partners in PARTNERS.items():
         assert [p.code for p in project_definition(store, code).partners] == partners
-    assert projects["BRF-2024-LV07"].currency == "USD"
+    assert {code: p.currency for code, p in projects.items() if p.currency != "EUR"} == {
+        "BRF-2024-LV07": "USD", "BP-2008-2012": "USD", "KM-2012-S-245": "LTL", "LKT-2014-0213": "LTL"}
     assert {p.template for p in projects.values()} == {
         "interreg-lv-lt-2014-2020", "erasmus-plus-ka2-2014-2020", "lt-culture-council",
-        "foundation-budget-vs-actual", "multi-year-plan"}
+        "foundation-budget-vs-actual", "multi-year-plan", "lt-ministry-of-culture"}
+    # Every month of the national programme has its dollar rate, the month of the Government's cap included.
+    assert list(RATES["USD"])[:48] == [f"{year}-{month:02d}" for year in range(2008, 2013) for month in range(1, 13)
+                                       if "2008-11" <= f"{year}-{month:02d}" <= "2012-10"]
 
 
 def test_every_demo_expenditure_lies_inside_its_project_and_its_reporting_period(demo: Store) -> None:
@@ -85,9 +104,9 @@ def test_every_demo_expenditure_lies_inside_its_project_and_its_reporting_period
             assert expenditure.document_date <= expenditure.payment_date, (code, expenditure.number)
             if expenditure.payment_date > last_payment:
                 late.append((code, expenditure.partner, expenditure.document_no, expenditure.payment_date))
-    # The one payment made after the end and the grace days, on purpose.
-    assert len(late) == 1
-    assert late[0][:2] == ("LLI-537", "LP") and late[0][3] == date(2026, 3, 16)
+    # The two payments made after the end and the grace days, on purpose.
+    assert [(code, partner, paid) for code, partner, _, paid in late] == [
+        ("LLI-537", "LP", date(2026, 3, 16)), ("BP-2008-2012", "ZAR", date(2012, 12, 14))]
     assert late[0][2].startswith("PVM SF VN Nr.")
 
 
@@ -249,3 +268,88 @@ def test_the_demo_is_the_same_every_time() -> None:
     create_demo(second)
 
     assert content(first) == content(second)
+
+
+def test_the_litas_era_projects_keep_their_contract_rules_and_break_them_only_on_purpose(demo: Store) -> None:
+    def found(code: str) -> list[tuple[str, str, str | None, str | None]]:
+        return [(f.severity, f.rule, f.partner, f.budget_line) for f in check_project(demo, code).findings]
+
+    # The national programme: one library spent beyond its sub-grant, one paid a cost after the grace days.
+    assert found("BP-2008-2012") == [("error", "budget-total", "KUP", None), ("error", "eligibility", "ZAR", None),
+                                     ("info", "budget-line", "KUP", "PROGRAMME")]
+    # The foundation wants a line's difference of more than 10 % explained: SKU's three are, in the final report.
+    assert sorted((e.partner, e.line) for e in list_explanations(demo, "BP-2008-2012", 4)) == [
+        ("SKU", "EQUIPMENT"), ("SKU", "PROGRAMME"), ("SKU", "TRAVEL")]
+    assert found("KM-2012-S-245") == [("info", "cap", "PAVB", None)]  # the Ministry's fixed sum is used up
+    assert found("LKT-2014-0213") == [("info", "budget-line", "AJKVB", "SERVICES")]
+
+    definition = project_definition(demo, "BP-2008-2012")
+    actual, budget = _actuals(demo, "BP-2008-2012"), _budgets(demo, "BP-2008-2012")
+    for grant in definition.sub_grants:  # each library's budget lines are its sub-grant
+        lines = {line: amount for (partner, line), amount in budget.items() if partner == grant.partner}
+        assert sum(lines.values()) == grant.amount and set(lines) == {"EQUIPMENT", "PROGRAMME", "TRAVEL"}
+        spent = sum(amount for (partner, _), amount in actual.items() if partner == grant.partner)
+        assert (spent > grant.amount) == (grant.partner == "KUP"), grant.partner
+    for key, amount in actual.items():
+        assert amount <= budget[key] * Decimal("1.1") or amount <= budget[key] + 500, key
+    # The national library's indirect costs (the audits) stay within 10 % of its direct costs other than equipment.
+    direct = sum(amount for (partner, line), amount in actual.items()
+                 if partner == "LNB" and line not in ("INDIRECT", "EQUIPMENT"))
+    assert actual[("LNB", "INDIRECT")] <= direct / 10
+
+
+def test_the_usd_programme_mixes_litas_euro_and_dollar_documents_each_converted_through_the_euro(demo: Store) -> None:
+    expenditures = list_expenditures(demo, "BP-2008-2012", ALL).rows
+    by_currency: dict[str, list] = defaultdict(list)
+    for e in expenditures:
+        by_currency[e.currency].append(e)
+    assert {currency: len(rows) for currency, rows in by_currency.items()} == {"LTL": 233, "EUR": 7, "USD": 4}
+
+    for e in by_currency["LTL"]:  # litas to euro at the fixed rate, euro to dollars at the month's rate
+        month_rate = Decimal(RATES["USD"][e.document_date.isoformat()[:7]])
+        assert (e.rate, e.project_rate) == (Decimal("3.45280"), month_rate), e.number
+        assert e.eligible_project_currency == round_half_up(round_half_up(e.eligible / e.rate) * month_rate)
+    for e in by_currency["EUR"]:  # conferences and travel abroad
+        assert e.budget_line == "TRAVEL" and e.partner == "LNB"
+        assert (e.rate, e.project_rate) == (Decimal(RATES["USD"][e.document_date.isoformat()[:7]]), None)
+        assert e.eligible_project_currency == round_half_up(e.eligible * e.rate)
+    for e in by_currency["USD"]:  # consultants
+        assert e.budget_line == "PROGRAMME" and e.partner == "LNB"
+        assert (e.rate, e.project_rate, e.eligible_project_currency) == (None, None, e.eligible)
+    # Litas documents of the lead and of every sub-grantee, at the VAT of their day (18 %, 19 %, 21 %).
+    assert {e.partner for e in by_currency["LTL"]} == set(PARTNERS["BP-2008-2012"])
+    vat_rates = {round_half_up(e.vat / (e.gross - e.vat) * 100) for e in by_currency["LTL"] if e.vat}
+    assert vat_rates == {Decimal("18.00"), Decimal("19.00"), Decimal("21.00")}
+
+    # The Government's co-funding is capped in litas: 12 500 000.00 LTL at November 2008's rate, in dollars.
+    lrv = next(f for f in financing_view(demo, "BP-2008-2012", "LNB", 4).partners[0].funders if f.funder == "LRV")
+    assert lrv.cap == Decimal("4609302.59")  # 12 500 000.00 / 3.45280 = 3 620 250.23 EUR × 1.2732
+
+
+def test_the_sub_grant_overview_adds_up_and_tells_each_librarys_story(demo: Store) -> None:
+    positions = sub_grant_overview(demo, "BP-2008-2012")
+    assert [p.sub_grant.partner for p in positions] == SUB_GRANTEES
+    total = sub_grant_totals(positions)
+    for name in ("granted", "paid", "reported", "accepted", "balance", "unused"):
+        assert getattr(total, name) == sum((getattr(p, name) for p in positions), ZERO), name
+    assert (total.granted, total.paid) == (Decimal("753000.00"), Decimal("708908.44"))
+    payments = list_sub_grant_payments(demo, "BP-2008-2012")
+    assert total.paid == sum((p.paid for p in payments), ZERO)
+    for p in positions:  # 60 % on signing, 30 % after the first annual report
+        advances = [x.amount for x in payments if x.partner == p.sub_grant.partner and x.kind == "advance"]
+        assert advances == [round_half_up(p.granted * Decimal("0.6")), round_half_up(p.granted * Decimal("0.3"))]
+
+    story = {p.sub_grant.partner: p for p in positions}
+    over = story["KUP"]  # spent beyond its sub-grant: counted up to it, paid in full
+    assert over.reported > over.granted and over.counted == over.paid == over.granted and over.unused == 0
+    late = story["ZAR"]  # its last cost was paid too late to count: it owes part of its advances back
+    assert late.reported > late.accepted and late.balance < 0 and late.paid == late.granted * Decimal("0.9")
+    returned = story["SKU"]  # spent less and returned the rest of its advances
+    assert [x.kind for x in payments if x.partner == "SKU"] == ["advance", "advance", "return"]
+    assert returned.balance == 0 and returned.unused > returned.granted / 5
+    balances = [p.balance for p in positions]
+    assert balances.count(ZERO) > 25 and sum(1 for b in balances if b > 0) >= 5  # most settled, some still owed
+    # The overview as the programme's report shows it, and as the command lists it.
+    first_year = sub_grant_overview(demo, "BP-2008-2012", period=1)
+    assert sum((p.reported for p in first_year), ZERO) < total.reported
+    assert all(p.reported == 0 for p in first_year if p.sub_grant.number.startswith("BP-SUB-2010"))

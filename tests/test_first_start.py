@@ -8,6 +8,7 @@ import pytest
 
 from reporter import cli, desktop
 from reporter.paths import default_database, demo_database, log_file
+from reporter.services.demo import DEMO_FILES
 
 tkinter = pytest.importorskip("tkinter")
 
@@ -116,7 +117,7 @@ def test_empty_database__points_at_the_demo_and_one_click_opens_it(empty_window)
     window.demo_button.invoke()
     window.update()
     assert window.store.path == demo_database() and demo_database().exists()
-    assert len(window.project_box.cget("values")) == 5
+    assert len(window.project_box.cget("values")) == len(DEMO_FILES)
     assert "demo database" in window.hint.cget("text") and not window.demo_button.winfo_ismapped()
     assert "Back to my database" in file_menu_labels(window)
     assert window.expenditure.table.get_children()
@@ -128,7 +129,7 @@ def test_empty_database__points_at_the_demo_and_one_click_opens_it(empty_window)
     assert window.demo_button.winfo_ismapped()
 
     window.open_demo()  # the second time the demo is opened as it was left, not made again
-    assert len(window.project_box.cget("values")) == 5
+    assert len(window.project_box.cget("values")) == len(DEMO_FILES)
 
 
 def test_selftest__from_source_passes_and_leaves_the_users_database_alone(tmp_path, capsys):

@@ -20,6 +20,7 @@ from reporter import cli
 from reporter.domain.limits import MAX_AMOUNT, TEXT_LIMITS, parse_date
 from reporter.domain.errors import UserError
 from reporter.domain.money import parse_amount, parse_percent
+from reporter.services.demo import store_demo_rates
 from reporter.services.projects import load_project_file
 from reporter.store import Store
 
@@ -183,6 +184,7 @@ def test_report__renders_every_text_field_at_its_longest(demo_file, tmp_path):
     path = tmp_path / demo_file
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
     store = Store.in_memory()
+    store_demo_rates(store)  # the national programme's cap in litas converts at a stored dollar rate
     code = load_project_file(store, path).code
     definition = store.projects.definition(code)
     period = definition.periods[0]

@@ -61,6 +61,15 @@ def test_format_amount__uses_the_language_number_format(lang, text):
     assert format_amount(D("263449.92"), lang) == text
 
 
+@given(st.one_of(amounts, st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=-10 ** 12,
+                                      max_value=10 ** 12)),  # beyond any amount the program accepts (limits)
+       st.sampled_from(["en", "lt", "lv"]))
+def test_format_amount__writes_what_babel_writes_for_any_decimal(amount, lang):
+    from babel.numbers import format_decimal
+
+    assert format_amount(amount, lang) == format_decimal(amount, format="#,##0.00", locale=lang)
+
+
 @given(amounts, st.sampled_from(["en", "lt", "lv"]))
 def test_parse_amount__reads_back_what_format_amount_wrote(amount, lang):
     assert parse_amount(format_amount(amount, lang)) == amount

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +34,9 @@ from reporter.reports.model import (
     ReportData,
     Row,
     Table,
+    data_hash,
+    from_json,
+    to_json,
 )
 from reporter.reports.pdf import render_pdf
 
@@ -225,8 +231,11 @@ def test_render_pdf__sums_subtotals_of_ungrouped_rows_and_an_empty_table(tmp_pat
 def test_render_pdf__shows_the_headers_of_a_table_without_rows_or_total(tmp_path):
     data = sample_report("en", 2)
     empty = dataclasses.replace(data.tables[1], rows=(), total_label=None)
-    text = "\n".join(_pages(_render(dataclasses.replace(data, tables=(data.tables[0], empty)), tmp_path)))
-    assert f"Expenditure\n{EXPENDITURE_HEADER}\nFindings" in text
+    pages = _pages(_render(dataclasses.replace(data, tables=(data.tables[0], empty)), tmp_path))
+    [page] = [text for text in pages if "Expenditure" in text]
+    lines = page.splitlines()
+    assert lines[lines.index("Expenditure") + 1] == EXPENDITURE_HEADER
+    assert "SF-2024" not in "\n".join(pages)
 
 
 def test_render_pdf__prints_a_table_note_under_its_last_rows(tmp_path):
@@ -303,3 +312,189 @@ def test_render_pdf__embeds_only_dejavu_fonts(lt_pdf):
     for font in fonts.values():
         descriptor = font["/FontDescriptor"].get_object()
         assert "/FontFile2" in descriptor
+
+
+# --- what a reviewer sees on every page: where pages end, the page's identity, words and dates ---------------
+
+SUBTOTAL_OR_TOTAL = re.compile(r"^(Tarpinė suma|Iš viso)\b")
+SIGNATURE_LINES = ("Parašai", "Vardas, pavardė", "Pareigos", "Data", "Parašas")
+
+
+def _body(page: str, data: ReportData) -> list[str]:
+    """A page's lines without its running header and footer."""
+    return [line for line in page.splitlines() if not line.startswith(f"{data.title} · ")
+            and data.page_context not in line and data.identifier not in line]
+
+
+@pytest.mark.parametrize("rows", [44, 46, 48, 50, 52, 54, 86, 88, 90])
+def test_render_pdf__starts_no_page_with_a_subtotal_or_total(rows, tmp_path):
+    data = sample_report("lt", rows)
+    pages = _pages(_render(data, tmp_path))
+    for number, page in enumerate(pages, start=1):
+        lines = _body(page, data)
+        if EXPENDITURE_HEADER in lines and number > 1:
+            first_row = lines[lines.index(EXPENDITURE_HEADER) + 1]
+            assert not SUBTOTAL_OR_TOTAL.match(first_row), (number, first_row)
+        assert not (lines and all(SUBTOTAL_OR_TOTAL.match(line) or line == EXPENDITURE_HEADER for line in lines)), number
+
+
+@pytest.mark.parametrize("rows", [2, 20, 40, 60, 80, 100])
+def test_render_pdf__keeps_the_signatures_with_the_last_findings(rows, tmp_path):
+    data = sample_report("lt", rows)
+    many = tuple(dataclasses.replace(data.findings[0], message=f"{data.findings[0].message} ({n})")
+                 for n in range(rows // 4))
+    data = dataclasses.replace(data, findings=many + data.findings)
+    pages = _pages(_render(data, tmp_path))
+    [signed] = [page for page in pages if "Parašai" in page]
+    assert signed == pages[-1]
+    body = [line for line in _body(signed, data) if line not in SIGNATURE_LINES]
+    assert any(line.startswith(("Klaida", "Įspėjimas")) for line in body), body
+
+
+@pytest.mark.parametrize("rows", [20, 30, 40])
+def test_render_pdf__keeps_the_signatures_with_no_findings(rows, tmp_path):
+    data = dataclasses.replace(sample_report("lt", rows), findings=())
+    pages = _pages(_render(data, tmp_path))
+    [signed] = [page for page in pages if "Parašai" in page]
+    assert "Patikrų radiniai\nAtvirų radinių nėra." in signed
+    assert re.search(r"^Iš viso [\d ]+,\d\d [\d ]+,\d\d$", signed, re.MULTILINE)  # with the last table's last rows
+
+
+def test_render_pdf__keeps_each_activity_and_its_sources_on_one_page(tmp_path):
+    sources = ("Valstybės biudžetas", "Savivaldybė", "Europos Sąjunga", "Rėmėjai", "Nuosavos lėšos")
+    rows = []
+    for activity in range(1, 31):
+        rows.append(Row((f"V{activity:02d} Veikla {activity}", None, None), GROUP))
+        rows += [Row((source, Decimal(activity * 100), Decimal(activity * 90))) for source in sources]
+        rows.append(Row(("Tarpinė suma", None, None), SUBTOTAL))
+    columns = (Column("source", "Veikla", TEXT, 3), Column("planned", "Planuota", MONEY, 1, True),
+               Column("actual", "Faktiškai", MONEY, 1, True))
+    data = dataclasses.replace(sample_report("lt", 4), tables=(_small_table(tuple(rows), columns, "Iš viso"),))
+    pages = _pages(_render(data, tmp_path))
+    assert len([page for page in pages if "Veikla" in page]) > 1
+    for activity in range(1, 31):
+        [page] = [page for page in pages if f"V{activity:02d} Veikla {activity}\n" in page]
+        after = page.split(f"V{activity:02d} Veikla {activity}\n", 1)[1].splitlines()
+        assert [line.split(" ")[0] for line in after[:6]] == [s.split(" ")[0] for s in sources] + ["Tarpinė"]
+
+
+@pytest.mark.parametrize("rows", range(30, 60, 3))
+def test_render_pdf__moves_a_short_table_whole_to_the_next_page(rows, tmp_path):
+    data = sample_report("lt", rows)
+    overview, expenditure = data.tables
+    lines = tuple(Row((f"Eilutė {n}", Decimal(n), Decimal(n), Decimal(n), None)) for n in range(1, 13))
+    data = dataclasses.replace(data, tables=(expenditure, dataclasses.replace(overview, rows=lines)))
+    pages = _pages(_render(data, tmp_path))
+    [page] = [page for page in pages if "Biudžeto eilutė\nBiudžeto eilutė" in page]
+    for n in range(1, 13):
+        assert f"Eilutė {n} {n},00" in page
+    assert "Iš viso 78,00" in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("lt", ("Projektijuhtimise", "bendradarbiavimo", "Petkevičaitės-Bitės")),
+    ("lv", ("starptautiskās", "Projektijuhtimise", "attīstīšanu")),
+    ("en", ("accommodation", "Projektijuhtimise", "representatives")),
+])
+def test_render_pdf__hyphenates_long_words_in_narrow_cells_at_the_language_points(lang, words, tmp_path):
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang=pyphen.language_fallback({"lt": "lt_LT", "lv": "lv_LV", "en": "en_GB"}[lang]))
+    columns = (Column("text", "Žodis", TEXT, 0.35), Column("rest", "Kita", TEXT, 9))
+    data = dataclasses.replace(sample_report(lang, 4), orientation="portrait", findings=(),
+                               tables=(_small_table(tuple(Row((word, "")) for word in words), columns),))
+    path = _render(data, tmp_path)
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Žodis")
+        column = [w for w in page.extract_words() if abs(w["x0"] - header["x0"]) < 1 and w["top"] > header["bottom"]]
+    pieces = [w["text"] for w in sorted(column, key=lambda w: w["top"])]
+    for word in words:
+        rebuilt, added = "", []
+        while rebuilt != word:
+            piece = pieces.pop(0)
+            assert piece.endswith("-") or word == rebuilt + piece, (word, piece)  # a break always shows a hyphen
+            if piece.endswith("-") and not word.startswith(rebuilt + piece):
+                piece = piece[:-1]
+                added.append(len(rebuilt + piece))
+            rebuilt += piece
+            assert word.startswith(rebuilt), (word, rebuilt)
+        assert added or "-" in word, word  # the column is too narrow for it whole
+        for offset in added:  # where the program added a hyphen, the dictionary allows one
+            part_start = word.rfind("-", 0, offset) + 1
+            assert offset - part_start in dictionary.positions(word[part_start:].split("-")[0]), (word, offset)
+    assert not pieces
+
+
+def test_render_pdf__cuts_a_word_between_letters_only_where_no_hyphenation_point_fits(tmp_path):
+    columns = (Column("text", "Ž", TEXT, 0.05), Column("rest", "Kita", TEXT, 9))
+    data = dataclasses.replace(sample_report("lt", 4), orientation="portrait", findings=(),
+                               tables=(_small_table((Row(("Projektijuhtimise", "")), Row(("SF-2024/0001", ""))),
+                                                    columns),))
+    with pdfplumber.open(_render(data, tmp_path)) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Ž")
+        column = sorted((w for w in page.extract_words() if abs(w["x0"] - header["x0"]) < 1
+                         and w["top"] > header["bottom"]), key=lambda w: w["top"])
+    assert "".join(w["text"].rstrip("-") for w in column) == "ProjektijuhtimiseSF2024/0001"
+
+
+def test_render_pdf__names_project_period_partner_report_and_data_hash_on_every_page(lt_report, lt_pages):
+    digest = data_hash(lt_report)[:12]
+    assert len(lt_pages) > 3
+    for text in lt_pages:
+        assert "LLI-537 · Laikotarpis 4: 2025-07-01 – 2025-12-31 · LP Šiaulių apskrities Povilo Višinskio" in text
+        assert f"LLI-537-P4-LP-interreg-lv-lt-2014-2020-lt · SHA-256 {digest}" in text
+
+
+def test_render_pdf__prints_the_sha256_a_reader_can_check_against_the_snapshot(lt_report):
+    canonical = json.dumps(json.loads(to_json(lt_report)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert data_hash(lt_report) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert data_hash(dataclasses.replace(lt_report, title="Kita")) != data_hash(lt_report)
+
+
+def test_render_pdf__renders_a_snapshot_stored_before_reports_had_an_identifier(tmp_path):
+    stored = json.loads(to_json(sample_report("lv", 10)))
+    for key in ("identifier", "page_context"):
+        del stored[key]
+    del stored["labels"]["date_format"]
+    old = from_json(json.dumps(stored))
+    pages = _pages(_render(old, tmp_path))
+    assert all(f"SHA-256 {data_hash(old)[:12]}" in page for page in pages)
+    assert "2024-01-01" in "\n".join(pages)  # the dates as they were printed then
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("lv", "31.07.2025."), ("lt", "2025-07-31"), ("en", "31/07/2025")])
+def test_render_pdf__writes_dates_in_the_language_form(lang, shown, tmp_path):
+    columns = (Column("d", "Data", DATE), Column("t", "Tekstas"))
+    data = dataclasses.replace(sample_report(lang, 4), tables=(_small_table((Row((date(2025, 7, 31), "x")),), columns),))
+    assert f"{shown} x" in "\n".join(_pages(_render(data, tmp_path)))
+
+
+@pytest.mark.parametrize(("lang", "period"), [("lv", "1: 01.01.2024. – 30.06.2024."), ("lt", "1: 2024-01-01 – 2024-06-30"),
+                                              ("en", "1: 01/01/2024 – 30/06/2024")])
+def test_report__pdf_of_a_project_names_its_partner_and_period_in_the_language_on_every_page(project_file, lang, period,
+                                                                                            tmp_path):
+    from reporter.services.projects import load_project_file
+    from reporter.services.reports import write_report
+    from reporter.store import Store
+
+    store = Store.open(tmp_path / "db.sqlite3")
+    load_project_file(store, project_file)
+    [pdf] = write_report(store, "LLI-501", 1, tmp_path, partner="PP2", lang=lang, formats=["pdf"],
+                         today=date(2026, 11, 21))
+    pages = _pages(pdf.path)
+    for text in pages:
+        assert f"LLI-501 · " in text and f" {period} · PP2 Jelgavas pilsētas bibliotēka" in text
+        assert f"{pdf.path.stem} · SHA-256 " in text
+    assert {"lv": "21.11.2026.", "lt": "2026-11-21", "en": "21/11/2026"}[lang] in pages[0]
+
+
+def test_bench_pdf__measures_the_program_beside_reportlab_alone(tmp_path, monkeypatch):
+    """The benchmark keeps working (its numbers are printed, never asserted): 200 rows."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where it keeps its database and data set
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench_pdf
+
+    measured = bench_pdf.measure(200)
+    assert set(measured) == {"program", "raw", "unwrapped", "rss"} and all(v > 0 for v in measured.values())

@@ -1,10 +1,14 @@
 """Project definition files: load, export, round trip, and refusal of bad files with nothing written."""
 
+import dataclasses
+
 import pytest
 
 from conftest import SMALL_PROJECT, expense, row_counts
 from reporter.domain.errors import Conflict, ValidationError
+from reporter.domain.model import Partner, SubGrant
 from reporter.domain.money import D
+from reporter.domain.records import record_fields
 from reporter.services.expenditures import add_expenditure
 from reporter.services.projects import export_project, load_project_file, project_definition
 
@@ -188,3 +192,10 @@ def test_load__refuses_a_file_that_is_not_text(store, tmp_path):
     path.write_bytes(b"PK\x03\x04\xff\xfe\x00binary")
     with pytest.raises(Exception, match="not a text file|not valid TOML"):
         load_project_file(store, path)
+
+
+def test_record_fields__are_worked_out_once_per_type_and_are_the_declared_ones():
+    assert record_fields(SubGrant) is record_fields(SubGrant)  # cached: a definition asks for them for every row
+    assert [f.key for f in record_fields(SubGrant)] == ["partner", "amount", "number", "signed"]
+    assert record_fields(Partner) == record_fields.__wrapped__(Partner)
+    assert [f.name for f in record_fields(Partner)] == [f.name for f in dataclasses.fields(Partner)]

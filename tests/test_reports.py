@@ -182,3 +182,46 @@ def test_report__libreoffice_recalculates_the_workbook_to_the_programs_totals(st
     assert checked >= 10
     lines = book[book.sheetnames[2]]
     assert lines.cell(lines.max_row, 1).value == "Kopā"
+
+
+def test_report__the_workbook_ends_with_the_templates_statement_and_each_signatory(store, reported, tmp_path):
+    from openpyxl import load_workbook
+
+    [book] = write_report(store, reported, 1, tmp_path, partner="LP", template_id="lt-culture-council", lang="lt",
+                          formats=["xlsx"], today=DAY)
+    summary = load_workbook(book.path).worksheets[0]
+    texts = [str(cell.value) for row in summary.iter_rows() for cell in row if cell.value is not None]
+    assert any(t.startswith("Tvirtiname, kad ataskaitoje pateikti duomenys yra teisingi") for t in texts)
+    head, accountant = texts.index("Organizacijos vadovas"), texts.index("Vyriausiasis buhalteris (buhalteris)")
+    assert texts[head + 1:accountant].count("Parašas") == 1 and "Parašas" in texts[accountant:]
+
+
+def test_report__findings_name_lines_by_their_names_in_the_reports_language(store, reported, tmp_path):
+    from reporter.services.reports import report_data
+
+    add_expenditure(store, "LLI-501", {"partner": "LP", "line": "STAFF", "date": "2024-05-31", "document": "DU-05",
+                                       "supplier": "Rūta Jankauskienė", "gross": "50000.00", "paid": "2024-05-31"})
+    data, _ = report_data(store, reported, 1, partner="LP", lang="lt", today=DAY)
+    messages = " ".join(f.message for f in data.findings)
+    assert "Personalo išlaidos" in messages and "STAFF" not in messages
+
+
+def test_report__a_language_the_templates_form_lacks_says_so_on_the_report(store, reported, tmp_path):
+    from reporter.services.reports import report_data
+
+    data, _ = report_data(store, reported, 1, partner="LP", template_id="lt-culture-council", lang="lv", today=DAY)
+    assert dict(data.header)["Valoda"].startswith("latviešu, lasīšanai: šī finansētāja veidlapa ir lt, en valodā")
+
+
+def test_report__the_interreg_list_adds_the_columns_its_costs_fill(store, reported, tmp_path):
+    from reporter.services.reports import report_data
+
+    add_expenditure(store, "LLI-501", {"partner": "LP", "line": "STAFF", "date": "2024-05-31", "document": "DU-05",
+                                       "supplier": "Rūta Jankauskienė", "gross": "100.00", "paid": "2024-05-31",
+                                       "attachments": "LP/2024-05/du-05.pdf", "notes": "Pusė etato"})
+    data, _ = report_data(store, reported, 1, partner="LP", lang="lt", today=DAY)
+    listing = next(t for t in data.tables if t.key == "expenditure")
+    keys = [c.key for c in listing.columns]
+    assert "attachments" in keys and "comment" in keys and "activity" not in keys and "units" not in keys
+    row = next(r for r in listing.rows if "DU-05" in r.cells)
+    assert row.cells[keys.index("attachments")] == "du-05.pdf" and row.cells[keys.index("comment")] == "Pusė etato"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 

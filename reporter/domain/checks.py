@@ -22,7 +22,6 @@ from reporter.domain.financing import (
     WINDOW_REASONS,
     Cost,
     Financing,
-    PartnerFinancing,
     partner_terms,
 )
 from reporter.domain.messages import Amount, Message, Number, Param, render
@@ -34,7 +33,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
          "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
-         "line-cap", "plan", "activity", "integrity", "attachment")
+         "line-cap", "plan", "activity", "integrity", "attachment", "variance")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -101,6 +100,8 @@ MESSAGES = {
     "period-lock.changed": "#{number} of {partner} belongs to submitted period {period} but was changed after the "
                            "submission",
     "consortium": "the consortium",
+    "variance.unexplained": "{partner} {line}: {spent} spent against a budget of {budget} ({percent} %); the funder "
+                            "wants a difference of more than {threshold} % explained in the report of period {period}",
     "line-cap.over": "{line}: {spent} declared for the project, above the {cap} the rules allow",
     "plan.budget-differs": "{activity} {year}: the plan says {planned}, the budget {budget}",
     "plan.activity-over": "{activity} {year}: {spent} spent against a plan of {planned}, {over} over (the flexibility "
@@ -184,6 +185,7 @@ class CheckData:
     without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     audit_breaks: tuple[integrity.AuditBreak, ...] = ()  # the audit log's hash chain, where it is broken
     seal_breaks: tuple[integrity.SealBreak, ...] = ()  # submitted periods that no longer match their seal
+    explained: frozenset[tuple[int, str | None, str]] = frozenset()  # (period, partner, line) with an explanation
     attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
     # "missing" or "changed"
 
@@ -194,7 +196,7 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
                   check_currency, check_period_lock, check_line_caps, check_plan, check_integrity,
-                  check_attachments):
+                  check_attachments, check_variances):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -482,6 +484,30 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
                     _say("transfer.out", partner=_who(partner), line=p.line, amount=Amount(p.moved_out),
                          percent=Number(rules.transfer_out_percent), limit=Amount(p.limit)),
                     partner=partner, budget_line=p.line, period=period, expected=p.limit, actual=p.moved_out))
+    return findings
+
+
+def check_variances(data: CheckData, period: int | None = None) -> list[Finding]:
+    """Where the rules ask it (a foundation's budget vs actual), a line whose spending so far differs from its
+    budget by more than the threshold needs the coordinator's explanation in that period's report."""
+    threshold = data.definition.rules.explain_variance_percent
+    numbers = [p.number for p in data.definition.periods]
+    if threshold is None or not numbers:
+        return []
+    through = period or max(numbers)
+    findings = []
+    for partner, approved, actual in _scopes(data, through):
+        for line, budget in sorted(approved.items()):
+            spent = actual.get(line, ZERO)
+            if not budget or (through, partner, line) in data.explained:
+                continue
+            percent = ((spent - budget) / budget * 100).quantize(Decimal("0.1"))
+            if abs(percent) > threshold:
+                findings.append(_finding(
+                    data, "variance", WARNING,
+                    _say("variance.unexplained", partner=partner, line=line, spent=Amount(spent),
+                         budget=Amount(budget), percent=Number(percent), threshold=Number(threshold), period=through),
+                    partner=partner, budget_line=line, period=through, expected=budget, actual=spent))
     return findings
 
 

@@ -79,6 +79,8 @@ PROBLEMS = {
     "project.template_currency": "the template {template} keeps its projects in {template_currency}, not "
                                  "{currency}: documents in other currencies are converted",
     "cost_share.above": "{line} counts {percent} % of the real cost: at most {most} is eligible",
+    "template.expenditure_columns": "must be a list of columns from {known}",
+    "template.words": "must be a table of words per language ({languages}), e.g. {{ en = \"…\", lt = \"…\" }}",
     "template.unreadable": "template {template} is not a valid funder template ({detail})",
     "template.broken": "template {template}: {problems}",
     "template.id_not_file_name": "the id {id} must match the file name",
@@ -198,6 +200,8 @@ PROBLEMS = {
     "in_use.activity": "activity {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.period": "reporting period {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.funder": "funder {name} cannot be removed: {count} named payer(s) or payment(s) refer to it",
+    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of budget variances refer to it",
+    "explanation.problems": "The explanation has {count} problem(s); nothing was saved:",
     "in_use.sub_grant": "the sub-grant {name} cannot be removed: {count} payment(s) to the sub-grantee refer to it",
     "in_use.partner_payments": "partner {name} cannot be removed: {count} payment(s) refer to it",
     # Named payers and payments

@@ -296,6 +296,16 @@ class Payment:
         return -self.amount if self.kind == "return" else self.amount
 
 
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The coordinator's words on why a budget line's spending differs from its budget, in one period's report."""
+
+    period: int
+    partner: str | None  # None: the consolidated report
+    line: str
+    text: str
+
+
 SUB_GRANT_PAYMENT_KINDS = ("advance", "balance", "return")
 """Money the project pays a sub-grantee, or (`return`) money the sub-grantee pays back."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from reporter.domain.errors import UserError, problem
 from reporter.domain.limits import MAX_AMOUNT, amount_problem
@@ -122,8 +123,22 @@ def _ungroup(integer_part: str, raw: str, field: str) -> str:
 
 
 def format_amount(amount: Decimal, lang: str = "en") -> str:
-    """An amount as a person reads it: `263,449.92` in English, `263 449,92` in lt/lv."""
+    """An amount as a person reads it: `263,449.92` in English, `263 449,92` in lt/lv.
+
+    A non-negative amount in cents (nearly all of a report's 100 000 rows) is grouped by Python and given
+    babel's symbols for the language: the same text as babel's pattern, without its per-call parsing.
+    """
+    if isinstance(amount, Decimal):
+        text = format(amount, ",")
+        if text[-3:-2] == "." and text[0] != "-" and "E" not in text:
+            group, decimal = _symbols(lang)
+            return text.replace(",", group).replace(".", decimal)
     return format_decimal(amount, format="#,##0.00", locale=lang)
+
+
+@lru_cache(maxsize=None)
+def _symbols(lang: str) -> tuple[str, str]:
+    return get_group_symbol(lang), get_decimal_symbol(lang)
 
 
 def format_percent(value: Decimal, lang: str = "en") -> str:

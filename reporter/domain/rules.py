@@ -153,6 +153,7 @@ class ContractRules:
     indirect_lines: tuple[str, ...] = ()
     indirect_base_excludes: tuple[str, ...] = ()  # direct lines that are no base for indirect costs
     activity_required: bool = False  # every cost belongs to an activity of the plan
+    explain_variance_percent: Decimal | None = None  # a line whose spending differs more needs an explanation
     payment_grace_days: int = 0  # payments may follow the eligible end by this many days
     instalments: tuple[Instalment, ...] = ()  # how grants are paid; none: as the payments come
 
@@ -172,7 +173,7 @@ class ContractRules:
 RULE_KEYS = {
     "line_flexibility_percent", "line_flexibility_amount", "transfer_out_percent", "transfer_in_percent",
     "transfer_level", "closed_lines", "exempt_lines", "indirect_cap_percent", "indirect_lines",
-    "indirect_base_excludes", "activity_required", "payment_grace_days",
+    "indirect_base_excludes", "activity_required", "payment_grace_days", "explain_variance_percent",
 }
 _LINE_LISTS = ("closed_lines", "exempt_lines", "indirect_lines", "indirect_base_excludes")
 _RATE_KEYS = {"rate", "name", "partner", "role", "country_group", "unit"}

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING
 
 import ttkbootstrap as ttk
 
+from ttkbootstrap.dialogs import Querybox
+
+from reporter.domain.errors import UserError
 from reporter.domain.money import format_amount, format_percent, round_half_up
 from reporter.services.checks import FinancingView, checks_and_financing, finding_records
+from reporter.services.explanations import explain
 from reporter.services.lookup import expenditures_by_id
 
 if TYPE_CHECKING:
@@ -49,6 +53,15 @@ class ChecksView(ttk.Frame):
         self.table.tag_configure("info", foreground="#566573")
         self.table.pack(fill="both", expand=True)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self.show_records())
+        # A variance the funder wants explained is explained here, into that period's report.
+        actions = ttk.Frame(left)
+        actions.pack(fill="x", pady=(4, 0))
+        self.explain_button = ttk.Button(actions, text=_("explain_variance"), command=self.explain, state="disabled",
+                                         bootstyle="secondary")
+        self.explain_button.pack(side="left")
+        self.explain_status = ttk.Label(left, text="", justify="left")
+        self.explain_status.pack(fill="x")
+        self.explain_status.bind("<Configure>", lambda e: e.widget.configure(wraplength=max(200, e.width - 4)))
         # A finding's records with what identifies them; Enter or a double click opens one in the expenditure form.
         self.records = ttk.Label(left, text="", wraplength=700, justify="left")
         self.records.pack(fill="x", pady=(6, 0))
@@ -128,10 +141,35 @@ class ChecksView(ttk.Frame):
                 ttk.Label(self.bars, text=f"{format_amount(funder.cumulative, lang)}{cap}", bootstyle="secondary",
                           font=("-size", 8)).pack(anchor="e")
 
+    def selected_finding(self):
+        selected = self.table.selection()
+        return self.findings[int(selected[0])] if selected and self.code else None
+
+    def explain(self, text: str | None = None) -> None:
+        """Ask for the explanation of the selected variance (`text` given: a test's answer) and keep it."""
+        finding, _ = self.selected_finding(), self.window._
+        if finding is None or finding.rule != "variance":
+            return
+        if text is None:
+            text = Querybox.get_string(_("explain_prompt", line=finding.budget_line, period=finding.period),
+                                       title=_("explain_variance"), parent=self)
+            if text is None:  # cancelled
+                return
+        try:
+            explain(self.window.store, self.code, finding.period, finding.budget_line, text, finding.partner)
+        except UserError as error:
+            self.explain_status.configure(text=_.error(error), bootstyle="danger")
+            return
+        self.refresh()
+        self.explain_status.configure(text=_("explained", line=finding.budget_line, period=finding.period),
+                                      bootstyle="success")
+
     def show_records(self) -> None:
         """The selected finding in full, and its records with date, supplier and amount."""
         selected = self.table.selection()
         self.record_list.delete(*self.record_list.get_children())
+        finding = self.selected_finding()
+        self.explain_button.configure(state="normal" if finding and finding.rule == "variance" else "disabled")
         if not selected or not self.code:
             return
         _ = self.window._

@@ -7,12 +7,16 @@ The inputs are gathered by the report service; this module only arranges them.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import PurePath
 from typing import Any, Callable
+
+from babel.dates import format_date
 
 from reporter.domain.checks import Finding, transfer_positions
 from reporter.domain.conversion import FunderRates
@@ -73,6 +77,7 @@ class ReportInput:
     sub_grants: list[SubGrantPosition] = field(default_factory=list)  # through the period
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
+    explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
     generated: date = date(2000, 1, 1)
 
 
@@ -104,7 +109,13 @@ def build_report(given: ReportInput) -> ReportData:
     partner = definition.partner(given.partner) if given.partner else None
     funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
                         if given.funder and f.code == given.funder.funder), "")
-    period_text = words["period_value"].format(number=period.number, start=period.start, end=period.end)
+
+    def day(value: date) -> str:
+        """A date in the report language's form (the template may state its own)."""
+        return format_date(value, words["date_format"], locale=given.lang)
+
+    period_text = words["period_value"].format(number=period.number, start=day(period.start), end=day(period.end))
+    partner_text = f"{partner.code} {partner.name}" if partner else words["all_partners"]
     return ReportData(
         template=given.template.id,
         lang=given.lang,
@@ -113,25 +124,37 @@ def build_report(given: ReportInput) -> ReportData:
         currency=definition.project.currency,
         header=(
             (words["project"], f"{definition.project.code} {definition.project.title}"),
-            (words["partner"], f"{partner.code} {partner.name}" if partner else words["all_partners"]),
+            (words["partner"], partner_text),
             (words["funder"], funder_name),
             (words["contract"], (given.funder.contract_number if given.funder else "")
              or definition.project.contract_number),
             (words["period"], period_text),
             (words["currency"], definition.project.currency),
-            (words["generated"], given.generated.isoformat()),
+            (words["generated"], day(given.generated)),
+            *(((words["language"], words["language_fallback"].format(languages=", ".join(given.template.languages))),)
+              if given.lang not in given.template.languages else ()),
         ),
         tables=tuple(table for name in sections for table in report.section(name)),
         findings_title=words["findings"],
-        findings=tuple(_finding_line(f, words, given.lang) for f in given.findings),
+        findings=tuple(_finding_line(f, words, given.lang, report.line_name) for f in given.findings),
         no_findings=words["no_findings"],
         signature_title=words["signatures"],
         signature_fields=tuple(words["signature_fields"]),
+        statement=_in(layout.statements, given.lang),
+        signatories=tuple(_in(layout.signatories, given.lang) or ()),
         page_label=words["page"],
         author="Grant Reporter",
         orientation=layout.orientation,
-        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet")},
+        labels={key: str(words[key]) for key in ("total", "subtotal", "summary_sheet", "generated", "date_format")},
+        identifier=report_identifier(definition.project.code, period.number, given.partner, given.template.id,
+                                     given.lang),
+        page_context=f"{definition.project.code} · {words['period']} {period_text} · {partner_text}",
     )
+
+
+def report_identifier(code: str, period: int, partner: str | None, template: str, lang: str) -> str:
+    """A report's name, on its pages and as its files' name: what no file system refuses."""
+    return re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}-{template}-{lang}")
 
 
 def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
@@ -157,11 +180,19 @@ def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
                    tables=tuple(cells(t) for t in data.tables))
 
 
-def _finding_line(finding: Finding, words: dict[str, Any], lang: str) -> FindingLine:
+def _finding_line(finding: Finding, words: dict[str, Any], lang: str, line_name: Callable[[str], str]) -> FindingLine:
+    """A finding as the report says it: budget lines by their names in the report's language, not their codes."""
     numbers = finding.record_numbers
     records = ", ".join(f"#{n}" for n in numbers[:20]) + (f" … (+{len(numbers) - 20})" if len(numbers) > 20 else "")
+    named = replace(finding, args=tuple((key, line_name(value) if key == "line" and isinstance(value, str) else value)
+                                        for key, value in finding.args))
     return FindingLine(finding.severity, words[finding.severity], rule_name(finding.rule, lang),
-                       finding_text(finding, lang), records)
+                       finding_text(named, lang), records)
+
+
+def _in(words: dict[str, Any], lang: str) -> Any:
+    """A template's words in the report's language, else in English, else in its first language."""
+    return words.get(lang) or words.get("en") or next(iter(words.values()), "")
 
 
 def _in_language(label: str, lang: str) -> str:
@@ -191,7 +222,7 @@ class _Builder:
             "payment_position": self.payment_position, "estimate_execution": self.estimate_execution,
             "documents": self.documents, "budget_vs_actual": self.budget_vs_actual,
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
-            "sub_grants": self.sub_grants,
+            "sub_grants": self.sub_grants, "organisation_overview": self.organisation_overview,
         }
         assert set(builders) == set(SECTIONS)
         return builders[name]()
@@ -392,33 +423,44 @@ class _Builder:
         return [Table("in_kind", w["in_kind"], columns, rows, w["total"], w["in_kind_note"])]
 
     def expenditure_list(self) -> list[Table]:
+        """Every expenditure of the period, grouped by budget line, with the columns the template asks for beyond
+        the usual ones (activity, units × unit price, attachments, notes); the computed rows last in their line."""
         w, currency = self.words, self.definition.project.currency
         consolidated = self.given.partner is None
         funder = self.given.funder.funder if self.given.funder else None
         same_currency = all(e.currency == currency for e in self.given.expenditures)
-        columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8)]
-        if consolidated:
-            columns.append(Column("partner", w["partner"], TEXT, 0.9))
-        columns += [Column("document", w["document"], TEXT, 1.4),
-                    Column("document_date", w["document_date"], DATE, 1.2),
-                    Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
-                    Column("paid", w["payment_date"], DATE, 1.2),
-                    Column("gross", w["gross"], MONEY, 1.1, same_currency, original=True),
-                    Column("vat", w["vat"], MONEY, 0.9, same_currency, original=True),
-                    Column("declared", w["declared"], MONEY, 1.25, same_currency, original=True),
-                    Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8)]
+        expenditures = self.given.expenditures
+        filled = {"activity": any(e.activity for e in expenditures),
+                  "units": any(e.units is not None for e in expenditures),
+                  "attachments": any(e.attachments for e in expenditures), "notes": any(e.notes for e in expenditures)}
+        extra = [c for c in self.given.template.report.expenditure_columns if filled[c]]  # an empty column: left out
         two_step = any(e.project_rate is not None for e in self.given.expenditures)
-        if two_step:  # documents in a third currency: the euro's rate into the project's currency as well
-            columns.append(Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8))
-        columns.append(Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True))
         notes = {e.id: "; ".join(filter(None, (self.why_not_paid(e, funder) if funder else "",
                                                w["in_kind_row"].format(basis=e.in_kind) if e.in_kind else "")))
                  for e in self.given.expenditures}
-        if funder:
-            columns.append(Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True))
-        with_notes = any(notes.values())
-        if with_notes:  # the note says why the funder pays less of a cost, when it does
-            columns.append(Column("note", w["note"], TEXT, 1.8))
+        columns = [Column("no", w["row_no"], TEXT, 0.55), Column("ref", w["reference"], TEXT, 0.8),
+                   *([Column("partner", w["partner"], TEXT, 0.9)] if consolidated else []),
+                   *([Column("activity", w["activity"], TEXT, 1.0)] if "activity" in extra else []),
+                   Column("document", w["document"], TEXT, 1.4), Column("document_date", w["document_date"], DATE, 1.2),
+                   Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
+                   Column("paid", w["payment_date"], DATE, 1.2),
+                   *([Column("units", w["units"], NUMBER, 0.7), Column("unit_rate", w["unit_rate"], MONEY, 0.9)]
+                     if "units" in extra else []),
+                   Column("gross", w["gross"], MONEY, 1.1, same_currency, original=True),
+                   Column("vat", w["vat"], MONEY, 0.9, same_currency, original=True),
+                   Column("declared", w["declared"], MONEY, 1.25, same_currency, original=True),
+                   Column("currency", w["currency"], TEXT, 0.8), Column("rate", w["rate"], NUMBER, 0.8),
+                   # documents in a third currency: the euro's rate into the project's currency as well
+                   *([Column("project_rate", w["project_rate"].format(currency=currency), NUMBER, 0.8)]
+                     if two_step else []),
+                   Column("converted", w["converted"].format(currency=currency), MONEY, 1.2, True),
+                   *([Column("funder_part", w["funder_pays"].format(funder=funder), MONEY, 1.2, True)]
+                     if funder else []),
+                   *([Column("attachments", w["attachments"], TEXT, 1.6)] if "attachments" in extra else []),
+                   *([Column("comment", w["comment"], TEXT, 1.8)] if "notes" in extra else []),
+                   # the note says why the funder pays less of a cost, when it does
+                   *([Column("note", w["note"], TEXT, 1.8)] if any(notes.values()) else [])]
+        keys = [c.key for c in columns]
         parts = {a.cost.id: a.parts for a in self.allocations() if a.kind == "cost"}
         computed: dict[tuple[str, str], list[Allocation]] = {}
         for a in self.allocations():
@@ -429,10 +471,13 @@ class _Builder:
         current_line = None
         n = 0
 
+        def row(values: dict[str, Any]) -> Row:
+            return Row(tuple(values.get(key, "" if column.kind == TEXT else None) for key, column in
+                             zip(keys, columns)))
+
         def close_line(line: str) -> None:
             for partner in self.partners:
-                for a in computed.pop((partner, line), []):
-                    rows.append(self.computed_row(a, consolidated, funder, len(columns), two_step))
+                rows.extend(row(self.computed_cells(a, funder)) for a in computed.pop((partner, line), []))
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
 
         for e in self.given.expenditures:
@@ -442,32 +487,30 @@ class _Builder:
                 current_line = e.budget_line
                 rows.append(Row((self.line_name(e.budget_line),) + blank, GROUP))
             n += 1
-            # The internal reference: the program's number, and the accounting system's own where it was imported.
-            cells: list[Any] = [str(n), f"#{e.number} {e.accounting_ref}".strip()]
-            if consolidated:
-                cells.append(e.partner)
-            cells += [e.document_no, e.document_date, e.supplier, e.description, e.payment_date, e.gross, e.vat,
-                      e.eligible, e.currency, e.rate, *([e.project_rate] if two_step else []),
-                      e.eligible_project_currency]
-            if funder:
-                cells.append(parts[e.id].get(funder, ZERO))
-            if with_notes:
-                cells.append(notes[e.id])
-            rows.append(Row(tuple(cells)))
+            rate = self.unit_rate(e.budget_line, e.partner, e.rate_name) if e.units is not None else None
+            rows.append(row({
+                # The internal reference: the program's number, and the accounting system's own where it was imported.
+                "no": str(n), "ref": f"#{e.number} {e.accounting_ref}".strip(), "partner": e.partner,
+                "activity": e.activity or "", "document": e.document_no, "document_date": e.document_date,
+                "supplier": e.supplier, "description": e.description, "paid": e.payment_date, "units": e.units,
+                "unit_rate": rate, "gross": e.gross, "vat": e.vat, "declared": e.eligible, "currency": e.currency,
+                "rate": e.rate, "project_rate": e.project_rate, "converted": e.eligible_project_currency,
+                "funder_part": parts[e.id].get(funder, ZERO) if funder else None,
+                "attachments": "; ".join(PurePath(a).name for a in e.attachments), "comment": e.notes,
+                "note": notes[e.id]}))
         if current_line is not None:
             close_line(current_line)
         for (partner, line), items in sorted(computed.items(), key=lambda item: self._line_position(item[0][1])):
             rows.append(Row((self.line_name(line),) + blank, GROUP))
-            rows += [self.computed_row(a, consolidated, funder, len(columns), two_step) for a in items]
+            rows += [row(self.computed_cells(a, funder)) for a in items]
             rows.append(Row((w["subtotal"],) + blank, SUBTOTAL))
         return [Table("expenditure", w["expenditure_list"], tuple(columns), tuple(rows), w["total"])]
 
     def _line_position(self, line: str) -> int:
         return next((i for i, b in enumerate(self.definition.budget_lines) if b.code == line), 0)
 
-    def computed_row(self, allocation: Allocation, consolidated: bool, funder: str | None, width: int,
-                     two_step: bool) -> Row:
-        """A flat rate, or indirect costs held back above their cap, as a row of the list."""
+    def computed_cells(self, allocation: Allocation, funder: str | None) -> dict[str, Any]:
+        """A flat rate, or indirect costs held back above their cap, as the cells of a row of the list."""
         w, rules = self.words, self.definition.rules
         if allocation.kind == INDIRECT_OVER_CAP:
             label = w["indirect_over_cap"]
@@ -476,12 +519,8 @@ class _Builder:
             label = w["flat_rate_row"].format(percent=tidy_percent(flat.percent) if flat else "",
                                               lines=", ".join(self.line_name(line) for line in flat.of_lines)
                                               if flat else "")
-        cells: list[Any] = ["", ""] + ([allocation.cost.partner] if consolidated else [])
-        cells += ["", None, "", label, None, None, None, None, "", None, *([None] if two_step else []),
-                  allocation.cost.eligible]
-        if funder:
-            cells.append(allocation.parts.get(funder, ZERO))
-        return Row(tuple(cells + [""] * (width - len(cells))))
+        return {"partner": allocation.cost.partner, "description": label, "converted": allocation.cost.eligible,
+                "funder_part": allocation.parts.get(funder, ZERO) if funder else None}
 
     def terms(self, partner: str) -> dict[str, Terms]:
         """A partner's terms by funder, worked out once for the report."""
@@ -538,6 +577,31 @@ class _Builder:
         columns = (first, Column("type", w["cost_type"], TEXT, 1.1), Column("units", w["units"], NUMBER, 0.8),
                    Column("unit_rate", w["unit_rate"], MONEY, 1), *self.progress_columns(first)[1:])
         return [Table("categories", w["category_overview"], columns, tuple(rows), w["total"])]
+
+    def organisation_overview(self) -> list[Table]:
+        """Per organisation and budget item (the Mobility Tool's budget): approved, the units and amounts of
+        this period, and the totals so far against the approved amount."""
+        w = self.words
+        units: dict[tuple[str, str], Decimal] = {}
+        for e in self.given.expenditures:
+            if e.units is not None:
+                units[(e.partner, e.budget_line)] = units.get((e.partner, e.budget_line), ZERO) + e.units
+        rows: list[Row] = []
+        first = Column("category", w["category"], TEXT, 3)
+        columns = (first, Column("units", w["units"], NUMBER, 0.8), *self.progress_columns(first)[1:])
+        for partner in self.definition.partners:
+            approved = self.approved([partner.code])
+            before, now = self.actual([partner.code], self.period - 1), self.actual([partner.code], self.period)
+            lines = [b.code for b in self.definition.budget_lines if b.code in approved or b.code in now]
+            if not lines:
+                continue
+            rows.append(Row((f"{partner.code} {partner.name}",) + (None,) * (len(columns) - 1), GROUP))
+            for line in lines:
+                progress = self.progress_row(self.line_name(line), approved.get(line, ZERO), before.get(line, ZERO),
+                                             now.get(line, ZERO) - before.get(line, ZERO))
+                rows.append(Row((progress.cells[0], units.get((partner.code, line)), *progress.cells[1:])))
+            rows.append(Row((w["subtotal"],) + (None,) * (len(columns) - 1), SUBTOTAL))
+        return [Table("organisations", w["organisation_overview"], columns, tuple(rows), w["total"])]
 
     def unit_rate(self, line: str, partner: str, name: str) -> Decimal | None:
         """The rate of a unit-cost line a partner is paid for a band (or, without one, its only rate)."""
@@ -673,10 +737,11 @@ class _Builder:
     def budget_vs_actual(self) -> list[Table]:
         w, rules = self.words, self.definition.rules
         approved, actual = self.approved(self.partners), self.actual(self.partners, self.period)
-        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO),
-                     approved.get(line, ZERO) - actual.get(line, ZERO),
+        before = self.actual(self.partners, self.period - 1)
+        rows = [Row((self.line_name(line), approved.get(line, ZERO), actual.get(line, ZERO) - before.get(line, ZERO),
+                     actual.get(line, ZERO), approved.get(line, ZERO) - actual.get(line, ZERO),
                      _percent_of(approved.get(line, ZERO) - actual.get(line, ZERO), approved.get(line, ZERO)),
-                     "")) for line in self.used_lines()]
+                     self.given.explanations.get(line, ""))) for line in self.used_lines()]
         note = ""
         if rules.indirect_cap_percent is not None and rules.indirect_lines:
             excess = sum((self.given.financing[p].not_claimed(self.period).get(INDIRECT_OVER_CAP, ZERO)
@@ -686,12 +751,16 @@ class _Builder:
                         if line not in rules.indirect_lines and line not in rules.indirect_base_excludes), ZERO)
             cap = (base * rules.indirect_cap_percent / 100).quantize(CENT)
             if excess:
-                rows.append(Row((w["indirect_over_cap"], None, -excess, excess, None, "")))
+                excess_before = sum((self.given.financing[p].not_claimed(self.period - 1).get(INDIRECT_OVER_CAP, ZERO)
+                                     for p in self.partners), ZERO)
+                rows.append(Row((w["indirect_over_cap"], None, -(excess - excess_before), -excess, excess, None, "")))
             note = w["indirect_note"].format(indirect=self.money(indirect), cap=self.money(cap),
                                              percent=tidy_percent(rules.indirect_cap_percent), base=self.money(base),
                                              claimed=self.money(indirect - excess), excess=self.money(excess))
         columns = (Column("line", w["budget_line"], TEXT, 2.6), Column("budget", w["budget"], MONEY, 1.3, True),
-                   Column("actual", w["actual"], MONEY, 1.3, True), Column("variance", w["variance"], MONEY, 1.3, True),
+                   Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("actual", w["actual_to_date"], MONEY, 1.3, True),
+                   Column("variance", w["variance"], MONEY, 1.3, True),
                    Column("variance_percent", w["variance_percent"], PERCENT, 1),
                    Column("explanation", w["explanation"], TEXT, 3.5))
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
@@ -742,7 +811,9 @@ class _Builder:
                    Column("actual", w["actual_total"], MONEY, 1.3, True),
                    Column("deviation", w["deviation"], MONEY, 1.3, True))
         tables = []
+        last_year = self.definition.period(self.period).end.year  # type: ignore[union-attr]
         for year in years:
+            future = year > last_year  # planned, not yet spent: no deviation to show
             rows: list[Row] = []
             for code, title, plan in activities:
                 planned = [p for p in plan if p.year == year]
@@ -754,11 +825,36 @@ class _Builder:
                 for source in sources:
                     plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
                     spent = actual.get((code, year, source), ZERO)
-                    rows.append(Row((self.funder_names.get(source, source), plan_amount, spent, plan_amount - spent)))
+                    rows.append(Row((self.funder_names.get(source, source), plan_amount,
+                                     *((None, None) if future else (spent, plan_amount - spent)))))
                 unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
                 if unassigned:
-                    rows.append(Row((w["other_sources"], unassigned, ZERO, unassigned)))
+                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)))))
                 rows.append(Row((w["subtotal"], None, None, None), SUBTOTAL))
             tables.append(Table(f"plan_{year}", f"{w['activity_plan']}: {year}", columns, tuple(rows),
-                                f"{w['total']} {year}"))
-        return tables
+                                f"{w['total']} {year}", w["plan_future_note"] if future else ""))
+        return tables + self.plan_sources(actual, [y for y in years if y <= last_year])
+
+    def plan_sources(self, actual: dict[tuple[str | None, int, str | None], Decimal], years: list[int]) -> list[Table]:
+        """Per funding source and year: what it paid in (its payments that year), what the plan's costs used of it,
+        and the balance carried into the next year."""
+        w = self.words
+        own = {f.code for f in self.definition.funders if f.kind == "own"}
+        sources = [a.funder for a in self.definition.funding if a.part_of is None and a.funder not in own]
+        payments = [p for position in self.given.positions for p in position.payments]
+        if not sources or not years:
+            return []
+        rows: list[Row] = []
+        for source in dict.fromkeys(sources):
+            carried = ZERO
+            rows.append(Row((self.funder_names.get(source, source), None, None, None, None), GROUP))
+            for year in years:
+                received = sum((p.received for p in payments if p.funder == source and p.date.year == year), ZERO)
+                used = sum((amount for (_, y, funder), amount in actual.items() if funder == source and y == year),
+                           ZERO)
+                rows.append(Row((str(year), carried, received, used, carried + received - used)))
+                carried += received - used
+        columns = (Column("year", w["year"], TEXT, 2), Column("carried_in", w["carried_in"], MONEY, 1.3),
+                   Column("received", w["received"], MONEY, 1.3), Column("used", w["used_of_source"], MONEY, 1.3),
+                   Column("carried_over", w["carried_over"], MONEY, 1.3))
+        return [Table("source_funds", w["plan_sources"], columns, tuple(rows), None, w["plan_sources_note"])]

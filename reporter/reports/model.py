@@ -10,11 +10,13 @@ and can be rendered again, unchanged, at any later time.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any, Union
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any, Callable, Union
 
 Value = Union[str, Decimal, date, int, None]
 
@@ -36,7 +38,7 @@ class Column:
     original: bool = False  # money in each document's own currency: never converted into another
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a period's list may have 100 000 of them
 class Row:
     cells: tuple[Value, ...]
     kind: str = DATA  # a GROUP row carries its title in the first cell; a SUBTOTAL row sums its group
@@ -79,6 +81,10 @@ class ReportData:
     author: str  # document metadata
     orientation: str = "landscape"
     labels: dict[str, str] = field(default_factory=dict)  # other words renderers need ("Total"…)
+    statement: str = ""  # what the signatories declare (a declaration of honour, a certification), above them
+    signatories: tuple[str, ...] = ()  # who signs, each with the signature fields; none: one unnamed signatory
+    identifier: str = ""  # the report's name: project, period, partner, template and language, as its files are named
+    page_context: str = ""  # what every page names: project, period with its dates, partner (or all partners)
 
 
 def to_json(data: ReportData) -> str:
@@ -95,6 +101,7 @@ def from_json(text: str) -> ReportData:
         for t in raw["tables"])
     raw["findings"] = tuple(FindingLine(**f) for f in raw["findings"])
     raw["signature_fields"] = tuple(raw["signature_fields"])
+    raw["signatories"] = tuple(raw.get("signatories", ()))
     return ReportData(**raw)
 
 
@@ -112,3 +119,48 @@ def _decode(obj: dict[str, Any]) -> Any:
     if set(obj) == {"$date"}:
         return date.fromisoformat(obj["$date"])
     return obj
+
+
+_COMPACT = json.JSONEncoder(default=_encode, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# A cell as _COMPACT writes it, without its per-call set-up: the rows are nearly all of a data set's text.
+_CELL: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring, int: str, type(None): lambda _: "null",
+    Decimal: lambda v: f'{{"$decimal":"{v}"}}', date: lambda v: f'{{"$date":"{v.isoformat()}"}}',
+}
+
+
+def data_hash(data: ReportData) -> str:
+    """SHA-256 (hex) of the data set's canonical JSON: `to_json`'s content without spaces or line breaks.
+
+    Anyone can check it from a snapshot: load the JSON, write it again with sorted keys, no spaces and
+    no ASCII escaping, and hash the UTF-8 bytes. It is worked out row by row, so a 100 000-row data set
+    never becomes one string (or a dictionary copy of itself).
+    """
+    digest = hashlib.sha256()
+
+    def put(text: str) -> None:
+        digest.update(text.encode("utf-8"))
+
+    put("{")
+    for i, name in enumerate(sorted(f.name for f in fields(data))):
+        put(("," if i else "") + _COMPACT.encode(name) + ":")
+        value = getattr(data, name)
+        if name == "tables":
+            put("[")
+            for t, table in enumerate(value):
+                put(("," if t else "") + '{"columns":' + _COMPACT.encode([asdict(c) for c in table.columns])
+                    + ',"key":' + _COMPACT.encode(table.key) + ',"note":' + _COMPACT.encode(table.note)
+                    + ',"rows":[')
+                for start in range(0, len(table.rows), 1000):
+                    put(("," if start else "") + ",".join(
+                        '{"cells":[' + ",".join([_CELL.get(type(v), _COMPACT.encode)(v) for v in row.cells])
+                        + '],"kind":' + encode_basestring(row.kind) + "}" for row in table.rows[start:start + 1000]))
+                put('],"title":' + _COMPACT.encode(table.title) + ',"total_label":'
+                    + _COMPACT.encode(table.total_label) + "}")
+            put("]")
+        elif name == "findings":
+            put(_COMPACT.encode([asdict(f) for f in value]))
+        else:
+            put(_COMPACT.encode(value))
+    put("}")
+    return digest.hexdigest()

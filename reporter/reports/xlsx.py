@@ -174,7 +174,7 @@ def _write_summary(sheet: Worksheet, data: ReportData) -> None:
     if "currency" in data.labels and data.currency:
         header.append((data.labels["currency"], data.currency))
     first_column = [label for label, _ in header] + [f.severity_label for f in data.findings]
-    first_column += list(data.signature_fields)
+    first_column += list(data.signature_fields) + list(data.signatories)
     widths = {
         1: min(max((_text_width(text, True) for text in first_column), default=10) + 2, MAX_COLUMN_WIDTH),
         2: max([_text_width(f.rule) + 2 for f in data.findings] + [24]),
@@ -227,11 +227,22 @@ def _write_summary(sheet: Worksheet, data: ReportData) -> None:
     row += 1
     _put(sheet, row, 1, data.signature_title).font = _BOLD
     row += 1
-    for label in data.signature_fields:
-        _put(sheet, row, 1, label)
-        for column in (2, 3):  # the line to sign or write on
-            sheet.cell(row, column).border = _FILL_IN_BORDER
-        sheet.row_dimensions[row].height = 30
+    if data.statement:  # what the signatories declare, above their signatures
+        cell = _put(sheet, row, 1, data.statement)
+        cell.alignment = _WRAP_TOP
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        fit(row, (data.statement, widths[1] + value_width, False))
+        row += 2
+    for signatory in data.signatories or ("",):
+        if signatory:
+            _put(sheet, row, 1, signatory).font = _BOLD
+            row += 1
+        for label in data.signature_fields:
+            _put(sheet, row, 1, label)
+            for column in (2, 3):  # the line to sign or write on
+                sheet.cell(row, column).border = _FILL_IN_BORDER
+            sheet.row_dimensions[row].height = 30
+            row += 1
         row += 1
 
     _page_setup(sheet, data, title_rows="1:1")

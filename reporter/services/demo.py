@@ -1,4 +1,4 @@
-"""The demo database: five multi-funded library projects with a few hundred expenditures.
+"""The demo database: eight multi-funded library projects with several hundred expenditures.
 
 The projects are the project files in `resources/demo/`. The expenditures are
 made up here, deterministically (each project has its own fixed random seed),
@@ -21,18 +21,21 @@ import unicodedata
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from reporter.domain.currency import FIXED_EURO_RATES
 from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import ProjectDefinition
-from reporter.domain.money import plain, round_half_up
+from reporter.domain.money import CENT, plain, round_half_up
 from reporter.paths import resources_dir
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.expenditures import add_expenditure
+from reporter.services.explanations import explain
 from reporter.services.payments import add_payment
 from reporter.services.projects import read_project_file, save_project
+from reporter.services.subgrants import add_sub_grant_payment, sub_grant_overview
 from reporter.store import Store
 
 # The project files, in the order the projects are created.
@@ -42,13 +45,29 @@ DEMO_FILES = (
     "culture-council.toml",
     "foundation-usd.toml",
     "association-plan.toml",
+    "libraries-for-innovation-usd.toml",
+    "ministry-of-culture-ltl.toml",
+    "culture-council-ltl.toml",
 )
 
 # Units of a currency per euro, one rate a month (near the ECB reference rates' monthly averages), for
-# every month with expenditure in that currency: the USD project's, and the Erasmus+ partners' in
-# Poland and Norway.
+# every month with expenditure in that currency: the USD projects' (the national programme's for every
+# month of 2008-11 … 2012-10, its litas documents included: litas convert to the euro at the fixed
+# rate, the euro to dollars at the month's), and the Erasmus+ partners' in Poland and Norway.
 RATES = {
     "USD": {
+        "2008-11": "1.2732", "2008-12": "1.3449",
+        "2009-01": "1.3239", "2009-02": "1.2785", "2009-03": "1.3050", "2009-04": "1.3190", "2009-05": "1.3650",
+        "2009-06": "1.4016", "2009-07": "1.4088", "2009-08": "1.4268", "2009-09": "1.4562", "2009-10": "1.4816",
+        "2009-11": "1.4914", "2009-12": "1.4614",
+        "2010-01": "1.4272", "2010-02": "1.3686", "2010-03": "1.3569", "2010-04": "1.3406", "2010-05": "1.2565",
+        "2010-06": "1.2209", "2010-07": "1.2770", "2010-08": "1.2894", "2010-09": "1.3067", "2010-10": "1.3898",
+        "2010-11": "1.3661", "2010-12": "1.3220",
+        "2011-01": "1.3360", "2011-02": "1.3649", "2011-03": "1.3999", "2011-04": "1.4442", "2011-05": "1.4349",
+        "2011-06": "1.4388", "2011-07": "1.4264", "2011-08": "1.4343", "2011-09": "1.3770", "2011-10": "1.3706",
+        "2011-11": "1.3556", "2011-12": "1.3179",
+        "2012-01": "1.2905", "2012-02": "1.3224", "2012-03": "1.3201", "2012-04": "1.3162", "2012-05": "1.2789",
+        "2012-06": "1.2526", "2012-07": "1.2288", "2012-08": "1.2400", "2012-09": "1.2856", "2012-10": "1.2974",
         "2024-03": "1.0872", "2024-04": "1.0728", "2024-05": "1.0812", "2024-06": "1.0759",
         "2024-07": "1.0844", "2024-08": "1.1012", "2024-09": "1.1106", "2024-10": "1.0904",
         "2024-11": "1.0630", "2024-12": "1.0479", "2025-01": "1.0354", "2025-02": "1.0413",
@@ -59,12 +78,39 @@ RATES = {
 RATE_SOURCE = "ECB (demo)"
 
 # What funders really paid: the Erasmus+ grant's first two instalments (40 % at signature, 40 % after the
-# progress report).
+# progress report); the foundation's yearly instalments to the national programme, and the Government's
+# transfers in litas, booked in the programme's dollars at the month's rate.
 PAYMENTS = (
     ("KA204-077512", {"funder": "EU", "date": "2020-10-15", "amount": "120341.20", "kind": "prefinancing",
                       "note": "VIAA maksājuma uzdevums Nr. 2020/1187"}),
     ("KA204-077512", {"funder": "EU", "date": "2022-05-20", "amount": "120341.20", "kind": "prefinancing",
                       "note": "VIAA maksājuma uzdevums Nr. 2022/0642"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2008-12-05", "amount": "350000.00", "kind": "prefinancing",
+                      "note": "Grant OPP51277, payment 1 (wire transfer)"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2009-12-11", "amount": "300000.00", "kind": "interim",
+                      "note": "Grant OPP51277, payment 2, after the first annual report"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2010-12-10", "amount": "250000.00", "kind": "interim",
+                      "note": "Grant OPP51277, payment 3, after the second annual report"}),
+    ("BP-2008-2012", {"funder": "LRV", "date": "2009-03-16", "amount": "94488.52", "kind": "interim",
+                      "note": "Kultūros ministerijos pavedimas: 250 000,00 Lt (1 EUR = 1.3050 USD)"}),
+    ("BP-2008-2012", {"funder": "LRV", "date": "2010-03-15", "amount": "98246.34", "kind": "interim",
+                      "note": "Kultūros ministerijos pavedimas: 250 000,00 Lt (1 EUR = 1.3569 USD)"}),
+    ("BP-2008-2012", {"funder": "LRV", "date": "2011-03-14", "amount": "81087.81", "kind": "interim",
+                      "note": "Kultūros ministerijos pavedimas: 200 000,00 Lt (1 EUR = 1.3999 USD)"}),
+    ("BP-2008-2012", {"funder": "LRV", "date": "2012-03-15", "amount": "38232.74", "kind": "interim",
+                      "note": "Kultūros ministerijos pavedimas: 100 000,00 Lt (1 EUR = 1.3201 USD)"}),
+)
+
+# The coordinator's explanations of the variances the foundation asks about (more than 10 % of a line), in the
+# final report: the library of the national programme that spent less than its sub-grant and returned the rest.
+EXPLANATIONS = (
+    ("BP-2008-2012", 4, "SKU", "EQUIPMENT",
+     "Kompiuteriai nupirkti pigiau, nei planuota: viešojo pirkimo kaina mažesnė už sąmatos; nepanaudota dalis "
+     "grąžinta LNB."),
+    ("BP-2008-2012", 4, "SKU", "PROGRAMME",
+     "Įvyko du mokymų ciklai iš trijų planuotų (per mažai dalyvių filialuose); nepanaudotos lėšos grąžintos LNB."),
+    ("BP-2008-2012", 4, "SKU", "TRAVEL",
+     "Dalis LNB mokymų vyko nuotoliniu būdu, todėl kelionių į Vilnių buvo mažiau, nei planuota."),
 )
 
 Row = dict[str, str]
@@ -75,6 +121,7 @@ class DemoSummary:
     projects: tuple[str, ...]  # the codes of the projects created
     expenditures: int  # expenditures added, in all projects
     exchange_rates: int  # monthly rates stored (a month that already had a rate keeps it)
+    sub_grant_payments: int = 0  # payments to sub-grantees and money they returned
 
 
 def demo_folder() -> Path:
@@ -91,7 +138,7 @@ def demo_definitions() -> list[ProjectDefinition]:
 
 
 def create_demo(store: Store) -> DemoSummary:
-    """Create the five demo projects, the USD rates they need and their expenditure.
+    """Create the demo projects, the monthly rates they need, their expenditure and payments.
 
     Refused, with nothing written, if the database already holds a project with
     one of the demo codes: demo data is never mixed with a user's data.
@@ -103,9 +150,9 @@ def create_demo(store: Store) -> DemoSummary:
         raise UserError(problem("demo", "demo.present", codes=", ".join(present)))
     rows = [(d.project.code, row) for d in definitions for row in _GENERATORS[d.project.code](d)]
     with store.transaction():
+        rates = store_demo_rates(store)  # first: an agreement in the funder's currency converts at a stored rate
         for definition in definitions:
             save_project(store, definition)
-        rates = _store_rates(store)
         for code, row in rows:
             try:
                 add_expenditure(store, code, row)
@@ -113,11 +160,21 @@ def create_demo(store: Store) -> DemoSummary:
                 raise RuntimeError(f"demo expenditure {row['document']!r} of {code} is invalid: {error}") from None
         for code, payment in PAYMENTS:
             add_payment(store, code, payment)
-    return DemoSummary(codes, len(rows), rates)
+        sub_grant_payments = [(d.project.code, payment) for d in definitions if d.sub_grants
+                              for payment in _sub_grant_payments(store, d)]
+        for code, payment in sub_grant_payments:
+            add_sub_grant_payment(store, code, payment)
+        for code, period, partner, line, text in EXPLANATIONS:
+            explain(store, code, period, line, text, partner)
+    return DemoSummary(codes, len(rows), rates, len(sub_grant_payments))
 
 
-def _store_rates(store: Store) -> int:
-    """Store the demo's monthly rates, keeping any rate the database already has for a month."""
+def store_demo_rates(store: Store) -> int:
+    """Store the demo's monthly rates, keeping any rate the database already has for a month.
+
+    A demo project file whose agreement is in another currency (the national programme's litas cap) loads
+    only into a database that has its month's rate.
+    """
     added = 0
     for currency, months in RATES.items():
         known = {rate.month for rate in list_rates(store, currency)}
@@ -158,8 +215,9 @@ class _Numbered:
 class _Book:
     """One project's expenditure rows: working days, document numbers, VAT and payment dates."""
 
-    def __init__(self, definition: ProjectDefinition, last_day: date | None = None) -> None:
+    def __init__(self, definition: ProjectDefinition, last_day: date | None = None, currency: str = "EUR") -> None:
         project = definition.project
+        self.currency = currency  # of the documents, unless a row says otherwise
         self.rng = random.Random(f"grant-reporter demo {project.code}")
         self.start = project.start
         self.end = project.end
@@ -218,7 +276,7 @@ class _Book:
     def add(self, partner: str, line: str, day: date, supplier: str, document: str | _Numbered, net: Decimal,
             vat_percent: str = "0", description: str = "", *, activity: str = "", paid: date | None = None,
             eligible: Decimal | None = None, notes: str = "", late: bool = False, paid_by: str = "",
-            currency: str = "EUR") -> None:
+            currency: str | None = None) -> None:
         """One cost document; paid within the contract's payment deadline unless `late` (a deliberate problem)."""
         vat = round_half_up(net * Decimal(vat_percent) / 100)
         if paid is None:
@@ -235,7 +293,7 @@ class _Book:
             "gross": plain(net + vat),
             "vat": plain(vat),
             "eligible": "" if eligible is None else plain(eligible),
-            "currency": currency,
+            "currency": currency or self.currency,
             "units": "",
             "activity": activity,
             "description": description,
@@ -248,7 +306,7 @@ class _Book:
 
     def buy(self, partner: str, item: _Item, day: date, *, activity: str = "", description: str | None = None,
             less: Decimal | None = None, share: str | None = None, notes: str = "", paid: date | None = None,
-            late: bool = False, paid_by: str = "", currency: str = "EUR") -> None:
+            late: bool = False, paid_by: str = "", currency: str | None = None) -> None:
         """One purchase of an item; `less` is a part of the gross that is not eligible, `share` the eligible %."""
         quantity = self.rng.randint(*item.qty)
         net = self.money(*item.unit) * quantity
@@ -943,10 +1001,424 @@ def _association(definition: ProjectDefinition) -> list[Row]:
     return b.done()
 
 
+# ---------------------------------------------------------------------------
+# f. A national programme in US dollars re-granting to 45 libraries: BP-2008-2012 ("Bibliotekos pažangai")
+
+LT_EMPLOYER_2009 = "30.98"  # Lithuania 2009–2018: the employer's social insurance (Sodra), %
+_LT_VAT = ((date(2009, 9, 1), "21"), (date(2009, 1, 1), "19"), (date(1994, 5, 1), "18"))
+
+# The sub-grantees with a story (tests/test_demo.py pins them): deliberately, one spent more than its
+# sub-grant and one paid a cost too late for it to count (the checks find both); one returned what it did
+# not use.
+OVER_GRANT, PAID_LATE, RETURNED = "KUP", "ZAR", "SKU"
+
+
+def _lt_vat(day: date) -> str:
+    """Lithuania's standard VAT rate: 18 % until 2008, 19 % from January 2009, 21 % from September 2009."""
+    return next(rate for since, rate in _LT_VAT if day >= since)
+
+
+def _litas(usd: Decimal, day: date) -> Decimal:
+    """About what `usd` dollars were in litas in the month of `day` (litas are fixed to the euro, the euro
+    at the month's rate to the dollar): a library plans in its sub-grant's dollars and pays in litas."""
+    return usd / Decimal(RATES["USD"][f"{day:%Y-%m}"]) * FIXED_EURO_RATES["LTL"]
+
+
+def _dollars(litas: Decimal, day: date) -> Decimal:
+    """About what `litas` were in dollars in the month of `day`."""
+    return litas / FIXED_EURO_RATES["LTL"] * Decimal(RATES["USD"][f"{day:%Y-%m}"])
+
+
+def _priced(gross: Decimal, unit: tuple[str, str], vat: str) -> tuple[int, Decimal]:
+    """A quantity near what `gross` buys at the usual unit price, and the net unit price (to the cent, or whole
+    litas above 10.00) that makes them cost at most `gross` with VAT."""
+    with_vat = 1 + Decimal(vat) / 100
+    quantity = max(1, int(gross / ((Decimal(unit[0]) + Decimal(unit[1])) / 2 * with_vat)))
+    price = gross / quantity / with_vat
+    exact = Decimal("1") if price >= 10 else Decimal("0.01")
+    return quantity, price.quantize(exact, rounding=ROUND_FLOOR)
+
+
+def _fraction(rng: random.Random, low: int, high: int) -> Decimal:
+    """A random part from low to high per cent."""
+    return Decimal(rng.randint(low * 10, high * 10)) / 1000
+
+
+_THEMES = (
+    "Kompiuterinio raštingumo mokymai vyresnio amžiaus gyventojams",
+    "Elektroninės valdžios ir bankininkystės paslaugos kaimo gyventojams",
+    "Internetas ūkininkams: ES paramos ir e. paslaugų mokymai",
+    "Darbo paieška internete: mokymai bedarbiams",
+    "Skaitmeninis kraštotyros metraštis: gyventojų mokymai",
+    "Saugus internetas ir kūrybinės dirbtuvės vaikams ir jaunimui",
+)
+_TRAINERS = (
+    "Rasa Kazlauskienė", "Tomas Jankauskas", "Jūratė Petrauskienė", "Darius Stankevičius", "Ingrida Vasiliauskienė",
+    "Mindaugas Žukauskas", "Laima Butkienė", "Andrius Paulauskas", "Vilma Urbonienė", "Saulius Kavaliauskas",
+    "Giedrė Navickienė", "Arūnas Ramanauskas", "Daiva Sakalauskienė", "Edita Baranauskienė", "Gintaras Šimkus",
+    "Neringa Lukošienė", "Rimantas Mockus", "Audronė Vaitkienė", "Kęstutis Bružas", "Asta Mažeikienė",
+)
+# (supplier, document, description, net unit price from–to): the visitors' computers, and something more
+# for the courses.
+_COMPUTERS = (
+    ("UAB „Kilobaitas“", "PVM SF KIL Nr. {n:07d}",
+     "Kompiuterizuotos lankytojų darbo vietos (HP Compaq dx2400, 19\" monitorius, MS Office), {q} vnt.",
+     ("1750", "2100")),
+    ("UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+     "Stacionarūs kompiuteriai lankytojams Dell OptiPlex 360 su monitoriais, {q} vnt.", ("1800", "2150")),
+    ("UAB „Kompiuterių pasaulis“", "PVM SF KPS Nr. {n:06d}",
+     "Kompiuteriai lankytojams Fujitsu Esprimo su 19\" monitoriais ir klaviatūromis, {q} vnt.", ("1700", "2050")),
+)
+_EXTRAS = (
+    ("UAB „Kilobaitas“", "PVM SF KIL Nr. {n:07d}", "Multimedijos projektorius Epson EB-X8 su ekranu mokymams",
+     ("1650", "2100")),
+    ("UAB „Topo centras“", "PVM SF TOP Nr. {n:07d}",
+     "Daugiafunkcis spausdintuvas HP LaserJet M2727nf lankytojams", ("1150", "1400")),
+    ("UAB „Kompiuterių pasaulis“", "PVM SF KPS Nr. {n:06d}",
+     "Nešiojamieji kompiuteriai išvažiuojamiesiems mokymams Acer Aspire One, {q} vnt.", ("1050", "1250")),
+)
+_COACHES = (("UAB „Kautra“", "PVM SF KAU Nr. {n:07d}"), ("UAB „Toks“", "PVM SF TOKS Nr. {n:07d}"),
+            ("UAB „Busturas“", "PVM SF BT Nr. {n:06d}"))
+_PRINTING = (
+    ("UAB „Petro ofsetas“", "PVM SF PO Nr. {n:06d}",
+     "Mokymų dalomoji medžiaga „Kompiuteris ir internetas – paprastai“: spausdinimas ir įrišimas, {q} egz.",
+     ("5.50", "8.50")),
+    ("UAB „Kopa“", "PVM SF KOPA Nr. {n:06d}",
+     "Lankstinukai ir plakatai apie nemokamus mokymus bibliotekoje ir filialuose: spausdinimas, {q} egz.",
+     ("0.45", "0.80")),
+    ("UAB „Utenos Indra“", "PVM SF UI Nr. {n:06d}",
+     "Mokymų pratybų sąsiuviniai ir dalyvių pažymėjimai: spausdinimas, {q} egz.", ("3.20", "4.60")),
+)
+
+
+def _libraries_for_innovation(definition: ProjectDefinition) -> list[Row]:
+    """The national library's own costs, and each library's local project within its sub-grant's budget lines."""
+    b = _Book(definition, currency="LTL")
+    _programme_lead(b, "LNB")
+    budget = {(item.partner, item.line): item.amount for item in definition.budget}
+    for grant in definition.sub_grants:
+        _sub_grantee(b, grant.partner, grant.signed or b.start, {
+            line: amount for (partner, line), amount in budget.items() if partner == grant.partner})
+    return b.done()
+
+
+def _programme_lead(b: _Book, lead: str) -> None:
+    # The programme's team of six: a payroll sheet a quarter, paid on the 10th of the next month; salaries were
+    # cut in August 2009, as all of the public sector's.
+    quarters: dict[tuple[int, int], list[date]] = {}
+    for month in _months(b.start, b.end):
+        quarters.setdefault((month.year, (month.month - 1) // 3 + 1), []).append(month)
+    for (year, q), covered in quarters.items():
+        end = covered[-1].replace(day=monthrange(covered[-1].year, covered[-1].month)[1])
+        monthly = [Decimal("16400.00") if m < date(2009, 8, 1) else Decimal("15200.00") for m in covered]
+        amount = round_half_up(sum(monthly, Decimal(0)) * (1 + Decimal(LT_EMPLOYER_2009) / 100))
+        b.add(lead, "PERSONNEL", end, "Programos komanda (6 darbuotojai)", f"DU žiniaraštis Nr. BP-{year}-{q}K",
+              amount, "0", f"Programos komandos darbo užmokestis {covered[0]:%Y-%m}–{end:%Y-%m} "
+              "su darbdavio įmokomis 30,98 %", paid=_working_day(end + timedelta(days=10)))
+
+    def std(day: date, supplier: str, document: str, description: str, unit: tuple[str, str],
+            qty: tuple[int, int] = (1, 1), line: str = "PROGRAMME", vat: str | None = None,
+            currency: str = "LTL") -> None:
+        """A purchase at Lithuania's standard VAT of the day, unless `vat` says otherwise."""
+        b.buy(lead, _Item(line, supplier, document, description, unit, vat or _lt_vat(day), qty), day,
+              currency=currency)
+
+    # Training and publicity, in litas (VAT 18 % until 2008, 19 % from January 2009, 21 % from September).
+    std(b.day(date(2008, 12, 8), date(2008, 12, 12)), "UAB „Konferencijų centras“", "PVM SF KC Nr. {n:05d}",
+        "Programos „Bibliotekos pažangai“ pristatymo konferencija Vilniuje: salė, įranga ir maitinimas "
+        "({q} {dalyviai})", ("58", "66"), (140, 170))
+    for place, month in (("Kaune", 2), ("Klaipėdoje", 3), ("Šiauliuose", 4), ("Panevėžyje", 5)):
+        std(b.day(date(2009, month, 9), date(2009, month, 27)), "UAB „Konferencijų centras“",
+            "PVM SF KC Nr. {n:05d}",
+            f"Regioninis seminaras savivaldybių bibliotekų direktoriams {place}: salė ir maitinimas "
+            "({q} {dalyviai})",
+            ("42", "55"), (38, 56))
+    for first, last in ((date(2009, 9, 7), date(2009, 10, 16)), (date(2010, 4, 6), date(2010, 5, 28))):
+        std(b.day(first, last), "VšĮ „Langas į ateitį“", "SF LIA Nr. {n:04d}",
+            "Bibliotekininkų – kompiuterinio raštingumo lektorių mokymai ({q} ak. val.)", ("36", "42"), (320, 400),
+            vat="0")
+    std(b.day(date(2010, 3, 1), date(2010, 3, 31)), "UAB „Komunikacijos strategijos“", "PVM SF KS Nr. {n:04d}",
+        "Visuomenės informavimo kampanija „Bibliotekos pažangai“: skelbimai regioninėje spaudoje ir radijuje",
+        ("24000", "29000"))
+    for first, last, wave in ((date(2010, 5, 3), date(2010, 6, 18), "pirmoji"),
+                              (date(2012, 5, 2), date(2012, 6, 15), "antroji")):
+        std(b.day(first, last), "UAB „TNS LT“", "PVM SF TNS Nr. {n:05d}",
+            f"Viešųjų bibliotekų lankytojų ir gyventojų apklausa: programos poveikio vertinimas ({wave} banga)",
+            ("27000", "33000"))
+    for first, last, title in ((date(2010, 1, 11), date(2010, 2, 26), "2009 metai"),
+                               (date(2012, 8, 1), date(2012, 9, 28), "2008–2012 metai")):
+        std(b.day(first, last), "UAB „Petro ofsetas“", "PVM SF PO Nr. {n:06d}",
+            f"Leidinys „Bibliotekos pažangai: {title}“, spausdinimas, {{q}} egz.", ("3.80", "5.20"), (1500, 2500))
+
+    # Consultants, invoiced in US dollars.
+    for first, last in ((date(2009, 5, 4), date(2009, 6, 26)), (date(2011, 1, 10), date(2011, 2, 25))):
+        std(b.day(first, last), "TechSoup Global", "Invoice TSG-{n:06d}",
+            "Software donation programme for public libraries: administrative fees ({q} licences)",
+            ("2.60", "3.10"), (900, 1200), vat="0", currency="USD")
+    for first, last, stage in ((date(2009, 3, 2), date(2009, 3, 31), "baseline"),
+                               (date(2011, 9, 5), date(2011, 9, 30), "mid-term review")):
+        std(b.day(first, last), "Collins Library Consulting LLC", "Invoice CLC-{n:04d}",
+            f"Impact planning and assessment consultancy, {stage}: {{q}} days", ("600", "650"), (8, 12), vat="0",
+            currency="USD")
+
+    # Conferences abroad, in euro; the team's travel to the libraries, in litas.
+    for day, supplier, document, description, unit, qty in (
+        (date(2009, 5, 14), "International Federation of Library Associations and Institutions (IFLA)",
+         "IFLA WLIC-2009-{n:05d}", "IFLA WLIC 2009, Milano: registration fees, {q} delegates", ("480", "480"), (2, 2)),
+        (date(2009, 6, 10), "Deutsche Lufthansa AG", "Ticket 220-{n:010d}",
+         "Flights Vilnius–Munich–Milan and back, IFLA WLIC 2009: {q} passengers", ("390", "470"), (2, 2)),
+        (date(2009, 8, 28), "Starhotels S.p.A.", "Fattura {n:05d}/2009",
+         "Accommodation in Milan, 22–28 August 2009: 2 rooms × 6 nights", ("1680", "1860"), (1, 1)),
+        (date(2011, 4, 12), "Aarhus Kommunes Biblioteker", "Invoice NL2011-{n:04d}",
+         "Next Library conference 2011, Aarhus: registration fees, {q} delegates", ("350", "350"), (3, 3)),
+        (date(2012, 5, 8), "International Federation of Library Associations and Institutions (IFLA)",
+         "IFLA WLIC-2012-{n:05d}", "IFLA WLIC 2012, Helsinki: registration fees, {q} delegates", ("520", "520"),
+         (2, 2)),
+        (date(2012, 6, 5), "AS „Air Baltic Corporation“", "Bilietas Nr. 657-{n:010d}",
+         "Lėktuvo bilietai Vilnius–Ryga–Helsinkis ir atgal (IFLA WLIC 2012): {q} keleiviai", ("260", "320"), (2, 2)),
+        (date(2012, 8, 17), "Scandic Hotels Oy", "Lasku {n:07d}",
+         "Accommodation in Helsinki, 11–17 August 2012: 2 rooms × 6 nights", ("1500", "1700"), (1, 1)),
+    ):
+        b.buy(lead, _Item("TRAVEL", supplier, document, description, unit, "0", qty), day, currency="EUR")
+    for first, last, span in ((date(2009, 10, 1), date(2009, 10, 30), "2009 m. gegužė–spalis"),
+                              (date(2011, 10, 3), date(2011, 10, 28), "2011 m. balandis–spalis")):
+        std(b.day(first, last), "UAB „Lukoil Baltija“", "PVM SF LUK Nr. {n:08d}",
+            f"Degalai pagal kuro korteles: programos komandos vizitai į savivaldybių bibliotekas ({span})",
+            ("520", "760"), line="TRAVEL")
+
+    # The programme's server and the mobile classroom for the courses; the audit of each grant year.
+    std(b.day(date(2009, 3, 2), date(2009, 3, 20)), "UAB „Kilobaitas“", "PVM SF KIL Nr. {n:07d}",
+        "Nešiojamieji kompiuteriai mobiliajai mokymų klasei Lenovo ThinkPad SL500, {q} vnt.", ("2250", "2450"),
+        (12, 12), line="EQUIPMENT")
+    std(b.day(date(2009, 10, 5), date(2009, 10, 23)), "UAB „Blue Bridge“", "PVM SF BB Nr. {n:05d}",
+        "Serveris HP ProLiant DL380 G6 programos e. paslaugoms, su diegimu", ("21000", "23500"), line="EQUIPMENT")
+    for year, day in enumerate((date(2009, 12, 15), date(2010, 12, 14), date(2011, 12, 13), date(2012, 10, 26)), 1):
+        std(day, "UAB „PricewaterhouseCoopers“", "PVM SF PwC Nr. {n:06d}",
+            f"Programos finansinių ataskaitų auditas: {year}-ieji dotacijos metai", ("14500", "17500"),
+            line="INDIRECT")
+
+
+def _sub_grantee(b: _Book, partner: str, signed: date, budget: dict[str, Decimal]) -> None:
+    """A library's local project: computers bought soon after the sub-grant, a year or two of courses with
+    their handouts, fuel for the trips to the national library's training; paid in litas, planned in dollars."""
+    rng = b.rng
+    theme = rng.choice(_THEMES)
+    # Each line within 10 % of its budget, as the foundation wants any larger difference explained.
+    share = {"EQUIPMENT": _fraction(rng, 92, 99), "PROGRAMME": _fraction(rng, 91, 99),
+             "TRAVEL": _fraction(rng, 91, 99)}
+    if partner == OVER_GRANT:  # courses beyond the sub-grant, within the line's flexibility
+        share = {"EQUIPMENT": Decimal("0.99"), "PROGRAMME": Decimal("1.07"), "TRAVEL": Decimal("0.95")}
+    elif partner == RETURNED:  # the computers came cheaper, and fewer people came to the courses (explained)
+        share = {"EQUIPMENT": Decimal("0.80"), "PROGRAMME": Decimal("0.78"), "TRAVEL": Decimal("0.50")}
+    planned = {line: budget.get(line, Decimal(0)) * share[line] for line in share}  # in dollars
+
+    # The computers (and, at some libraries, something for the courses a few months later).
+    bought = b.day(signed + timedelta(days=20), signed + timedelta(days=75))
+    equipment = planned["EQUIPMENT"]
+    if rng.random() < 0.35:
+        supplier, document, description, unit = rng.choice(_EXTRAS)
+        day = b.day(signed + timedelta(days=60), signed + timedelta(days=200))
+        vat = _lt_vat(day)
+        if "{q}" in description:
+            quantity, price = _priced(_litas(budget["EQUIPMENT"] * _fraction(rng, 10, 18), day), unit, vat)
+        else:
+            quantity, price = 1, b.money(*unit).quantize(Decimal("1"), rounding=ROUND_FLOOR)
+        b.add(partner, "EQUIPMENT", day, supplier, b.number(supplier, document), price * quantity, vat,
+              _counted(description, quantity))
+        equipment -= _dollars(price * quantity * (1 + Decimal(vat) / 100), day)
+    supplier, document, description, unit = rng.choice(_COMPUTERS)
+    vat = _lt_vat(bought)
+    quantity, price = _priced(_litas(equipment, bought), unit, vat)
+    b.add(partner, "EQUIPMENT", bought, supplier, b.number(supplier, document), price * quantity, vat,
+          _counted(description, quantity))
+
+    # The courses: the trainer's author's contract, settled when they end; the handouts.
+    ended = b.day(signed + timedelta(days=300), min(signed + timedelta(days=800), b.end - timedelta(days=45)))
+    per_hour = Decimal(rng.choice(("28.00", "30.00", "32.00", "35.00", "38.00")))
+    hours = int(_litas(planned["PROGRAMME"] * _fraction(rng, 58, 66), ended) / per_hour)
+    b.add(partner, "PROGRAMME", ended, rng.choice(_TRAINERS),
+          b.number(f"{partner} autorinės", "Autorinė sutartis Nr. {d:%Y}/{n:02d}", small=True), per_hour * hours, "0",
+          f"Lektoriaus autorinis atlyginimas: mokymai „{theme}“, {hours} ak. val.")
+    printed = b.day(signed + timedelta(days=90), signed + timedelta(days=420))
+    paid = None
+    if partner == PAID_LATE:  # the last handouts, printed at the end and paid after the grace days
+        printed, paid = b.day(date(2012, 10, 1), date(2012, 10, 19)), date(2012, 12, 14)
+    supplier, document, description, unit = rng.choice(_PRINTING)
+    vat = _lt_vat(printed)
+    rest = planned["PROGRAMME"] - _dollars(per_hour * hours, ended)
+    quantity, price = _priced(_litas(rest, printed), unit, vat)
+    b.add(partner, "PROGRAMME", printed, supplier, b.number(supplier, document), price * quantity, vat,
+          _counted(description, quantity), paid=paid, late=paid is not None)
+
+    if budget.get("TRAVEL"):  # the librarians' trips to the national library's training, by hired minibus
+        day = b.day(signed + timedelta(days=40), signed + timedelta(days=500))
+        vat = _lt_vat(day)
+        net = (_litas(planned["TRAVEL"], day) / (1 + Decimal(vat) / 100)).quantize(CENT, rounding=ROUND_FLOOR)
+        supplier, document = rng.choice(_COACHES)
+        b.add(partner, "TRAVEL", day, supplier, b.number(supplier, document), net, vat,
+              "Mikroautobuso nuoma su vairuotoju: bibliotekininkų kelionės į LNB mokymus Vilniuje ir atgal "
+              f"({rng.randint(2, 3)} kelionės)")
+
+
+def _sub_grant_payments(store: Store, definition: ProjectDefinition) -> list[Row]:
+    """What the national library paid each sub-grantee: 60 % on signing, 30 % after its first annual report and,
+    after the final reports, the balance of the accepted costs to most (a few still wait for it). The one that
+    paid too late has no balance to come (it owes some back); the one that spent less returned the rest."""
+    rng = random.Random(f"grant-reporter demo {definition.project.code} sub-grants")
+    positions = {p.sub_grant.partner: p for p in sub_grant_overview(store, definition.project.code)}
+    payments: list[Row] = []
+    for grant in definition.sub_grants:
+        signed = grant.signed or definition.project.start
+        first = round_half_up(grant.amount * Decimal("0.6"))
+        second = round_half_up(grant.amount * Decimal("0.3"))
+        payments.append({"partner": grant.partner, "date": _working_day(signed + timedelta(days=rng.randint(8, 20))),
+                         "amount": first, "kind": "advance"})
+        payments.append({"partner": grant.partner, "kind": "advance", "amount": second,
+                         "date": _working_day(date(signed.year, 12, 1) + timedelta(days=rng.randint(0, 45)))})
+        counted = positions[grant.partner].counted
+        final = _working_day(date(2012, 12, 3) + timedelta(days=rng.randint(0, 70)))
+        if grant.partner == RETURNED:
+            payments.append({"partner": grant.partner, "date": final, "amount": first + second - counted,
+                             "kind": "return"})
+        elif grant.partner != PAID_LATE and counted > first + second and rng.random() < 0.8:
+            payments.append({"partner": grant.partner, "date": final, "amount": counted - first - second,
+                             "kind": "balance"})
+    number = rng.randint(310, 380)
+    for payment in sorted(payments, key=lambda p: p["date"]):
+        number += rng.randint(1, 6)
+        payment["note"] = ("Grąžinta: mokėjimo nurodymas" if payment["kind"] == "return" else
+                           "LNB mokėjimo nurodymas") + f" Nr. {number}"
+        payment["date"] = payment["date"].isoformat()
+        payment["amount"] = plain(payment["amount"])
+    return payments
+
+
+# ---------------------------------------------------------------------------
+# g. A Ministry of Culture programme grant in litas: KM-2012-S-245
+
+
+def _ministry_of_culture(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition, currency="LTL")
+    lead = "PAVB"
+    festival = date(2012, 9, 22)  # Šeimų skaitymų šventė, a Saturday
+    for person, description, low, high, first, last in (
+        ("Vaiva Šalkauskienė", "Autorinis atlyginimas: susitikimai su šeimomis ir garsiniai skaitymai "
+         "(Panevėžys, Ramygala, Naujamiestis)", "900", "1200", date(2012, 4, 16), date(2012, 5, 11)),
+        ("Gintarė Ramonaitė", "Autorinis atlyginimas: leidinio „Skaitanti šeima“ iliustracijos (12 iliustracijų)",
+         "1800", "2200", date(2012, 6, 4), date(2012, 6, 29)),
+        ("Rūta Gudaitė", "Autorinis atlyginimas: leidinio „Skaitanti šeima“ tekstų sudarymas ir redagavimas",
+         "1300", "1600", date(2012, 6, 4), date(2012, 6, 29)),
+        ("Algis Petrulis", "Autorinis atlyginimas: paskaitų ciklas tėvams „Kaip užauginti skaitytoją“ (3 paskaitos)",
+         "750", "900", date(2012, 10, 8), date(2012, 10, 26)),
+        ("Jonas Vaičiūnas", "Atlikėjo honoraras: literatūrinis spektaklis vaikams „Pasakų skrynia“ šventėje",
+         "900", "1200", festival + timedelta(days=2), festival + timedelta(days=6)),
+    ):
+        b.add(lead, "FEES", b.day(first, last), person,
+              b.number("autorinės 2012", "Autorinė sutartis Nr. AS-12/{n:03d}", small=True), b.money(low, high), "0",
+              description)
+    for item, first, last in (
+        (_Item("SERVICES", "VšĮ „Vaikų kūrybos centras“", "SF VKC Nr. {n:04d}",
+               "Kūrybinės dirbtuvės vaikams ir tėvams pagal perskaitytas knygas (6 užsiėmimai)", ("900", "1200")),
+         date(2012, 5, 2), date(2012, 5, 31)),
+        (_Item("SERVICES", "UAB „Panevėžio autobusų parkas“", "PVM SF PAP Nr. {n:06d}",
+               "Autobuso nuoma: skaitančių šeimų išvyka į Anykščius (A. Baranausko ir A. Vienuolio-Žukausko "
+               "memorialinis muziejus)", ("900", "1100"), "21"), date(2012, 6, 11), date(2012, 6, 22)),
+        (_Item("SERVICES", "UAB „Garso meistrai“", "PVM SF GM Nr. {n:05d}",
+               "Įgarsinimo ir scenos įrangos nuoma su technikais: Šeimų skaitymų šventė", ("1300", "1600"), "21"),
+         festival, festival + timedelta(days=3)),
+        (_Item("SERVICES", "UAB „Gardumėlis“", "PVM SF GRD Nr. {n:05d}",
+               "Maitinimas: Šeimų skaitymų šventės dalyviai ({q} {porcijos})", ("9.00", "12.00"), "21", (120, 150)),
+         festival, festival + timedelta(days=3)),
+        (_Item("PUBLISHING", "UAB „Spaudos kontūrai“", "PVM SF SK Nr. {n:06d}",
+               "Leidinio „Skaitanti šeima: patarimai tėvams“ spausdinimas, {q} egz.", ("3.50", "4.50"), "9",
+               (1000, 1000)), date(2012, 8, 1), date(2012, 8, 24)),
+        (_Item("PUBLISHING", "UAB „Panevėžio balsas“", "PVM SF PB Nr. {n:06d}",
+               "Skelbimai apie projekto renginius dienraštyje „Panevėžio balsas“ (3 publikacijos)", ("540", "690"),
+               "21"), date(2012, 9, 3), date(2012, 9, 20)),
+        (_Item("PUBLISHING", "UAB „Sekundė“", "PVM SF SEK Nr. {n:06d}",
+               "Reportažas apie Šeimų skaitymų šventę laikraštyje „Sekundė“ ir portale", ("300", "400"), "21"),
+         festival + timedelta(days=3), festival + timedelta(days=14)),
+        (_Item("GOODS", "UAB „Pegasas“", "PVM SF PEG Nr. {n:07d}",
+               "Knygos vaikams ir šeimoms: prizai skaitymo iššūkio dalyviams, {q} vnt.", ("12.00", "18.00"), "9",
+               (150, 170)), date(2012, 8, 27), date(2012, 9, 14)),
+        (_Item("GOODS", "UAB „Biuro pasaulis“", "PVM SF BP Nr. {n:06d}",
+               "Kanceliarinės prekės kūrybinėms dirbtuvėms (popierius, dažai, klijai, žirklės)", ("600", "800"), "21"),
+         date(2012, 4, 23), date(2012, 5, 4)),
+        (_Item("GOODS", "UAB „Senukų prekybos centras“", "PVM SF SPC Nr. {n:07d}",
+               "Sėdmaišiai vaikų skaitymo kampeliui, {q} vnt.", ("60", "80"), "21", (8, 8)),
+         date(2012, 4, 23), date(2012, 5, 11)),
+        (_Item("TRAVEL", "UAB „Lukoil Baltija“", "PVM SF LUK Nr. {n:08d}",
+               "Degalai: išvažiuojamieji renginiai rajono filialuose (Ramygala, Naujamiestis, Velžys)", ("550", "680"),
+               "21"), date(2012, 10, 29), date(2012, 11, 9)),
+        (_Item("ADMIN", "TEO LT, AB", "PVM SF TEO Nr. {n:09d}",
+               "Ryšių ir interneto paslaugos: projekto dalis 2012 m. kovo–lapkričio mėn.", ("250", "320"), "21"),
+         date(2012, 11, 19), date(2012, 11, 30)),
+        (_Item("ADMIN", "AB Lietuvos paštas", "SF LP Nr. {n:07d}",
+               "Pašto paslaugos: kvietimų ir leidinio siuntimas rajono filialams ir partneriams", ("180", "260")),
+         date(2012, 9, 3), date(2012, 9, 14)),
+    ):
+        b.buy(lead, item, b.day(first, last))
+    return b.done()
+
+
+# ---------------------------------------------------------------------------
+# h. Lietuvos kultūros taryba in the last year of the litas: LKT-2014-0213
+
+
+def _culture_council_litas(definition: ProjectDefinition) -> list[Row]:
+    b = _Book(definition, currency="LTL")
+    lead = "AJKVB"
+    days = date(2014, 8, 29)  # the festival: 29–30 August 2014
+    for person, description, low, high in (
+        ("Laurynas Šerėnas", "Autorinis atlyginimas: paskaita „Jurgio Kunčino Alytus“", "700", "900"),
+        ("Aistė Vilkienė", "Autorinis atlyginimas: skaitymai ir diskusija su jaunaisiais rašytojais", "600", "800"),
+        ("Kornelijus Jurgaitis", "Atlikėjo honoraras: J. Kunčino romano „Tūla“ ištraukų skaitymai", "900", "1100"),
+        ("Tadas Mikalauskas", "Atlikėjo honoraras: džiazo koncertas festivalio uždaryme", "1200", "1500"),
+    ):
+        b.add(lead, "FEES", b.day(days + timedelta(days=3), days + timedelta(days=10)), person,
+              b.number("autorinės 2014", "Autorinė sutartis Nr. {n:02d}/2014", small=True), b.money(low, high), "0",
+              description)
+    for item, first, last in (
+        (_Item("SERVICES", "UAB „Alytaus garsas“", "PVM SF AG Nr. {n:05d}",
+               "Įgarsinimo įrangos nuoma su technikais, 2 dienos", ("900", "1150"), "21"),
+         days + timedelta(days=3), days + timedelta(days=10)),
+        (_Item("SERVICES", "UAB „Dzūkijos skonis“", "PVM SF DS Nr. {n:05d}",
+               "Maitinimas: festivalio svečiai ir dalyviai ({q} {porcijos})", ("14.00", "18.00"), "21", (80, 100)),
+         days + timedelta(days=3), days + timedelta(days=10)),
+        (_Item("SERVICES", "VšĮ „Alytaus turizmo informacijos centras“", "SF ATIC Nr. {n:04d}",
+               "Ekskursija „Jurgio Kunčino Alytumi“: gido paslaugos festivalio svečiams", ("300", "400")),
+         days + timedelta(days=3), days + timedelta(days=10)),
+        (_Item("SERVICES", "IĮ „Fotomigla“", "SF FM Nr. {n:04d}",
+               "Festivalio fotografavimas ir nuotraukų apdorojimas (2 dienos)", ("450", "600")),
+         days + timedelta(days=3), days + timedelta(days=12)),
+        (_Item("PUBLISHING", "UAB „Alytaus spaustuvė“", "PVM SF ASP Nr. {n:06d}",
+               "Festivalio plakatai ir programos: spausdinimas, {q} egz.", ("0.90", "1.30"), "21", (800, 1000)),
+         date(2014, 7, 28), date(2014, 8, 14)),
+        (_Item("PUBLISHING", "UAB „Alytaus naujienos“", "PVM SF AN Nr. {n:06d}",
+               "Skelbimai ir reportažas apie festivalį dienraštyje „Alytaus naujienos“", ("700", "900"), "21"),
+         date(2014, 9, 1), date(2014, 9, 19)),
+        (_Item("GOODS", "UAB „Pegasas“", "PVM SF PEG Nr. {n:07d}",
+               "Jurgio Kunčino knygos: prizai literatūrinės viktorinos dalyviams, {q} vnt.", ("18.00", "24.00"), "9",
+               (30, 40)), date(2014, 8, 4), date(2014, 8, 22)),
+        (_Item("ADMIN", "TEO LT, AB", "PVM SF TEO Nr. {n:09d}",
+               "Ryšių ir interneto paslaugos: projekto dalis 2014 m. balandžio–spalio mėn.", ("150", "220"), "21"),
+         date(2014, 10, 20), date(2014, 10, 31)),
+    ):
+        b.buy(lead, item, b.day(first, last))
+    for person, route in (("Laurynas Šerėnas", "Vilnius–Alytus–Vilnius"), ("Aistė Vilkienė", "Kaunas–Alytus–Kaunas")):
+        b.add(lead, "TRAVEL", b.day(days + timedelta(days=3), days + timedelta(days=10)), person,
+              b.number("avansinės apyskaitos", "Avansinė apyskaita Nr. AA-{n:03d}", small=True),
+              b.money("140", "240"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)")
+    return b.done()
+
+
 _GENERATORS: dict[str, Callable[[ProjectDefinition], list[Row]]] = {
     "LLI-537": _interreg,
     "KA204-077512": _erasmus,
     "LKT-2024-0815": _culture_council,
     "BRF-2024-LV07": _foundation,
     "LBD-2024-2026": _association,
+    "BP-2008-2012": _libraries_for_innovation,
+    "KM-2012-S-245": _ministry_of_culture,
+    "LKT-2014-0213": _culture_council_litas,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Mapping
 
 from reporter.domain.errors import Problem, UserError, ValidationError, not_one_of, problem
@@ -58,6 +59,16 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
                                 partners=", ".join(a.partner for a in agreements if a.partner)))
     if kind not in PAYMENT_KINDS:
         problems.append(not_one_of("kind", kind, PAYMENT_KINDS))
+    day, amount = date_and_amount(fields, problems, "payment.not_positive")
+    if problems:
+        raise ValidationError(problems, problem("", "payment.problems", count=len(problems)))
+    return Payment(funder, partner, day, amount, kind, (fields.get("note") or "").strip())  # type: ignore[arg-type]
+
+
+def date_and_amount(fields: Mapping[str, str | None], problems: list[Problem],
+                    not_positive: str) -> tuple[date | None, Decimal | None]:
+    """A payment's date and amount as typed (a positive amount: money paid back is a kind of its own); each
+    problem is added to `problems` at its field."""
     day = amount = None
     try:
         day = parse_date((fields.get("date") or "").strip())
@@ -66,9 +77,7 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
     try:
         amount = parse_amount(fields.get("amount") or "", "amount")
         if amount <= 0:
-            problems.append(problem("amount", "payment.not_positive", amount=str(amount)))
+            problems.append(problem("amount", not_positive, amount=str(amount)))
     except UserError as error:
         problems.append(error.placed("amount"))
-    if problems:
-        raise ValidationError(problems, problem("", "payment.problems", count=len(problems)))
-    return Payment(funder, partner, day, amount, kind, (fields.get("note") or "").strip())  # type: ignore[arg-type]
+    return day, amount

@@ -8,7 +8,6 @@ snapshot, so it stays identical however the data of later periods changes.
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,7 @@ from reporter.domain.model import FundingAgreement, ProjectDefinition
 from reporter.domain.payments import payment_positions
 from reporter.domain.subgrants import sub_grant_positions
 from reporter.files import atomic_file
-from reporter.reports.build import ReportInput, build_report, in_funder_currency
+from reporter.reports.build import ReportInput, build_report, in_funder_currency, report_identifier
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import check_project, financing_and_findings
 from reporter.services.maintenance import automatic_backup
@@ -100,6 +99,7 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         if any(a.in_kind for a in definition.funding) else [],
         generated=today,
         funder_rates=rates,
+        explanations={x.line: x.text for x in store.explanations.list(project_id, period) if x.partner == partner},
     ))
     return in_funder_currency(report, rates) if rates else report
 
@@ -114,7 +114,7 @@ def write_report(store: Store, code: str, period: int, out_dir: Path, partner: s
                         if unknown else problem("format", "format.none", choices=", ".join(FORMATS)))
     partner = partner or _only_partner(store.projects.definition(code))
     data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
-    stem = re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}-{data.template}-{data.lang}")
+    stem = report_identifier(code, period, partner, data.template, data.lang)
     submitted = {fmt: digest for p, lang_, fmt, digest in stored_hashes(store, code, period)
                  if p == (partner or "") and lang_ == data.lang} if from_snapshot else {}
     written = []

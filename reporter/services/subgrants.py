@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Mapping
 
-from reporter.domain.errors import Problem, UserError, ValidationError, not_one_of, problem
-from reporter.domain.limits import parse_date
+from reporter.domain.errors import Problem, ValidationError, not_one_of, problem
 from reporter.domain.model import SUB_GRANT_PAYMENT_KINDS, ProjectDefinition, SubGrantPayment
-from reporter.domain.money import parse_amount
 from reporter.domain.subgrants import SubGrantPosition, sub_grant_positions
 from reporter.services.checks import gather_financing
+from reporter.services.payments import date_and_amount
 from reporter.store import Store
 
 _AFTER_END = timedelta(days=365)
@@ -51,20 +50,10 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
                                 known=", ".join(granted) or "–"))
     if kind not in SUB_GRANT_PAYMENT_KINDS:
         problems.append(not_one_of("kind", kind, SUB_GRANT_PAYMENT_KINDS))
-    day = amount = None
-    try:
-        day = parse_date((fields.get("date") or "").strip())
-        if not definition.project.start <= day <= definition.project.end + _AFTER_END:
-            problems.append(problem("date", "sub_grant.payment_date", start=definition.project.start,
-                                    end=definition.project.end + _AFTER_END))
-    except UserError as error:
-        problems.append(error.placed("date"))
-    try:
-        amount = parse_amount(fields.get("amount") or "", "amount")
-        if amount <= 0:
-            problems.append(problem("amount", "sub_grant.payment_not_positive", amount=str(amount)))
-    except UserError as error:
-        problems.append(error.placed("amount"))
+    day, amount = date_and_amount(fields, problems, "sub_grant.payment_not_positive")
+    if day is not None and not definition.project.start <= day <= definition.project.end + _AFTER_END:
+        problems.append(problem("date", "sub_grant.payment_date", start=definition.project.start,
+                                end=definition.project.end + _AFTER_END))
     if problems:
         raise ValidationError(problems, problem("", "sub_grant.payments", count=len(problems)))
     return SubGrantPayment(partner, day, amount, kind, (fields.get("note") or "").strip())  # type: ignore[arg-type]

@@ -62,6 +62,7 @@ class Store:
         self._remembered: tuple[tuple[int, int], dict[Hashable, Any]] = ((-1, -1), {})  # by data stamp
         from reporter.store.analysis import ContractQueries
         from reporter.store.expenditures import ExpenditureStore
+        from reporter.store.explanations import ExplanationStore
         from reporter.store.payments import PaymentStore
         from reporter.store.projects import ProjectStore
         from reporter.store.rates import RateStore
@@ -75,6 +76,7 @@ class Store:
         self.reports = ReportStore(self)
         self.payments = PaymentStore(self)
         self.sub_grants = SubGrantStore(self)
+        self.explanations = ExplanationStore(self)
         self.integrity = integrity.IntegrityQueries(self)
 
     @classmethod

@@ -449,7 +449,24 @@ CREATE INDEX expenditures_with_attachments ON expenditures (project_id) WHERE at
 """)
 
 
-@migrations(name="0011_search_and_check_indexes")
+@migrations(name="0011_explanations")
+def explanations(db: Database) -> None:
+    """The coordinator's explanations of budget variances, per period, partner (or the whole project) and line."""
+    _run(db, """
+CREATE TABLE explanations (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT REFERENCES partners(id),
+    budget_line_id TEXT NOT NULL REFERENCES budget_lines(id),
+    text TEXT NOT NULL CHECK (text <> ''),
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX explanations_key ON explanations (period_id, coalesce(partner_id, ''), budget_line_id)
+""")
+
+
+@migrations(name="0012_search_and_check_indexes")
 def search_and_check_indexes(db: Database) -> None:
     """What keeps the list's text search and the checks from reading every row.
 
