@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SMALL_PROJECT
 from reporter import cli
-from reporter.domain.errors import NotFound, UserError
+from reporter.domain.errors import UserError
 from reporter.services import bundle as bundle_service
 from reporter.services.bundle import make_bundle, verify_bundle
 from reporter.services.expenditures import add_expenditure
@@ -43,14 +43,14 @@ def database(tmp_path):
     (tmp_path / "attachments" / "LP").mkdir(parents=True)
     (tmp_path / "attachments" / "LP" / "sf-0117.pdf").write_bytes(INVOICE)
     (tmp_path / "attachments" / "LP" / "du-2024-01.pdf").write_bytes(PAYROLL)
+    payroll = {"line": "STAFF", "date": "2024-01-31", "document": "DU žiniaraštis 2024-01", "vat": "0"}
     rows = [
-        {"line": "STAFF", "date": "2024-01-31", "document": "DU žiniaraštis 2024-01", "supplier": "Rūta Jankauskienė",
-         "gross": "1170.36", "vat": "0", "attachments": "LP/du-2024-01.pdf"},
-        {"line": "STAFF", "date": "2024-01-31", "document": "DU žiniaraštis 2024-01", "supplier": "Dalia Petrauskienė",
-         "gross": "549.56", "vat": "0", "attachments": "LP/du-2024-01.pdf; archyvas Nr. 12"},
+        {**payroll, "supplier": "Rūta Jankauskienė", "gross": "1170.36", "attachments": "LP/du-2024-01.pdf"},
+        {**payroll, "supplier": "Dalia Petrauskienė", "gross": "549.56",
+         "attachments": "LP/du-2024-01.pdf; archyvas Nr. 12"},
         {"line": "TRAVEL", "date": "2024-03-05", "document": "SF-2024/0117", "supplier": "UAB „Žalia knyga“",
-         "gross": "1210.00", "vat": "210.00", "attachments": "LP/sf-0117.pdf; LP/missing.pdf", "accounting_ref": "VK-88",
-         "supplier_code": "302912345", "description": "Kelionė į Jelgavą; nakvynė"},
+         "gross": "1210.00", "vat": "210.00", "attachments": "LP/sf-0117.pdf; LP/missing.pdf",
+         "accounting_ref": "VK-88", "supplier_code": "302912345", "description": "Kelionė į Jelgavą; nakvynė"},
         {"line": "TRAVEL", "date": "2024-03-06", "document": "Rēķins Nr. 2024/0042", "supplier": '=HYPERLINK("x")',
          "gross": "345.28", "vat": "0", "currency": "LTL", "attachments": "/etc/passwd"},
     ]
@@ -117,6 +117,19 @@ def test_bundle__a_report_for_another_funder_says_it_is_not_the_submitted_one(da
     assert verify_bundle(written.path).report_is_submitted is False
 
 
+def test_bundle__a_report_rendered_otherwise_than_at_submission_is_not_claimed_to_be_the_submitted_one(database,
+                                                                                                    tmp_path):
+    submit_period(database, CODE, 1, today=DAY, force=True)
+    database.db.execute("UPDATE report_files SET sha256 = 'f' || substr(sha256, 2)")  # as another version drew it
+    written = make_bundle(database, CODE, 1, tmp_path / "bundle.zip", partner="LP", lang="lt")
+    submission = manifest_of(unpack(written.path))["submission"]
+    assert written.report_from_snapshot and not written.report_is_submitted
+    assert "another version of the program" in submission["note"]
+    checked = verify_bundle(written.path)
+    assert [p.message_id for p in checked.problems] == ["bundle.not_submitted", "bundle.not_submitted"]
+    assert checked.snapshot_sha256 == sha256(unpack(written.path)["report-data.json"])  # the data is the submitted
+
+
 def test_bundle__an_open_period_says_not_submitted_and_has_no_snapshot_hash(database, tmp_path):
     written = make_bundle(database, CODE, 1, tmp_path / "open.zip", today=DAY)
     manifest = manifest_of(unpack(written.path))
@@ -155,7 +168,8 @@ def test_bundle__the_csv_opens_with_its_letters_numbers_and_every_field(database
     assert by_supplier["SIA „Rīgas viesnīca“"]["gross"] == "263449,92"
     assert [r["no"] for r in rows] == ["1", "2", "3", "4", "5"] and len({r["id"] for r in rows}) == 5
     total = sum(Decimal(r["eligible_project_currency"].replace(",", ".")) for r in rows)
-    assert total == Decimal("266479.84") == Decimal(manifest_of(files)["expenditure"]["eligible_project_currency_total"])
+    assert total == Decimal("266479.84")
+    assert manifest_of(files)["expenditure"]["eligible_project_currency_total"] == "266479.84"
 
     english = csv_rows(unpack(make_bundle(database, CODE, 1, tmp_path / "en.zip", lang="en", today=DAY).path))
     assert {r["supplier"]: r["gross"] for r in english}["SIA „Rīgas viesnīca“"] == "263449.92"

@@ -30,7 +30,7 @@ import json
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -135,14 +135,14 @@ def make_bundle(store: Store, code: str, period: int, out: Path, partner: str | 
     temporary = _temporary_beside(out)
     try:
         with open(temporary, "w+b") as file:
-            bundle = _write(store, code, period, file, partner, funder, lang, attachments, today)
+            written = _write(store, code, period, file, partner, funder, lang, attachments, today)
             sealed = _seal(file)
             size = file.tell()
         os.replace(temporary, out)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return Bundle(path=out, sha256=sealed, size=size, **bundle)
+    return replace(written, path=out, sha256=sealed, size=size)
 
 
 def _temporary_beside(out: Path) -> Path:
@@ -162,7 +162,8 @@ def _temporary_beside(out: Path) -> Path:
 
 
 def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str | None, funder: str | None,
-           lang: str | None, attachments: Path | None, today: date | None) -> dict[str, Any]:
+           lang: str | None, attachments: Path | None, today: date | None) -> Bundle:
+    """Every member into the archive, the manifest last; the seal's place is left for `_seal`."""
     definition = store.projects.definition(code)
     data, from_snapshot = report_data(store, code, period, partner, None, lang, funder, today)
     partner = partner or _only_partner(definition)
@@ -171,14 +172,12 @@ def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str |
     snapshot = store.reports.snapshot(project_id, period, partner, data.template, data.lang) if submitted else None
     expenditures = store.expenditures.of_period(project_id, period, partner)
     findings = check_project(store, code, partner, period).findings
-    folder = attachments if attachments is not None else attachments_folder(store)
-    found, missing = _attachments(expenditures, folder)
+    found, missing = _attachments(expenditures, attachments if attachments is not None else attachments_folder(store))
     hashes: dict[str, str] = {}
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive, tempfile.TemporaryDirectory() as work:
-        for fmt in FORMATS:
-            path = Path(work) / REPORT[fmt]
-            render(data, fmt, path)
-            hashes[REPORT[fmt]] = _add_file(archive, REPORT[fmt], path)
+        for fmt, name in REPORT.items():
+            render(data, fmt, Path(work) / name)
+            hashes[name] = _add_file(archive, name, Path(work) / name)
         data_json = snapshot if from_snapshot and snapshot is not None else to_json(data)
         hashes[REPORT_DATA] = _add(archive, REPORT_DATA, data_json.encode("utf-8"))
         hashes[EXPENDITURE] = _add(archive, EXPENDITURE, expenditure_csv(expenditures, data.lang))
@@ -191,40 +190,35 @@ def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str |
             recorded = {fmt: digest for who, in_lang, fmt, digest in stored_hashes(store, code, period)
                         if who == (partner or "") and in_lang == data.lang}
             submission = _submission(snapshot, recorded, hashes, from_snapshot)
-        p = definition.project
-        who = definition.partner(partner) if partner else None
-        found_period = definition.period(period)
-        manifest = {
+        errors = sum(f.severity == ERROR for f in findings)
+        who, dates = definition.partner(partner) if partner else None, definition.period(period)
+        manifest = _json({
             "format": FORMAT,
             "program": f"Grant Reporter {__version__}",
-            "project": {"code": p.code, "title": p.title, "currency": p.currency},
+            "project": {"code": code, "title": definition.project.title, "currency": definition.project.currency},
             "partner": {"code": who.code, "name": who.name} if who else None,
-            "period": {"number": period, "start": found_period.start.isoformat(),  # type: ignore[union-attr]
-                       "end": found_period.end.isoformat(),  # type: ignore[union-attr]
+            "period": {"number": period, "start": dates.start.isoformat(),  # type: ignore[union-attr]
+                       "end": dates.end.isoformat(),  # type: ignore[union-attr]
                        "status": "submitted" if submitted else "not submitted"},
-            "report": {"template": data.template, "lang": data.lang, "funder": funder,
-                       "files": dict(REPORT), "data": REPORT_DATA, "from_snapshot": from_snapshot},
+            "report": {"template": data.template, "lang": data.lang, "funder": funder, "files": dict(REPORT),
+                       "data": REPORT_DATA, "from_snapshot": from_snapshot},
             "submission": submission,
             "expenditure": _csv_description(expenditures, data.lang),
             "attachments": {"included": sorted(ATTACHMENTS + name for name in found),
                             "missing": [{"reference": m.reference, "expenditures": list(m.expenditures),
                                          "reason": m.reason} for m in missing]},
-            "findings": {"json": FINDINGS_JSON, "text": FINDINGS_TEXT, "count": len(findings),
-                         "errors": sum(f.severity == ERROR for f in findings),
+            "findings": {"json": FINDINGS_JSON, "text": FINDINGS_TEXT, "count": len(findings), "errors": errors,
                          "note": "the contract checks of the period as run when the bundle was made"},
             "reproducible": REPRODUCIBLE,
             "verify": VERIFY,
             "files": hashes,
-        }
-        manifest_bytes = _json(manifest)
-        _add(archive, MANIFEST, manifest_bytes)
-        _add(archive, SUMS, sums_text({**hashes, MANIFEST: _sha256(manifest_bytes)}))
+        })
+        _add(archive, MANIFEST, manifest)
+        _add(archive, SUMS, sums_text({**hashes, MANIFEST: _sha256(manifest)}))
         archive.comment = _SEAL + b"0" * 64  # replaced by the seal once every other byte is written
-    return {"project": code, "period": period, "partner": partner, "lang": data.lang, "submitted": submitted,
-            "report_from_snapshot": from_snapshot,
-            "report_is_submitted": submission["report_is_submitted"] if submission else None,
-            "expenditures": len(expenditures), "attachments": len(found), "missing_attachments": missing,
-            "findings": len(findings), "errors": manifest["findings"]["errors"], "files": len(hashes)}
+    return Bundle(Path(), "", 0, code, period, partner, data.lang, submitted, from_snapshot,
+                  submission["report_is_submitted"] if submission else None, len(expenditures), len(found), missing,
+                  len(findings), errors, len(hashes))
 
 
 def _submission(snapshot: str | None, recorded: dict[str, str], hashes: dict[str, str],
@@ -312,7 +306,8 @@ def sums_text(hashes: dict[str, str]) -> bytes:
 
 # --- attachments ------------------------------------------------------------------------------------------------
 
-def _attachments(expenditures: list[Expenditure], folder: Path | None) -> tuple[dict[str, Path], list[MissingAttachment]]:
+def _attachments(expenditures: list[Expenditure],
+                 folder: Path | None) -> tuple[dict[str, Path], list[MissingAttachment]]:
     """The attachment files found (by their name inside the bundle), and the references without a file."""
     found: dict[str, Path] = {}
     missing: dict[str, tuple[list[int], str]] = {}
