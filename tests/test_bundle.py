@@ -6,6 +6,9 @@ import csv
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -27,6 +30,8 @@ CODE = "LLI-501"
 DAY = date(2026, 11, 21)
 INVOICE = b"%PDF-1.4 the scanned invoice SF-2024/0117"
 PAYROLL = b"%PDF-1.4 payroll sheet 2024-01"
+# Office costs at a flat rate of staff costs for both partners: computed rows of two partners in one line.
+OFFICE = "".join(f'\n[[budget]]\npartner = "{p}"\nline = "OFFICE"\namount = 6000.00\n' for p in ("LP", "PP2"))
 
 
 def sha256(data: bytes) -> str:
@@ -37,7 +42,7 @@ def sha256(data: bytes) -> str:
 def database(tmp_path):
     """The small project in a database file, its attachments beside it: some found, some not."""
     path = tmp_path / "project.toml"
-    path.write_text(SMALL_PROJECT, encoding="utf-8")
+    path.write_text(SMALL_PROJECT + OFFICE, encoding="utf-8")
     store = Store.open(tmp_path / "grants.sqlite3")
     load_project_file(store, path)
     (tmp_path / "attachments" / "LP").mkdir(parents=True)
@@ -58,6 +63,8 @@ def database(tmp_path):
         add_expenditure(store, CODE, {"partner": "LP", "paid": row["date"], **row})
     add_expenditure(store, CODE, {"partner": "PP2", "line": "TRAVEL", "date": "2024-04-10", "supplier": "SIA „Rīgas "
                                   "viesnīca“", "document": "R-42", "gross": "263449.92", "vat": "0"})
+    add_expenditure(store, CODE, {"partner": "PP2", "line": "STAFF", "date": "2024-04-30", "supplier": "Aija Kalniņa",
+                                  "document": "Alga 2024-04", "gross": "980.00", "vat": "0"})  # PP2's flat rate too
     yield store
     store.close()
 
@@ -136,7 +143,7 @@ def test_bundle__an_open_period_says_not_submitted_and_has_no_snapshot_hash(data
     assert manifest["period"] == {"number": 1, "start": "2024-01-01", "end": "2024-06-30", "status": "not submitted"}
     assert manifest["submission"] is None and "snapshot" not in json.dumps(manifest["submission"])
     assert manifest["partner"] is None  # the consolidated project report, both partners' costs
-    assert (written.submitted, written.report_is_submitted, written.expenditures) == (False, None, 5)
+    assert (written.submitted, written.report_is_submitted, written.expenditures) == (False, None, 6)
     checked = verify_bundle(written.path)
     assert checked.ok and not checked.submitted
 
@@ -152,10 +159,22 @@ def test_bundle__the_same_database_twice_gives_the_same_bytes(database, tmp_path
         assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
 
 
+def test_bundle__the_same_database_gives_the_same_bytes_in_every_process(database, tmp_path):
+    """Python orders sets of text differently in every process: nothing in a bundle may follow that order."""
+    written = set()
+    for seed in ("0", "4"):  # two seeds that once put the partners' flat-rate rows in different orders
+        out = tmp_path / f"{seed}.zip"
+        subprocess.run([sys.executable, "-m", "reporter", "--db", str(database.path), "bundle", "--project", CODE,
+                        "--period", "1", "--out", str(out)], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)})
+        written.add(out.read_bytes())
+    assert len(written) == 1
+
+
 def test_bundle__the_csv_opens_with_its_letters_numbers_and_every_field(database, tmp_path):
     files = unpack(make_bundle(database, CODE, 1, tmp_path / "lt.zip", lang="lt", today=DAY).path)
     rows = csv_rows(files)
-    assert len(rows) == 5
+    assert len(rows) == 6
     by_supplier = {r["supplier"]: r for r in rows}
     invoice = by_supplier["UAB „Žalia knyga“"]
     assert (invoice["document"], invoice["date"], invoice["paid"]) == ("SF-2024/0117", "2024-03-05", "2024-03-05")
@@ -166,10 +185,10 @@ def test_bundle__the_csv_opens_with_its_letters_numbers_and_every_field(database
     litas = by_supplier["'=HYPERLINK(\"x\")"]  # text, never a formula
     assert (litas["currency"], litas["rate"], litas["eligible_project_currency"]) == ("LTL", "3,45280", "100,00")
     assert by_supplier["SIA „Rīgas viesnīca“"]["gross"] == "263449,92"
-    assert [r["no"] for r in rows] == ["1", "2", "3", "4", "5"] and len({r["id"] for r in rows}) == 5
+    assert [r["no"] for r in rows] == ["1", "2", "3", "4", "5", "6"] and len({r["id"] for r in rows}) == 6
     total = sum(Decimal(r["eligible_project_currency"].replace(",", ".")) for r in rows)
-    assert total == Decimal("266479.84")
-    assert manifest_of(files)["expenditure"]["eligible_project_currency_total"] == "266479.84"
+    assert total == Decimal("267459.84")
+    assert manifest_of(files)["expenditure"]["eligible_project_currency_total"] == "267459.84"
 
     english = csv_rows(unpack(make_bundle(database, CODE, 1, tmp_path / "en.zip", lang="en", today=DAY).path))
     assert {r["supplier"]: r["gross"] for r in english}["SIA „Rīgas viesnīca“"] == "263449.92"
