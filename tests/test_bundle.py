@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SMALL_PROJECT
-from reporter import cli
+from reporter import cli, files
 from reporter.domain.errors import UserError
 from reporter.services import bundle as bundle_service
 from reporter.services.bundle import make_bundle, verify_bundle
@@ -124,10 +125,17 @@ def test_bundle__a_report_for_another_funder_says_it_is_not_the_submitted_one(da
     assert verify_bundle(written.path).report_is_submitted is False
 
 
-def test_bundle__a_report_rendered_otherwise_than_at_submission_is_not_claimed_to_be_the_submitted_one(database,
-                                                                                                    tmp_path):
+def test_bundle__a_report_rendered_otherwise_than_at_submission_is_not_claimed_to_be_the_submitted_one(
+        database, tmp_path, monkeypatch):
     submit_period(database, CODE, 1, today=DAY, force=True)
-    database.db.execute("UPDATE report_files SET sha256 = 'f' || substr(sha256, 2)")  # as another version drew it
+    render = bundle_service.render
+
+    def another_version(data, fmt, path):
+        render(data, fmt, path)
+        with open(path, "ab") as file:
+            file.write(b"\n")  # as a later version of the program draws the same data
+
+    monkeypatch.setattr(bundle_service, "render", another_version)
     written = make_bundle(database, CODE, 1, tmp_path / "bundle.zip", partner="LP", lang="lt")
     submission = manifest_of(unpack(written.path))["submission"]
     assert written.report_from_snapshot and not written.report_is_submitted
@@ -245,7 +253,8 @@ def test_bundle__refuses_bad_input_by_name_and_writes_nothing(database, tmp_path
         (dict(code="NOPE", period=1, out=out / "b.zip"), "project: no project with code 'NOPE'"),
         (dict(code=CODE, period=9, out=out / "b.zip"), "period: LLI-501 has no reporting period 9"),
         (dict(code=CODE, period=1, out=out / "b.zip", partner="PP9"), "partner: LLI-501 has no partner 'PP9'"),
-        (dict(code=CODE, period=1, out=out / "no" / "b.zip"), f"out: the folder {out / 'no'} does not exist"),
+        (dict(code=CODE, period=1, out=out / "no" / "b.zip"),
+         f"out: {out / 'no' / 'b.zip'}: the folder does not exist"),
         (dict(code=CODE, period=1, out=out), f"out: {out} is a folder: give the name of the ZIP file"),
     ]
     for given, message in cases:
@@ -255,11 +264,13 @@ def test_bundle__refuses_bad_input_by_name_and_writes_nothing(database, tmp_path
     assert list(out.iterdir()) == []
 
     def no_permission(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+        raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(bundle_service.tempfile, "mkstemp", no_permission)
-    with pytest.raises(UserError, match=f"out: the bundle cannot be written in {out} \\(Permission denied\\)"):
+    monkeypatch.setattr(files.tempfile, "mkstemp", no_permission)
+    with pytest.raises(UserError) as refused:
         make_bundle(database, CODE, 1, out / "b.zip", today=DAY)
+    assert str(refused.value).startswith(f"file: {out / 'b.zip'} cannot be written (the file, its folder or the disk "
+                                         "is read-only)")
     assert list(out.iterdir()) == []
 
 

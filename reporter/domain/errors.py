@@ -284,8 +284,6 @@ PROBLEMS = {
     "package.attachment_conflict": "attachment {name} is already here with other content",
     # Evidence bundles
     "bundle.out_is_folder": "{path} is a folder: give the name of the ZIP file to write in it",
-    "bundle.no_folder": "the folder {folder} does not exist: create it, or write the bundle elsewhere",
-    "bundle.not_writable": "the bundle cannot be written in {folder} ({reason})",
     "bundle.unreadable": "not an evidence bundle ({detail})",
     "bundle.tampered": "the bundle was changed after it was written (its seal does not match its bytes)",
     "bundle.changed": "{member} was changed after the bundle was written (its SHA-256 is not the manifest's)",

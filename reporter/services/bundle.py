@@ -43,6 +43,7 @@ from reporter.domain.messages import Message
 from reporter.domain.model import Expenditure
 from reporter.domain.money import ZERO, plain
 from reporter.domain.validation import EXPENDITURE_FIELDS
+from reporter.files import StorageError, atomic_file
 from reporter.i18n import finding_text, rule_name
 from reporter.importers.package import safe_name
 from reporter.reports.build import labels_for
@@ -132,33 +133,15 @@ def make_bundle(store: Store, code: str, period: int, out: Path, partner: str | 
                 funder: str | None = None, lang: str | None = None, attachments: Path | None = None,
                 today: date | None = None) -> Bundle:
     """Write the evidence bundle of one report of one period to `out`: whole, or (on any error) not at all."""
-    temporary = _temporary_beside(out)
-    try:
-        with open(temporary, "w+b") as file:
-            written = _write(store, code, period, file, partner, funder, lang, attachments, today)
-            sealed = _seal(file)
-            size = file.tell()
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return replace(written, path=out, sha256=sealed, size=size)
-
-
-def _temporary_beside(out: Path) -> Path:
-    """A new empty file in `out`'s folder (so the final rename cannot cross file systems), or a clear refusal."""
-    folder = out.parent
     if out.is_dir():
         raise UserError(problem("out", "bundle.out_is_folder", path=str(out)))
-    if not folder.is_dir():
-        raise UserError(problem("out", "bundle.no_folder", folder=str(folder)))
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise UserError(problem("out", "bundle.not_writable", folder=str(folder),
-                                reason=error.strerror or type(error).__name__)) from None
-    os.close(handle)
-    return Path(name)
+    if not out.parent.is_dir():  # a typing mistake, not a folder to create
+        raise StorageError(problem("out", "storage.no_such_folder", file=str(out)))
+    with atomic_file(out) as temporary, open(temporary, "w+b") as file:
+        written = _write(store, code, period, file, partner, funder, lang, attachments, today)
+        sealed = _seal(file)
+        size = file.tell()
+    return replace(written, path=out, sha256=sealed, size=size)
 
 
 def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str | None, funder: str | None,
