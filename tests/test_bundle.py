@@ -21,6 +21,8 @@ from conftest import SMALL_PROJECT
 from reporter import cli, files
 from reporter.domain.errors import UserError
 from reporter.services import bundle as bundle_service
+from reporter.domain.attachments import kept_file
+from reporter.services.attachments import attachments_folder, keep_file
 from reporter.services.bundle import make_bundle, verify_bundle
 from reporter.services.expenditures import add_expenditure
 from reporter.services.projects import load_project_file
@@ -206,13 +208,35 @@ def test_bundle__attachments_found_are_packed_once_and_the_others_listed(databas
     written = make_bundle(database, CODE, 1, tmp_path / "lp.zip", partner="LP", lang="en", today=DAY)
     files = unpack(written.path)
     assert files["attachments/LP/sf-0117.pdf"] == INVOICE and files["attachments/LP/du-2024-01.pdf"] == PAYROLL
-    assert [n for n in files if n.startswith("attachments/")] == ["attachments/LP/du-2024-01.pdf",
-                                                                 "attachments/LP/sf-0117.pdf"]
-    missing = manifest_of(files)["attachments"]["missing"]
-    assert missing == [{"reference": "/etc/passwd", "expenditures": [4], "reason": "not-a-file-name"},
-                       {"reference": "LP/missing.pdf", "expenditures": [3], "reason": "not-found"},
-                       {"reference": "archyvas Nr. 12", "expenditures": [2], "reason": "not-found"}]
+    attachments = manifest_of(files)["attachments"]
+    assert attachments["included"] == [
+        {"file": "attachments/LP/du-2024-01.pdf", "references": ["LP/du-2024-01.pdf"], "expenditures": [1, 2]},
+        {"file": "attachments/LP/sf-0117.pdf", "references": ["LP/sf-0117.pdf"], "expenditures": [3]}]
+    assert attachments["missing"] == [
+        {"reference": "/etc/passwd", "expenditures": [4], "reason": "not-a-file-name"},
+        {"reference": "LP/missing.pdf", "expenditures": [3], "reason": "not-found"},
+        {"reference": "archyvas Nr. 12", "expenditures": [2], "reason": "not-found"}]
     assert written.attachments == 2 and len(written.missing_attachments) == 3
+
+
+def test_bundle__a_kept_file_is_packed_under_its_hash_and_one_changed_since_is_listed_not_packed(database, tmp_path):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "SF-0201.pdf").write_bytes(b"%PDF-1.4 invoice SF-0201")
+    (scans / "SF-0202.pdf").write_bytes(b"%PDF-1.4 invoice SF-0202")
+    kept = [keep_file(database, scans / name) for name in ("SF-0201.pdf", "SF-0202.pdf")]
+    for number, reference in enumerate(kept, 1):
+        add_expenditure(database, CODE, {"partner": "LP", "line": "TRAVEL", "date": "2024-05-02", "vat": "0",
+                                         "document": f"SF-020{number}", "supplier": "UAB Keliauk", "gross": "50.00",
+                                         "attachments": reference})
+    changed = attachments_folder(database) / kept_file(kept[1]).stored_name
+    changed.write_bytes(b"%PDF-1.4 another invoice")
+    files = unpack(make_bundle(database, CODE, 1, tmp_path / "kept.zip", partner="LP", today=DAY).path)
+    stored = f"attachments/{kept_file(kept[0]).stored_name}"
+    assert files[stored] == b"%PDF-1.4 invoice SF-0201" and sha256(files[stored]) == kept_file(kept[0]).sha256
+    attachments = manifest_of(files)["attachments"]
+    assert {"file": stored, "references": [kept[0]], "expenditures": [7]} in attachments["included"]
+    assert {"reference": kept[1], "expenditures": [8], "reason": "changed"} in attachments["missing"]
 
 
 def test_verify__a_changed_byte_anywhere_in_the_zip_is_found(database, tmp_path):

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from reporter import __version__
+from reporter.domain.attachments import kept_file
 from reporter.domain.checks import ERROR, Finding
 from reporter.domain.errors import Problem, UserError, problem
 from reporter.domain.messages import Message
@@ -48,6 +49,7 @@ from reporter.i18n import finding_text, rule_name
 from reporter.importers.package import safe_name
 from reporter.reports.build import labels_for
 from reporter.reports.model import to_json
+from reporter.services.attachments import sha256_of
 from reporter.services.checks import check_project
 from reporter.services.expenditures import fields_of
 from reporter.services.packages import attachments_folder
@@ -87,10 +89,20 @@ VERIFY = ("Unpack the bundle and run 'sha256sum -c SHA256SUMS' in its folder, or
 
 
 @dataclass(frozen=True)
+class AttachmentFile:
+    member: str  # its name in the bundle
+    path: Path
+    references: tuple[str, ...]  # as the expenditures name it
+    expenditures: tuple[int, ...]  # the internal numbers of the costs that name it
+
+
+@dataclass(frozen=True)
 class MissingAttachment:
     reference: str
     expenditures: tuple[int, ...]  # the internal numbers of the costs that name it
-    reason: str  # "not-found", "not-a-file-name" (an archive number, an absolute path), "no-folder"
+    # "not-found"; "changed": a kept file whose content is no longer the one attached; "not-a-file-name": an
+    # absolute path or one leaving the folder; "no-folder": a database in memory
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -166,8 +178,8 @@ def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str |
         hashes[EXPENDITURE] = _add(archive, EXPENDITURE, expenditure_csv(expenditures, data.lang))
         hashes[FINDINGS_JSON] = _add(archive, FINDINGS_JSON, _json([_finding_json(f, data.lang) for f in findings]))
         hashes[FINDINGS_TEXT] = _add(archive, FINDINGS_TEXT, _findings_text(findings, data.template, data.lang))
-        for name, path in found.items():
-            hashes[ATTACHMENTS + name] = _add_file(archive, ATTACHMENTS + name, path)
+        for attached in found:
+            hashes[attached.member] = _add_file(archive, attached.member, attached.path)
         submission = None
         if submitted:
             recorded = {fmt: digest for who, in_lang, fmt, digest in stored_hashes(store, code, period)
@@ -187,7 +199,8 @@ def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str |
                        "data": REPORT_DATA, "from_snapshot": from_snapshot},
             "submission": submission,
             "expenditure": _csv_description(expenditures, data.lang),
-            "attachments": {"included": sorted(ATTACHMENTS + name for name in found),
+            "attachments": {"included": [{"file": a.member, "references": list(a.references),
+                                          "expenditures": list(a.expenditures)} for a in found],
                             "missing": [{"reference": m.reference, "expenditures": list(m.expenditures),
                                          "reason": m.reason} for m in missing]},
             "findings": {"json": FINDINGS_JSON, "text": FINDINGS_TEXT, "count": len(findings), "errors": errors,
@@ -290,25 +303,46 @@ def sums_text(hashes: dict[str, str]) -> bytes:
 # --- attachments ------------------------------------------------------------------------------------------------
 
 def _attachments(expenditures: list[Expenditure],
-                 folder: Path | None) -> tuple[dict[str, Path], list[MissingAttachment]]:
-    """The attachment files found (by their name inside the bundle), and the references without a file."""
-    found: dict[str, Path] = {}
-    missing: dict[str, tuple[list[int], str]] = {}
+                 folder: Path | None) -> tuple[list[AttachmentFile], list[MissingAttachment]]:
+    """The attachment files found, each once, and the references without their file."""
+    costs: dict[str, set[int]] = {}
     for e in expenditures:
         for reference in e.attachments:
-            try:
-                name = safe_name(reference)
-            except UserError:
-                name, reason = None, "not-a-file-name"
-            else:
-                reason = "no-folder" if folder is None else "not-found"
-            if name is not None and folder is not None and (folder / name).is_file():
-                found[name] = folder / name
-            else:
-                numbers, _ = missing.setdefault(reference, ([], reason))
-                numbers.append(e.number)
-    return dict(sorted(found.items())), [MissingAttachment(reference, tuple(sorted(set(numbers))), reason)
-                                         for reference, (numbers, reason) in sorted(missing.items())]
+            costs.setdefault(reference, set()).add(e.number)
+    found: dict[str, tuple[Path, list[str], set[int]]] = {}
+    missing = []
+    for reference, numbers in sorted(costs.items()):
+        located = _locate(reference, folder)
+        if isinstance(located, str):
+            missing.append(MissingAttachment(reference, tuple(sorted(numbers)), located))
+            continue
+        name, path = located
+        _, references, all_numbers = found.setdefault(ATTACHMENTS + name, (path, [], set()))
+        references.append(reference)
+        all_numbers.update(numbers)
+    return [AttachmentFile(member, path, tuple(references), tuple(sorted(numbers)))
+            for member, (path, references, numbers) in sorted(found.items())], missing
+
+
+def _locate(reference: str, folder: Path | None) -> tuple[str, Path] | str:
+    """Where a reference's file is (its name inside the bundle's attachments, its path), or why it is not there.
+
+    A file the program keeps is stored under the hash its reference names, and is only that file while its
+    content has that hash; any other reference is a path relative to the attachments folder.
+    """
+    if folder is None:
+        return "no-folder"
+    kept = kept_file(reference)
+    if kept is not None:
+        path = folder / kept.stored_name
+        if not path.is_file():
+            return "not-found"
+        return (kept.stored_name, path) if sha256_of(path) == kept.sha256 else "changed"
+    try:
+        name = safe_name(reference)
+    except UserError:
+        return "not-a-file-name"
+    return (name, folder / name) if (folder / name).is_file() else "not-found"
 
 
 # --- the expenditure list ---------------------------------------------------------------------------------------
