@@ -679,6 +679,48 @@ def _submit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from reporter.services.bundle import make_bundle, verify_bundle
+
+    if args.verify:
+        checked = verify_bundle(Path(args.verify))
+        _emit(args, {**_to_json(checked), "ok": checked.ok, "problems": [str(p) for p in checked.problems]},
+              lambda: _verification_text(checked))
+        return 0 if checked.ok else 1
+    if args.project is None or args.period is None or args.out is None:
+        raise UserError("bundle: give --project, --period and --out to write a bundle, or --verify FILE to check one")
+    with closing(_open(args)) as store:
+        b = make_bundle(store, args.project, args.period, Path(args.out), args.partner, args.funder, args.lang,
+                        Path(args.attachments) if args.attachments else None)
+    state = ("not submitted" if not b.submitted else "submitted; the report files are the ones recorded at submission"
+             if b.report_is_submitted else "submitted, but the report files are not the ones recorded at submission "
+                                           "(manifest.json says why)")
+    missing = f"; {len(b.missing_attachments)} reference(s) without a file, listed in manifest.json" \
+        if b.missing_attachments else ""
+    _emit(args, b, lambda: "\n".join([
+        f"Bundle written: {b.path} ({b.size:,} bytes, {b.files} files)",
+        f"{b.project} period {b.period}, {b.partner or 'consolidated project'} report in {b.lang}: {state}",
+        f"{b.expenditures} expenditure(s), {b.attachments} attachment file(s){missing}",
+        f"{b.findings} finding(s), {b.errors} error(s)",
+        f"sha256 {b.sha256}",
+        f"Check it: grant-reporter bundle --verify {b.path}"]))
+    return 0
+
+
+def _verification_text(checked: Any) -> str:
+    lines = [f"{checked.path}: {checked.files} file(s) checked against manifest.json: "
+             + ("every hash matches, and the seal over the whole file holds" if checked.ok else
+                f"{len(checked.problems)} problem(s)")]
+    lines += [f"  {p}" for p in checked.problems]
+    if checked.submitted:
+        lines.append(f"Period {checked.period} of {checked.project} was submitted; report.pdf and report.xlsx "
+                     + ("are" if checked.report_is_submitted else "are NOT")
+                     + f" the files recorded at submission; submitted data SHA-256 {checked.snapshot_sha256}")
+    elif checked.period is not None:
+        lines.append(f"Period {checked.period} of {checked.project} was not submitted when the bundle was made.")
+    return "\n".join(lines)
+
+
 def _reopen(args: argparse.Namespace) -> int:
     from reporter.services.periods import reopen_period
 
@@ -1032,6 +1074,20 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")
     sub.add_argument("--force", action="store_true", help="submit although the checks find errors (recorded)")
+    sub = command("bundle", _bundle, "write a period's evidence bundle for auditors (report, expenditure CSV, "
+                                     "attachments, findings, SHA-256 manifest), or --verify one")
+    sub.add_argument("--project", help="project code")
+    sub.add_argument("--period", type=int, help="reporting period number")
+    sub.add_argument("--partner", help="partner code (default: the consolidated project report)")
+    sub.add_argument("--funder", help="the funder the report is for (default: the largest share, as submitted)")
+    sub.add_argument("--lang", choices=("en", "lt", "lv"), help="report language (default: the template's first)")
+    sub.add_argument("--attachments", metavar="DIR",
+                     help="the folder attachment references are relative to (default: attachments/ beside the "
+                          "database)")
+    sub.add_argument("--out", metavar="FILE", help="the ZIP file to write, e.g. LLI-537-P2-bundle.zip")
+    sub.add_argument("--verify", metavar="FILE", help="check a bundle instead: its seal, every file against its "
+                                                      "manifest, the report against the submission's hashes; "
+                                                      "exits 1 when something does not match")
     sub = command("reopen", _reopen, "reopen a submitted period (logged with the reason)")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, required=True, help="period number")

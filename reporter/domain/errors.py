@@ -283,6 +283,16 @@ PROBLEMS = {
     "package.conflicts": "The package conflicts with {count} record(s) here; nothing was merged:",
     "package.problems": "The package has {count} problem(s); nothing was merged:",
     "package.attachment_conflict": "attachment {name} is already here with other content",
+    # Evidence bundles
+    "bundle.out_is_folder": "{path} is a folder: give the name of the ZIP file to write in it",
+    "bundle.unreadable": "not an evidence bundle ({detail})",
+    "bundle.tampered": "the bundle was changed after it was written (its seal does not match its bytes)",
+    "bundle.changed": "{member} was changed after the bundle was written (its SHA-256 is not the manifest's)",
+    "bundle.unlisted": "{member} is in the bundle but not in its manifest",
+    "bundle.member_missing": "{member} is in the manifest but not in the bundle",
+    "bundle.not_submitted": "{member} is not the file submitted for period {period} (recorded at submission: "
+                            "SHA-256 {recorded})",
+    "bundle.not_snapshot": "{member} is not the data kept when the period was submitted (SHA-256 {snapshot})",
     # Reports, backups and the demo
     "format.unknown": "{formats}; choose from {choices}",
     "format.none": "none given; choose from {choices}",

@@ -499,7 +499,7 @@ class Financing:
         by_line: dict[tuple[str, int, str], list[Cost]] = {}
         for cost in costs:
             by_line.setdefault((cost.partner, cost.period, cost.line), []).append(cost)
-        for partner, period in {(partner, period) for partner, period, _ in by_line}:
+        for partner, period in sorted({(partner, period) for partner, period, _ in by_line}):  # not hash order
             for line in self._computed.get((partner, period), {}):
                 by_line.setdefault((partner, period, line), [])
         result = []
