@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 PROJECT = "BENCH-PDF"

@@ -526,6 +526,17 @@ def test_currency__the_governments_report_is_written_in_litas_with_the_rates_sai
     assert any(D("3452.80") in row.cells and "LTL" in row.cells for row in listed.rows)  # the document as it is
 
 
+def test_currency__a_report_addressed_to_a_named_funder_is_a_file_of_its_own(store, programme, tmp_path):
+    from reporter.services.reports import write_report
+
+    spend(store, programme, partner="LNB", line="EQUIPMENT", date="2009-03-16", gross="3452.80", currency="LTL")
+    [default] = write_report(store, programme, 1, tmp_path, lang="en", formats=["xlsx"], today=date(2009, 11, 30))
+    [addressed] = write_report(store, programme, 1, tmp_path, lang="en", formats=["xlsx"], funder="LRV",
+                               today=date(2009, 11, 30))
+    assert "-LRV-" in addressed.path.name and "-LRV-" not in default.path.name
+    assert default.path.exists() and default.sha256 != addressed.sha256
+
+
 # 7. Own templates
 
 

@@ -274,6 +274,20 @@ budget_lines = ["EQUIPMENT"]
         list_expenditures(store, project, ExpenditureQuery(funder="EU"))
 
 
+def test_list__funder_filter_keeps_a_residual_at_0_percent_that_pays_what_a_fixed_sum_leaves(store, tmp_path):
+    from reporter.services.checks import gather_financing
+
+    path = tmp_path / "fixed.toml"
+    path.write_text(SMALL_PROJECT.replace('share = 85\nrounding = "down"\ncap = 170000.00', 'amount = 1000.00')
+                    .replace("share = 15", "share = 0"), encoding="utf-8")
+    project = load_project_file(store, path).code
+    _add_listed(store, project)
+    listed = list_expenditures(store, project, ExpenditureQuery(funder="MUN"))
+    assert [e.number for e in listed.rows] == [2, 3, 4]  # #1 the fixed sum pays whole
+    _, financing, _ = gather_financing(store, project)
+    assert (financing["LP"].cumulative("MUN"), financing["PP2"].cumulative("MUN")) == (D("115.00"), D("51499.99"))
+
+
 def test_list__sorts_amounts_as_numbers_and_pages_in_sql(store, listed):
     page = list_expenditures(store, listed, ExpenditureQuery(sort="amount", descending=True, limit=2, offset=0))
     assert [e.gross for e in page.rows] == [D("49999.99"), D("1500.00")]

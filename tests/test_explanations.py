@@ -82,6 +82,23 @@ def test_variance__over_the_threshold_wants_an_explanation_and_one_given_is_in_t
     assert [c.key for c in budget.columns][:4] == ["line", "budget", "this_period", "actual"]
 
 
+def test_variance__an_interim_period_is_judged_only_on_a_line_already_above_its_budget(store, tmp_path):
+    path = tmp_path / "grant.toml"
+    path.write_text(GRANT.replace(
+        "[[periods]]\nnumber = 1\nstart = 2024-01-01\nend = 2024-12-31",
+        "[[periods]]\nnumber = 1\nstart = 2024-01-01\nend = 2024-06-30\n\n"
+        "[[periods]]\nnumber = 2\nstart = 2024-07-01\nend = 2024-12-31"), encoding="utf-8")
+    load_project_file(store, path)
+    for line, gross in (("TRAVEL", "1200.00"), ("PROGRAMME", "800.00")):
+        add_expenditure(store, "FND-1", {"partner": "LIB", "line": line, "date": "2024-05-06", "document": f"SF-{line}",
+                                         "supplier": "UAB Kelionė", "gross": gross, "paid": "2024-05-10"})
+    interim = [f.message for f in check_project(store, "FND-1", period=1).findings if f.rule == "variance"]
+    assert interim == ["LIB TRAVEL: 1200.00 spent against a budget of 1000.00 (20.0 %); the funder wants a "
+                       "difference of more than 10 % explained in the report of period 1"]
+    final = [f.message for f in check_project(store, "FND-1", period=2).findings if f.rule == "variance"]
+    assert len(final) == 2 and "PROGRAMME: 800.00 spent against a budget of 5000.00 (-84.0 %)" in final[0]
+
+
 def test_explain__empty_text_removes_it_and_a_submitted_period_keeps_its_own(store, grant):
     explain(store, grant, 1, "TRAVEL", "Shared trip.")
     explain(store, grant, 1, "TRAVEL", "")

@@ -8,7 +8,8 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reporter.domain.financing import INDIRECT_OVER_CAP, NO_SOURCE, Cost, compute_financing, split_amount
+from reporter.domain.financing import (INDIRECT_OVER_CAP, NO_SOURCE, Cost, compute_financing, covering_funders,
+                                       split_amount)
 from reporter.domain.model import (
     BudgetAmount,
     BudgetLine,
@@ -163,6 +164,12 @@ def test_fixed_sum__limited_to_its_budget_lines():
                          share("OWN", 0, residual=True))
     f = financing(definition, cost("300.00"), cost("200.00", line="TRAVEL", number=2))
     assert parts(f) == {"KM": D("200.00"), "OWN": D("300.00")}
+
+
+def test_covering_funders__names_a_residual_at_0_percent_but_not_another_source_at_0_percent():
+    definition = project(FundingAgreement(funder="KM", amount=D("500.00")), share("VMS", 0),
+                         share("OWN", 0, residual=True))
+    assert covering_funders(definition, cost("300.00")) == {"KM", "OWN"}
 
 
 def test_named_payers__replace_the_agreements_mix_for_that_cost():

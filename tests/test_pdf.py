@@ -485,7 +485,7 @@ def test_report__pdf_of_a_project_names_its_partner_and_period_in_the_language_o
                          today=date(2026, 11, 21))
     pages = _pages(pdf.path)
     for text in pages:
-        assert f"LLI-501 · " in text and f" {period} · PP2 Jelgavas pilsētas bibliotēka" in text
+        assert "LLI-501 · " in text and f" {period} · PP2 Jelgavas pilsētas bibliotēka" in text
         assert f"{pdf.path.stem} · SHA-256 " in text
     assert {"lv": "21.11.2026.", "lt": "2026-11-21", "en": "21/11/2026"}[lang] in pages[0]
 

@@ -225,3 +225,16 @@ def test_report__the_interreg_list_adds_the_columns_its_costs_fill(store, report
     assert "attachments" in keys and "comment" in keys and "activity" not in keys and "units" not in keys
     row = next(r for r in listing.rows if "DU-05" in r.cells)
     assert row.cells[keys.index("attachments")] == "du-05.pdf" and row.cells[keys.index("comment")] == "Pusė etato"
+
+
+def test_report__a_period_without_documents_in_other_currencies_has_no_exchange_rate_table(store, reported):
+    data, _ = report_data(store, reported, 1, partner="LP", template_id="lt-ministry-of-culture", lang="lt",
+                          today=DAY)
+    assert [t.key for t in data.tables] == ["estimate", "documents"]
+    add_expenditure(store, "LLI-501", {"partner": "LP", "line": "TRAVEL", "date": "2024-05-06", "document": "INV-7",
+                                       "supplier": "Hotel Oslo", "gross": "1000.00", "currency": "NOK",
+                                       "rate": "11.5", "paid": "2024-05-06"})
+    data, _ = report_data(store, reported, 1, partner="LP", template_id="lt-ministry-of-culture", lang="lt",
+                          today=DAY)
+    [rates] = [t for t in data.tables if t.key == "rates"]
+    assert rates.rows[0].cells[:3] == ("2024-05", "NOK", Decimal("11.5"))

@@ -489,7 +489,11 @@ def check_transfers(data: CheckData, period: int | None = None) -> list[Finding]
 
 def check_variances(data: CheckData, period: int | None = None) -> list[Finding]:
     """Where the rules ask it (a foundation's budget vs actual), a line whose spending so far differs from its
-    budget by more than the threshold needs the coordinator's explanation in that period's report."""
+    budget by more than the threshold needs the coordinator's explanation in that period's report.
+
+    The budget is the whole project's: before the last period a line is judged only when it is already above
+    it (no later period brings that back); what is not yet spent is judged in the last period's report.
+    """
     threshold = data.definition.rules.explain_variance_percent
     numbers = [p.number for p in data.definition.periods]
     if threshold is None or not numbers:
@@ -502,7 +506,7 @@ def check_variances(data: CheckData, period: int | None = None) -> list[Finding]
             if not budget or (through, partner, line) in data.explained:
                 continue
             percent = ((spent - budget) / budget * 100).quantize(Decimal("0.1"))
-            if abs(percent) > threshold:
+            if percent > threshold or (percent < -threshold and through == max(numbers)):
                 findings.append(_finding(
                     data, "variance", WARNING,
                     _say("variance.unexplained", partner=partner, line=line, spent=Amount(spent),

@@ -170,7 +170,12 @@ def covering_funders(definition: ProjectDefinition, cost: Cost) -> set[str]:
     if cost.in_kind:  # the first source that takes it
         return next(({t.funder} for t in terms if t.agreement.in_kind and not t.excludes(cost) and cost.eligible),
                     set())
-    return {t.funder for t in terms if t.base_of(cost) and t.agreement.share != 0}
+    return {t.funder for t in terms if t.base_of(cost) and _may_pay(t.agreement)}
+
+
+def _may_pay(agreement: FundingAgreement) -> bool:
+    """A share of 0 % pays nothing, unless it is the residual that pays what fixed sums and caps leave."""
+    return agreement.share != 0 or agreement.residual
 
 
 # The state: what a partner's costs add up to through a point of the sequence

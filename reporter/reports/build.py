@@ -152,9 +152,12 @@ def build_report(given: ReportInput) -> ReportData:
     )
 
 
-def report_identifier(code: str, period: int, partner: str | None, template: str, lang: str) -> str:
-    """A report's name, on its pages and as its files' name: what no file system refuses."""
-    return re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}-{template}-{lang}")
+def report_identifier(code: str, period: int, partner: str | None, template: str, lang: str,
+                      funder: str | None = None) -> str:
+    """A report's name, on its pages and as its files' name: what no file system refuses. A report addressed to
+    a funder the user named carries the funder's code, so that it does not take the place of the default one."""
+    addressed = f"-{funder}" if funder else ""
+    return re.sub(r'[<>:"/\\|?*]', "_", f"{code}-P{period}-{partner or 'project'}{addressed}-{template}-{lang}")
 
 
 def in_funder_currency(data: ReportData, rates: FunderRates) -> ReportData:
@@ -766,11 +769,14 @@ class _Builder:
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
 
     def exchange_rates(self) -> list[Table]:
+        """The rates the period's documents in other currencies were converted at; none, no table."""
         w = self.words
         groups: dict[tuple[str, str, Decimal, Decimal | None], list[Expenditure]] = {}
         for e in self.given.expenditures:
             if e.rate is not None:
                 groups.setdefault((e.document_date.isoformat()[:7], e.currency, e.rate, e.project_rate), []).append(e)
+        if not groups:
+            return []
         two_step = any(project_rate is not None for *_, project_rate in groups)
         rows = tuple(Row((month, currency, rate, *([project_rate] if two_step else []), len(items),
                           sum((e.eligible for e in items), ZERO), sum((e.eligible_project_currency for e in items), ZERO)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -101,6 +101,8 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         funder_rates=rates,
         explanations={x.line: x.text for x in store.explanations.list(project_id, period) if x.partner == partner},
     ))
+    if funder:
+        report = replace(report, identifier=report_identifier(code, period, partner, template.id, lang, funder))
     return in_funder_currency(report, rates) if rates else report
 
 
@@ -114,7 +116,7 @@ def write_report(store: Store, code: str, period: int, out_dir: Path, partner: s
                         if unknown else problem("format", "format.none", choices=", ".join(FORMATS)))
     partner = partner or _only_partner(store.projects.definition(code))
     data, from_snapshot = report_data(store, code, period, partner, template_id, lang, funder, today)
-    stem = report_identifier(code, period, partner, data.template, data.lang)
+    stem = data.identifier or report_identifier(code, period, partner, data.template, data.lang)  # older snapshots
     submitted = {fmt: digest for p, lang_, fmt, digest in stored_hashes(store, code, period)
                  if p == (partner or "") and lang_ == data.lang} if from_snapshot else {}
     written = []

@@ -347,8 +347,8 @@ def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms
 
     A cost that names its payers is the funder's when the funder is among them; a contribution in kind when
     the funder is the first whose agreement takes contributions in kind and covers it; any other cost when
-    one of the funder's agreements covers its partner, line, activity and dates, and leaves something of it
-    once VAT it does not pay is out.
+    one of the funder's agreements covers its partner, line, activity and dates, has a share or is the
+    residual, and leaves something of it once VAT it does not pay is out.
     """
     alternatives = ["e.id IN (SELECT expenditure_id FROM expenditure_payers WHERE funder_id = ? "
                     "AND coalesce(amount_cents, 1) <> 0)"]
@@ -364,7 +364,7 @@ def _covered_by(ids: "ProjectIds", funder: str, terms: Sequence[tuple[str, Terms
         if takers.get(partner) is t:
             alternatives.append(f"(e.in_kind <> '' AND {condition})")
             args += values
-        if t.agreement.share != 0:
+        if t.agreement.share != 0 or t.agreement.residual:  # the engine's `_may_pay`
             vat = "" if t.agreement.vat_eligible else \
                 " AND e.eligible_project_currency_cents <> e.eligible_vat_project_currency_cents"
             alternatives.append(f"(e.id NOT IN (SELECT expenditure_id FROM expenditure_payers) AND e.in_kind = '' "
