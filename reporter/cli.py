@@ -58,6 +58,12 @@ _EXPENSE_OPTIONS = {
     "notes": "internal notes",
     "accounting_ref": "the accounting system's own reference of the entry (journal or voucher number)",
     "supplier_code": "the supplier's company code",
+    "person_document": "a payment to a natural person: the individual-activity certificate, business licence or "
+                       "author's contract it is made under, with its number (e.g. \"IVP Nr. 123456\")",
+    "travel_route": "a trip's route, e.g. \"Vilnius–Kaunas–Vilnius\"",
+    "travel_from": "a trip's first day, YYYY-MM-DD",
+    "travel_to": "a trip's last day, YYYY-MM-DD (default: its first day)",
+    "travellers": "the persons on a trip: their names (\"Jonas Jonaitis, Ona Onaitė\"), or how many they were",
 }
 
 

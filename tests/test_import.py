@@ -279,6 +279,46 @@ def test_import__xlsx_sheet_chosen_header_below_a_merged_title_and_real_date_cel
     assert imported(store, project) == EXPECTED
 
 
+def test_import__trips_and_payments_to_persons_with_their_details_from_real_date_cells(store, project, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Data", "Dok. Nr.", "Tiekėjas", "Suma", "IVP Nr.", "Maršrutas", "Išvykimo data", "Grįžimo data",
+                  "Asmenys"])
+    sheet.append([date(2024, 3, 8), "AA-001", "Rūta Jankauskienė", 84.5, None, "Šiauliai–Vilnius–Šiauliai",
+                  date(2024, 3, 4), datetime(2024, 3, 6), "Rūta Jankauskienė, Jonas Petraitis"])
+    sheet.append([date(2024, 3, 9), "AA-002", "UAB Autobusai", 40, None, "Šiauliai–Rīga", "2024-03-07", None, 3])
+    sheet.append([date(2024, 3, 11), "SF IV-12", "Vaiva Rimkutė", 350, "IVP Nr. 1234567", None, None, None, None])
+    path = tmp_path / "keliones.xlsx"
+    book.save(path)
+    preview = preview_file(path)
+    assert {key: preview.suggested.get(key) for key in ("person_document", "travel_route", "travel_from",
+                                                        "travel_to", "travellers")} == {
+        "person_document": "IVP Nr.", "travel_route": "Maršrutas", "travel_from": "Išvykimo data",
+        "travel_to": "Grįžimo data", "travellers": "Asmenys"}
+    result = import_file(store, project, path, ImportMapping(columns=preview.suggested,
+                                                             constants={"partner": "LP", "line": "TRAVEL"}))
+    assert (result.imported, result.problems) == (3, [])
+    assert [(e.travel_route, e.travel_from, e.travel_to, e.travellers, e.person_document)
+            for e in list_expenditures(store, project, ALL).rows] == [
+        ("Šiauliai–Vilnius–Šiauliai", date(2024, 3, 4), date(2024, 3, 6), "Rūta Jankauskienė, Jonas Petraitis", ""),
+        ("Šiauliai–Rīga", date(2024, 3, 7), date(2024, 3, 7), "3", ""),
+        ("", None, None, "", "IVP Nr. 1234567")]
+
+
+def test_import__a_trip_ending_before_it_starts_is_named_by_its_row_and_column_and_nothing_is_written(
+        store, project, tmp_path):
+    path = tmp_path / "keliones.csv"
+    path.write_text("Data;Dok. Nr.;Tiekėjas;Suma;Nuo;Iki\n2024-03-08;AA-001;UAB Autobusai;40,00;2024-03-06;"
+                    "2024-03-04\n", encoding="utf-8")
+    before = row_counts(store)
+    result = import_file(store, project, path, ImportMapping(
+        columns={"date": "Data", "document": "Dok. Nr.", "supplier": "Tiekėjas", "gross": "Suma",
+                 "travel_from": "Nuo", "travel_to": "Iki"}, constants={"partner": "LP", "line": "TRAVEL"}))
+    assert result.imported == 0 and row_counts(store) == before
+    assert [line for line in result.problem_lines()] == [
+        'row 2, column "Iki": the trip ends (2024-03-04) before it starts (2024-03-06)']
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
     """The workbook saved by LibreOffice as XLS and ODS, and as XLSX with its formulas' values cached."""

@@ -67,6 +67,13 @@ ADD = ("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "S
     (("--date", "2024-03-05", "--gross", "10", "--notes", "x" * 2001), "notes: is 2001 characters long"),
     (("--date", "2024-03-05", "--gross", "10", "--document", "x" * 101), "document: is 101 characters long"),
     (("--date", "2024-03-05", "--gross", "10", "--supplier", "UAB\x00Knyga"), "supplier: contains a control character"),
+    (("--date", "2024-03-05", "--gross", "10", "--travel-from", "2024-03-05", "--travel-to", "2024-03-04"),
+     "travel_to: the trip ends (2024-03-04) before it starts (2024-03-05)"),
+    (("--date", "2024-03-05", "--gross", "10", "--travel-from", "5.3.2024"),
+     "travel_from: '5.3.2024' is not a date written YYYY-MM-DD"),
+    (("--date", "2024-03-05", "--gross", "10", "--travellers", "0"),
+     "travellers: '0' is neither the number of persons travelling"),
+    (("--date", "2024-03-05", "--gross", "10", "--travel-route", "x" * 201), "travel_route: is 201 characters long"),
     (("--date", "2024-03-05", "--gross", "10", "--supplier", "UAB \udcc5 Knyga"),
      "supplier: contains characters that are not valid text"),
 ])
@@ -193,7 +200,9 @@ def test_report__renders_every_text_field_at_its_longest(demo_file, tmp_path):
     add_expenditure(store, code, {
         "partner": definition.partners[0].code, "line": line, "date": period.start.isoformat(),
         "document": _longest("document"), "supplier": _longest("supplier"), "description": _longest("description"),
-        "notes": _longest("notes"), "attachments": _longest("attachments"), "gross": str(MAX_AMOUNT)})
+        "notes": _longest("notes"), "attachments": _longest("attachments"), "gross": str(MAX_AMOUNT),
+        "person_document": _longest("document"), "travel_route": _longest("route"), "travellers": _longest("travellers"),
+        "travel_from": period.start.isoformat(), "travel_to": period.end.isoformat()})
     for partner in (None, definition.partners[0].code):
         files = write_report(store, code, period.number, tmp_path / "out", partner)
         pdf = next(f.path for f in files if f.format == "pdf")

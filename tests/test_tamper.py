@@ -157,6 +157,7 @@ def test_check__a_period_reopened_or_locked_outside_the_program_is_an_error(subm
 
 @pytest.mark.parametrize("statement", [
     "UPDATE expenditures SET gross_cents = 1 WHERE number = 1",
+    "UPDATE expenditures SET travel_route = 'Vilnius–Rīga' WHERE number = 3",
     "DELETE FROM expenditures WHERE number = 1",
     "INSERT INTO expenditures (id, project_id, number, partner_id, budget_line_id, period_id, document_date, "
     "document_no, supplier, currency, gross_cents, eligible_cents, eligible_project_currency_cents, created_at, "
@@ -173,6 +174,59 @@ def test_triggers__accidental_edits_of_locked_rows_and_of_the_audit_log_fail_out
     with pytest.raises(sqlite3.IntegrityError, match="grant-reporter: "):
         conn.execute(statement)
     conn.close()
+
+
+def test_check__a_trips_route_dates_or_persons_changed_outside_the_program_after_the_submission_is_an_error(
+        submitted, capsys):
+    _tamper(submitted, "UPDATE expenditures SET travellers = 'Jonas Jonaitis' WHERE number = 3",
+            "UPDATE expenditures SET travel_from = '2024-04-08' WHERE number = 2")
+    code, out = _check(submitted, capsys)
+    assert code == 1
+    assert _integrity(out) == ["ERROR   integrity: Submitted period 1: 2 expenditure(s) were changed outside the "
+                               "program after the submission: #2, #3 [records #2, #3]"]
+
+
+def test_seal__a_period_sealed_before_the_travel_details_existed_keeps_its_seal_and_its_rows_their_lock(
+        tmp_path, monkeypatch, capsys):
+    from sqlite_utils import Migrations
+
+    from reporter.store import expenditures, integrity, schema
+
+    before = Migrations(schema.MIGRATION_SET)
+    for migration in schema.migrations._migrations:
+        if migration.name.startswith("0014"):
+            break
+        before(name=migration.name)(migration.fn)
+    database, project = tmp_path / "sealed-v1.sqlite3", tmp_path / "project.toml"
+    project.write_text(SMALL_PROJECT, encoding="utf-8")
+    store = Store.open(database, migration_set=before)
+    load_project_file(store, project)
+    columns, read, old = expenditures._columns, expenditures._expenditure, set(store.db["expenditures"].columns_dict)
+    later = {"person_document": "", "travel_route": "", "travel_from": None, "travel_to": None, "travellers": ""}
+    with monkeypatch.context() as patch:  # the program of the time: no travel columns, seals of version v1
+        patch.setattr(expenditures, "_columns", lambda ids, e: {k: v for k, v in columns(ids, e).items() if k in old})
+        patch.setattr(expenditures, "_expenditure", lambda row: read({**later, **row}))
+        patch.setattr(integrity, "SEAL_VERSION", "v1")
+        for partner, line, day, document, supplier, gross in ROWS:
+            add_expenditure(store, "LLI-501", {"partner": partner, "line": line, "date": day, "document": document,
+                                               "supplier": supplier, "gross": gross, "paid": day})
+        submit_period(store, "LLI-501", 1, today=DAY)
+    store.close()
+
+    assert _integrity(_check(database, capsys)[1]) == []  # opened by this version: migrated, the v1 seal holds
+    conn = sqlite3.connect(database)
+    assert conn.execute("SELECT version FROM period_seals").fetchall() == [("v1",)]
+    with pytest.raises(sqlite3.IntegrityError, match="grant-reporter: locked"):
+        conn.execute("UPDATE expenditures SET travel_route = 'Vilnius–Rīga' WHERE number = 3")
+    conn.close()
+    store = Store.open(database)
+    reopen_period(store, "LLI-501", 1, "the trip's route was asked for")
+    submit_period(store, "LLI-501", 1, today=DAY)
+    store.close()
+    conn = sqlite3.connect(database)
+    assert conn.execute("SELECT version FROM period_seals").fetchall() == [("v2",)]
+    conn.close()
+    assert _integrity(_check(database, capsys)[1]) == []
 
 
 def test_triggers__a_derived_column_may_still_be_filled_by_a_later_migration(submitted):

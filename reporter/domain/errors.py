@@ -184,6 +184,11 @@ PROBLEMS = {
                         "project file's [[funding]])",
     "units.not_used": "{line} is not a unit-cost line; units are not used",
     "units.negative": "{value}: units cannot be negative",
+    "travel.start_required": "the trip's last day {end} is given without its first day (a one-day trip gives its "
+                             "first day only)",
+    "travel.ends_before_start": "the trip ends ({end}) before it starts ({start})",
+    "travellers.not_count": "{value} is neither the number of persons travelling (a whole number from 1 to {limit}) "
+                            "nor their names",
     "period.not_number": "{value} is not a period number (1, 2, 3…)",
     "period.unknown": "{project} has no reporting period {number}",
     "period.no_such": "no reporting period {number}",

@@ -24,6 +24,7 @@ MIN_RATE = Decimal("0.01")  # units of a currency per euro: no currency is worth
 MAX_RATE = Decimal("1000000")  # nor a millionth of one
 MAX_UNITS = Decimal("1000000")  # participants, days… on one unit-cost document
 MAX_PERIOD = 999  # reporting period numbers
+MAX_TRAVELLERS = 1000  # persons on one trip, when they are counted rather than named
 MAX_GRACE_DAYS = 3650  # days a payment may follow the eligible end
 
 # The longest text each kind of field takes. Reports and the window are tested
@@ -42,6 +43,8 @@ TEXT_LIMITS = {
     "source": 200,  # where an exchange rate comes from
     "reason": 1000,  # why a period is reopened
     "unit": 50,  # what a unit cost counts
+    "route": 200,  # a trip's route: "Vilnius–Kaunas–Vilnius"
+    "travellers": 500,  # the persons on a trip, by name
 }
 # Fields that may hold several lines; the others are one line of printable text.
 MULTILINE = frozenset({"description", "notes", "reason"})

@@ -240,6 +240,15 @@ class ExpenditureDraft:
     in_kind: str = ""  # a contribution in kind: the basis of its value ("40 h × 12.50 EUR of volunteers' work")
     accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
     supplier_code: str = ""  # the supplier's company (or personal) code
+    # What a funder may ask of a payment to a natural person: the document it is made under (an individual-activity
+    # certificate, a business licence, an author's contract), by its number.
+    person_document: str = ""
+    # What a funder may ask of a trip: the route ("Vilnius–Kaunas–Vilnius"), its first and last day, and the persons
+    # travelling (their names, or how many they were).
+    travel_route: str = ""
+    travel_from: date | None = None
+    travel_to: date | None = None
+    travellers: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +280,15 @@ class Expenditure:
     in_kind: str = ""  # a contribution in kind: the basis of its value
     accounting_ref: str = ""  # the accounting system's own reference of the entry (journal or voucher number)
     supplier_code: str = ""  # the supplier's company (or personal) code
+    # What a funder may ask of a payment to a natural person: the document it is made under (an individual-activity
+    # certificate, a business licence, an author's contract), by its number.
+    person_document: str = ""
+    # What a funder may ask of a trip: the route ("Vilnius–Kaunas–Vilnius"), its first and last day, and the persons
+    # travelling (their names, or how many they were).
+    travel_route: str = ""
+    travel_from: date | None = None
+    travel_to: date | None = None
+    travellers: str = ""
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 

@@ -19,6 +19,7 @@ from reporter.domain.limits import (
     LAST_DAY,
     MAX_GRACE_DAYS,
     MAX_PERIOD,
+    MAX_TRAVELLERS,
     amount_problem,
     check_units,
     parse_date,
@@ -35,7 +36,8 @@ from reporter.domain.rules import UnitCost, flat_rate_conflicts, rule_problems
 EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible", "currency", "rate",
     "project_rate", "period", "units", "rate_name", "activity", "description", "paid", "paid_by", "in_kind",
-    "attachments", "notes", "accounting_ref", "supplier_code",
+    "attachments", "notes", "accounting_ref", "supplier_code", "person_document", "travel_route", "travel_from",
+    "travel_to", "travellers",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date")
 INVOICE_FIELDS = ("document", "supplier", "gross")  # required but for a unit-cost declaration
@@ -361,6 +363,11 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
     period = read("period", _parse_period_number)
     units = read("units", _parse_units)
     payers = read("paid_by", parse_payers)
+    travel_from = read("travel_from", parse_date)
+    travel_to = read("travel_to", parse_date)
+    travellers = read("travellers", _parse_travellers)
+    if not any(p.where in ("travel_from", "travel_to") for p in problems):
+        _check_trip(travel_from, travel_to, problems)  # type: ignore[arg-type]
     if problems:
         return None, problems
     assert isinstance(document_date, date)
@@ -393,6 +400,11 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         payers=payers or (),  # type: ignore[arg-type]
         accounting_ref=text["accounting_ref"],
         supplier_code=text["supplier_code"],
+        person_document=text["person_document"],
+        travel_route=text["travel_route"],
+        travel_from=travel_from,  # type: ignore[arg-type]
+        travel_to=travel_to or travel_from,  # type: ignore[arg-type]  # a one-day trip ends the day it starts
+        travellers=travellers or "",  # type: ignore[arg-type]
     )
     return draft, []
 
@@ -447,7 +459,8 @@ def payer_problems(payers: tuple[Payer, ...], eligible: Decimal, definition: Pro
 # The kind of text (and so the longest allowed, `limits.TEXT_LIMITS`) of each free-text expenditure field.
 _TEXT_KINDS = {"partner": "code", "line": "code", "activity": "code", "document": "document", "supplier": "supplier",
                "description": "description", "notes": "notes", "attachments": "attachments",
-               "accounting_ref": "document", "supplier_code": "document", "rate_name": "name", "in_kind": "description"}
+               "accounting_ref": "document", "supplier_code": "document", "rate_name": "name", "in_kind": "description",
+               "person_document": "document", "travel_route": "route", "travellers": "travellers"}
 
 
 def _parse_period_number(text: str) -> int:
@@ -461,6 +474,23 @@ def _parse_units(text: str) -> Decimal:
     if units < 0:
         raise UserError(problem("", "units.negative", value=repr(text)))
     return check_units(units)
+
+
+def _parse_travellers(text: str) -> str:
+    """The persons on a trip: their names as written, or how many they were (a whole number from 1)."""
+    if any(c.isalpha() for c in text):
+        return text
+    if not re.fullmatch(r"[0-9]{1,7}", text) or not 1 <= int(text) <= MAX_TRAVELLERS:
+        raise UserError(problem("", "travellers.not_count", value=repr(text), limit=MAX_TRAVELLERS))
+    return str(int(text))
+
+
+def _check_trip(start: date | None, end: date | None, problems: list[Problem]) -> None:
+    """A trip's last day never before its first; a last day alone says no trip (its first day is wanted too)."""
+    if end is not None and start is None:
+        problems.append(problem("travel_from", "travel.start_required", end=end))
+    elif start is not None and end is not None and end < start:
+        problems.append(problem("travel_to", "travel.ends_before_start", end=end, start=start))
 
 
 def _check_amounts(gross: Decimal, vat: Decimal, eligible: Decimal | None, problems: list[Problem]) -> None:
@@ -577,6 +607,11 @@ def complete_expenditure(
             in_kind=draft.in_kind,
             accounting_ref=draft.accounting_ref,
             supplier_code=draft.supplier_code,
+            person_document=draft.person_document,
+            travel_route=draft.travel_route,
+            travel_from=draft.travel_from,
+            travel_to=draft.travel_to,
+            travellers=draft.travellers,
         ),
         [],
     )

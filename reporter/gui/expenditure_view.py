@@ -67,7 +67,9 @@ FORM = (("partner", "pick"), ("line", "pick"), ("date", "date"), ("document", "t
         ("supplier_code", "text"), ("gross", "text"), ("vat", "text"), ("eligible", "text"), ("currency", "text"),
         ("rate", "text"), ("project_rate", "text"), ("units", "text"), ("rate_name", "pick"), ("period", "pick"),
         ("activity", "pick"), ("description", "text"), ("paid", "date"), ("paid_by", "text"),
-        ("in_kind", "text"), ("attachments", "attach"), ("notes", "text"), ("accounting_ref", "text"))
+        ("in_kind", "text"), ("attachments", "attach"), ("notes", "text"), ("accounting_ref", "text"),
+        ("person_document", "text"), ("travel_route", "text"), ("travel_from", "date"), ("travel_to", "date"),
+        ("travellers", "text"))
 KEPT_FOR_NEXT = ("partner", "line")  # a run of entries keeps these after a save; nothing else sticks
 # key, heading, the widest text it usually holds (the column is as wide as that or its heading), anchor
 LIST_COLUMNS = (("number", "number", "99999", "e"), ("date", "list_date", "2024-12-31", "w"),

@@ -34,8 +34,8 @@ WHATS = ("expenditure", "plan", "budget", "rates")
 TEXT, AMOUNT_KIND, DATE, YEAR, MONTH = "text", "amount", "date", "year", "month"
 
 # How a cell is read for each field of an expenditure; the fields themselves are the typed entry's.
-_EXPENDITURE_KINDS = {"date": DATE, "paid": DATE, "gross": AMOUNT_KIND, "vat": AMOUNT_KIND, "eligible": AMOUNT_KIND,
-                      "net": AMOUNT_KIND}
+_EXPENDITURE_KINDS = {"date": DATE, "paid": DATE, "travel_from": DATE, "travel_to": DATE, "gross": AMOUNT_KIND,
+                      "vat": AMOUNT_KIND, "eligible": AMOUNT_KIND, "net": AMOUNT_KIND}
 _WIDE = re.compile(r"^amount:(\d{4})(?::(.+))?$")
 
 
@@ -304,6 +304,15 @@ SUGGESTIONS = {
         "partner": ("partneris projekte", "projekto partneris", "project partner"),
         "paid_by": ("saltinis", "finansavimo saltinis", "finansejuma avots", "avots", "source", "paid by"),
         "units": ("vienetai", "kiekis", "vienibas", "daudzums", "units", "quantity"),
+        "person_document": ("ivp nr.", "iv pazymos nr.", "verslo liudijimo nr.", "vl nr.", "autorines sutarties nr.",
+                            "pazymos nr.", "certificate no.", "licence no."),
+        "travel_route": ("marsrutas", "marsruts", "route"),
+        "travel_from": ("isvykimo data", "keliones pradzia", "komandiruotes pradzia", "brauciena sakums",
+                        "komandejuma sakums", "travel from", "trip from"),
+        "travel_to": ("grizimo data", "keliones pabaiga", "komandiruotes pabaiga", "brauciena beigas",
+                      "komandejuma beigas", "travel to", "trip to"),
+        "travellers": ("keliaujantys asmenys", "komandiruojami asmenys", "asmenys", "personas", "travellers",
+                       "persons"),
     },
     "plan": {
         "code": ("kodas", "veiklos kodas", "nr.", "kods", "code", "activity code"),

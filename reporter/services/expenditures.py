@@ -198,6 +198,11 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "paid_by": format_payers(expenditure.payers),
         "accounting_ref": expenditure.accounting_ref,
         "supplier_code": expenditure.supplier_code,
+        "person_document": expenditure.person_document,
+        "travel_route": expenditure.travel_route,
+        "travel_from": expenditure.travel_from.isoformat() if expenditure.travel_from else "",
+        "travel_to": expenditure.travel_to.isoformat() if expenditure.travel_to else "",
+        "travellers": expenditure.travellers,
     }
 
 

@@ -420,6 +420,11 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "notes": e.notes,
         "accounting_ref": e.accounting_ref,
         "supplier_code": e.supplier_code,
+        "person_document": e.person_document,
+        "travel_route": e.travel_route,
+        "travel_from": e.travel_from.isoformat() if e.travel_from else None,
+        "travel_to": e.travel_to.isoformat() if e.travel_to else None,
+        "travellers": e.travellers,
     }
 
 
@@ -453,4 +458,9 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
                      for code, cents in json.loads(row["payers"] or "[]")),
         accounting_ref=row["accounting_ref"],
         supplier_code=row["supplier_code"],
+        person_document=row["person_document"],
+        travel_route=row["travel_route"],
+        travel_from=date.fromisoformat(row["travel_from"]) if row["travel_from"] else None,
+        travel_to=date.fromisoformat(row["travel_to"]) if row["travel_to"] else None,
+        travellers=row["travellers"],
     )

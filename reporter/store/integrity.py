@@ -23,17 +23,24 @@ from reporter.domain.integrity import AuditBreak, SealBreak
 if TYPE_CHECKING:
     from reporter.store.database import Store
 
-SEAL_VERSION = "v1"
-# The expenditure columns a seal covers (v1): everything the reports and the money depend on. Columns that
-# the program derives again (document_key, search_text) and columns added later are not sealed, so a later
-# migration may fill those without breaking a seal.
-SEALED_COLUMNS = (
-    "id", "project_id", "number", "partner_id", "budget_line_id", "activity_id", "period_id", "document_date",
-    "document_no", "supplier", "description", "currency", "gross_cents", "vat_cents", "eligible_cents",
-    "exchange_rate", "eligible_project_currency_cents", "eligible_vat_project_currency_cents", "units",
-    "payment_date", "attachments", "notes", "created_at", "updated_at", "rate_name", "project_rate", "in_kind",
-    "accounting_ref", "supplier_code",
-)
+# The expenditure columns a seal covers, by the seal's version: everything the reports and the money depend on.
+# Columns that the program derives again (document_key, search_text) are never sealed. A column added later is
+# not in the seals made before it (a seal is verified over the columns of its own version, so a later migration
+# may fill it without breaking one); the version that follows covers it from the next submission on.
+SEALED_COLUMNS_BY_VERSION = {
+    "v1": (
+        "id", "project_id", "number", "partner_id", "budget_line_id", "activity_id", "period_id", "document_date",
+        "document_no", "supplier", "description", "currency", "gross_cents", "vat_cents", "eligible_cents",
+        "exchange_rate", "eligible_project_currency_cents", "eligible_vat_project_currency_cents", "units",
+        "payment_date", "attachments", "notes", "created_at", "updated_at", "rate_name", "project_rate", "in_kind",
+        "accounting_ref", "supplier_code",
+    ),
+}
+# v2 (migration 0014): what the Culture Council's report gives of payments to persons and of trips.
+SEALED_COLUMNS_BY_VERSION["v2"] = (*SEALED_COLUMNS_BY_VERSION["v1"], "person_document", "travel_route",
+                                   "travel_from", "travel_to", "travellers")
+SEAL_VERSION = "v2"  # what a submission seals now
+SEALED_COLUMNS = SEALED_COLUMNS_BY_VERSION[SEAL_VERSION]
 AUDIT_COLUMNS = ("id", "changed_at", "user_name", "action", "table_name", "record_id", "old_values", "new_values")
 
 
@@ -61,14 +68,16 @@ def last_entry(db: Any) -> tuple[int, str]:
 # Sealing
 
 
-# The sealed columns as `_text` writes them, joined by SQLite itself (twice as fast as in Python).
-_SEALED_TEXT = " || char(31) || ".join(f"coalesce(CAST({column} AS TEXT), char(0))" for column in SEALED_COLUMNS)
+def _sealed_text(version: str) -> str:
+    """A version's sealed columns as `_text` writes them, joined by SQLite itself (twice as fast as in Python)."""
+    return " || char(31) || ".join(f"coalesce(CAST({column} AS TEXT), char(0))"
+                                   for column in SEALED_COLUMNS_BY_VERSION[version])
 
 
-def _expenditure_rows(db: Any, period_id: str) -> Iterator[tuple[str, int, str]]:
-    """(id, number, digest) of each expenditure row of a period: the digest of its `SEALED_COLUMNS`."""
+def _expenditure_rows(db: Any, period_id: str, version: str) -> Iterator[tuple[str, int, str]]:
+    """(id, number, digest) of each expenditure row of a period: the digest of its sealed columns (of `version`)."""
     for row_id, number, text in db.execute(
-            f"SELECT id, number, {_SEALED_TEXT} FROM expenditures WHERE period_id = ?", [period_id]):
+            f"SELECT id, number, {_sealed_text(version)} FROM expenditures WHERE period_id = ?", [period_id]):
         yield row_id, number, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -90,16 +99,18 @@ def _total(items: Iterable[tuple[str, str]]) -> str:
     return digest(sorted(items))
 
 
-def seal_period(store: "Store", period_id: str, sealed_at: str) -> None:
-    """Seal a period that is being submitted; call inside the transaction that locks it."""
+def seal_period(store: "Store", period_id: str, sealed_at: str, version: str | None = None) -> None:
+    """Seal a period that is being submitted (with the columns of `version`, by default the present one); call
+    inside the transaction that locks it."""
     from reporter.store.database import new_id
 
     db = store.db
-    expenditures = list(_expenditure_rows(db, period_id))
+    version = version or SEAL_VERSION
+    expenditures = list(_expenditure_rows(db, period_id, version))
     snapshots = list(_snapshot_rows(db, period_id))
     audit_entry, audit_hash = last_entry(db)
     store.insert("period_seals", {
-        "id": new_id(), "period_id": period_id, "sealed_at": sealed_at, "version": SEAL_VERSION,
+        "id": new_id(), "period_id": period_id, "sealed_at": sealed_at, "version": version,
         "expenditures": len(expenditures),
         "expenditures_digest": _total((i, d) for i, _, d in expenditures),
         "snapshots_digest": _total((i, d) for i, _, d in snapshots),
@@ -142,7 +153,7 @@ def _periods_to_verify(db: Any, project_id: str) -> list[tuple[Any, ...]]:
     """The periods of a project that are submitted or sealed, with their seal's columns."""
     return db.execute("""
         SELECT rp.id, rp.number, rp.status, s.id, s.expenditures_digest, s.snapshots_digest, s.audit_entry,
-               s.audit_hash
+               s.audit_hash, s.version
         FROM reporting_periods rp LEFT JOIN period_seals s ON s.period_id = rp.id
         WHERE rp.project_id = ? AND (rp.status = 'submitted' OR s.id IS NOT NULL)
         ORDER BY rp.number""", [project_id]).fetchall()
@@ -150,14 +161,14 @@ def _periods_to_verify(db: Any, project_id: str) -> list[tuple[Any, ...]]:
 
 def _seal_break(db: Any, period: tuple[Any, ...]) -> SealBreak | None:
     """What no longer matches the seal of one period (a row of `_periods_to_verify`), or None."""
-    period_id, number, status, seal_id, total, snapshots_total, audit_entry, audit_hash = period
+    period_id, number, status, seal_id, total, snapshots_total, audit_entry, audit_hash, version = period
     if seal_id is None:
         return SealBreak(number, seal_missing=True)
     items: dict[str, dict[str, tuple[str, str]]] = {"expenditure": {}, "snapshot": {}}
     for kind, item_id, label, item_digest in db.execute(
             "SELECT kind, item_id, label, digest FROM seal_items WHERE period_id = ?", [period_id]):
         items.setdefault(kind, {})[item_id] = (label, item_digest)
-    rows = {i: (row_number, d) for i, row_number, d in _expenditure_rows(db, period_id)}
+    rows = {i: (row_number, d) for i, row_number, d in _expenditure_rows(db, period_id, version)}
     sealed_rows = items["expenditure"]
     changed = tuple(sorted(((i, n) for i, (n, d) in rows.items() if i in sealed_rows and sealed_rows[i][1] != d),
                            key=lambda ref: ref[1]))
@@ -227,13 +238,21 @@ class IntegrityQueries:
         return found
 
 
-# The schema (migration 0004_tamper_evidence)
+# The schema (migration 0009_tamper_evidence; 0014 covers the columns of seal v2)
 
 
-def protection_triggers() -> str:
+def locked_update_trigger(version: str) -> str:
+    """The trigger that makes an edit of a locked row's sealed columns (of a seal version) fail outright."""
+    locked = "(SELECT status FROM reporting_periods WHERE id = {}) = 'submitted'"
+    sealed_columns = ", ".join(c for c in SEALED_COLUMNS_BY_VERSION[version] if c != "id")
+    return f"""CREATE TRIGGER locked_expenditure_update BEFORE UPDATE OF {sealed_columns} ON expenditures
+WHEN {locked.format('OLD.period_id')} OR {locked.format('NEW.period_id')}
+BEGIN SELECT RAISE(ABORT, 'grant-reporter: locked: the period is submitted'); END"""
+
+
+def protection_triggers(version: str) -> str:
     """Triggers that make accidental edits of the audit log, of locked rows and of seals fail outright."""
     locked = "(SELECT status FROM reporting_periods WHERE id = {}) = 'submitted'"
-    sealed_columns = ", ".join(c for c in SEALED_COLUMNS if c != "id")
     return f"""
 CREATE TRIGGER audit_log_is_never_changed BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'grant-reporter: the audit log is never changed'); END;
@@ -241,9 +260,7 @@ CREATE TRIGGER audit_log_is_never_deleted BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'grant-reporter: the audit log is never deleted'); END;
 CREATE TRIGGER locked_expenditure_insert BEFORE INSERT ON expenditures WHEN {locked.format('NEW.period_id')}
 BEGIN SELECT RAISE(ABORT, 'grant-reporter: locked: the period is submitted'); END;
-CREATE TRIGGER locked_expenditure_update BEFORE UPDATE OF {sealed_columns} ON expenditures
-WHEN {locked.format('OLD.period_id')} OR {locked.format('NEW.period_id')}
-BEGIN SELECT RAISE(ABORT, 'grant-reporter: locked: the period is submitted'); END;
+{locked_update_trigger(version)};
 CREATE TRIGGER locked_expenditure_delete BEFORE DELETE ON expenditures WHEN {locked.format('OLD.period_id')}
 BEGIN SELECT RAISE(ABORT, 'grant-reporter: locked: the period is submitted'); END;
 CREATE TRIGGER locked_snapshot_update BEFORE UPDATE ON report_snapshots WHEN {locked.format('OLD.period_id')}
@@ -276,8 +293,8 @@ def chain_existing_entries(db: Any) -> None:
     db.conn.executemany(f"INSERT INTO audit_log ({columns}, chain_hash) VALUES ({', '.join('?' * 9)})", chained)
 
 
-def seal_submitted_periods(store: "Store") -> None:
+def seal_submitted_periods(store: "Store", version: str) -> None:
     """Seal the periods submitted before seals existed, as they are now (part of the migration)."""
     for period_id, submitted_at in store.db.execute(
             "SELECT id, coalesce(submitted_at, '') FROM reporting_periods WHERE status = 'submitted'").fetchall():
-        seal_period(store, period_id, submitted_at)
+        seal_period(store, period_id, submitted_at, version)

@@ -436,8 +436,8 @@ CREATE TABLE seal_items (
     PRIMARY KEY (period_id, kind, item_id)
 )
 """)
-    seal_submitted_periods(Store(db, None))
-    _run(db, protection_triggers())
+    seal_submitted_periods(Store(db, None), "v1")  # the columns there are now: a later version seals more
+    _run(db, protection_triggers("v1"))
 
 
 @migrations(name="0010_attachments")
@@ -509,3 +509,22 @@ INSERT INTO expenditure_search (rowid, search_text)
         END""",
     ):
         db.execute(trigger)
+
+
+@migrations(name="0014_person_and_travel_details")
+def person_and_travel_details(db: Database) -> None:
+    """What a culture funder asks of a payment to a natural person (the individual-activity certificate, business
+    licence or author's contract it is made under, by its number) and of a trip (its route, first and last day, and
+    the persons travelling). Seals made from now on (v2) cover them, and so does the lock of a submitted period's
+    rows; the seals made before keep to their own columns (v1)."""
+    from reporter.store.integrity import locked_update_trigger
+
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN person_document TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN travel_route TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN travel_from TEXT;
+ALTER TABLE expenditures ADD COLUMN travel_to TEXT CHECK (travel_to IS NULL OR travel_to >= travel_from);
+ALTER TABLE expenditures ADD COLUMN travellers TEXT NOT NULL DEFAULT '';
+DROP TRIGGER locked_expenditure_update
+""")
+    db.execute(locked_update_trigger("v2"))
