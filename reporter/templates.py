@@ -31,6 +31,9 @@ SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overvie
 # Columns a template may add to the expenditure list: the activity (work package), units × unit price, the
 # attached documents' names, and the notes as a comment.
 EXPENDITURE_COLUMNS = ("activity", "units", "attachments", "notes")
+# Columns a template may add to the list of supporting documents (the national culture funders' form): the document
+# a payment to a natural person is made under, and a trip's route, dates and persons.
+DOCUMENT_COLUMNS = ("person_document", "travel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class ReportLayout:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # per language: words that differ
     document_types: tuple[DocumentType, ...] = ()
     expenditure_columns: tuple[str, ...] = ()  # more columns in the expenditure list (EXPENDITURE_COLUMNS)
+    document_columns: tuple[str, ...] = ()  # more columns in the list of supporting documents (DOCUMENT_COLUMNS)
     statements: dict[str, str] = field(default_factory=dict)  # per language: what the signatories declare
     signatories: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per language: who signs, each apart
 
@@ -87,7 +91,7 @@ class Template:
 _TEMPLATE_KEYS = {"id", "name", "languages", "currency", "budget_lines", "rules", "flat_rates", "unit_costs",
                   "country_groups", "line_caps", "cost_shares", "instalments", "report"}
 _REPORT_KEYS = {"title", "consolidated_title", "final_title", "orientation", "sections", "consolidated_sections",
-                "labels", "document_types", "statement", "signatories", "expenditure_columns"}
+                "labels", "document_types", "statement", "signatories", "expenditure_columns", "document_columns"}
 
 
 def load_template(template_id: str, folder: Path | None = None) -> Template:
@@ -191,17 +195,18 @@ def _layout(data: dict[str, Any], problems: list[Problem]) -> ReportLayout:
         labels={lang: dict(words) for lang, words in data.get("labels", {}).items()},
         document_types=tuple(DocumentType(str(t.get("match", "")), dict(t["name"]))
                              for t in data.get("document_types", ())),
-        expenditure_columns=_expenditure_columns(data, problems),
+        expenditure_columns=_columns(data, "expenditure_columns", EXPENDITURE_COLUMNS, problems),
+        document_columns=_columns(data, "document_columns", DOCUMENT_COLUMNS, problems),
         statements=_words(data, "statement", problems),
         signatories={lang: tuple(names) for lang, names in _words(data, "signatories", problems, lists=True).items()},
     )
 
 
-def _expenditure_columns(data: dict[str, Any], problems: list[Problem]) -> tuple[str, ...]:
-    columns = data.get("expenditure_columns", [])
-    if not isinstance(columns, list) or not all(c in EXPENDITURE_COLUMNS for c in columns):
-        problems.append(problem("report.expenditure_columns", "template.expenditure_columns",
-                                known=", ".join(EXPENDITURE_COLUMNS)))
+def _columns(data: dict[str, Any], key: str, known: tuple[str, ...], problems: list[Problem]) -> tuple[str, ...]:
+    """The optional columns a template adds to a list: a list of some of those `known`."""
+    columns = data.get(key, [])
+    if not isinstance(columns, list) or not all(c in known for c in columns):
+        problems.append(problem(f"report.{key}", "template.columns", known=", ".join(known)))
         return ()
     return tuple(columns)
 

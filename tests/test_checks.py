@@ -702,3 +702,52 @@ def test_financing__worked_out_again_after_any_write_by_this_or_another_connecti
     third = financing_view(store, code, period=1).partners[0].eligible_cumulative
     store.close()
     assert (first, second, third) == (D("100.00"), D("150.00"), D("110.00"))
+
+
+# What a funder asks of a trip and of a payment to a person (the culture funders' templates list the lines)
+
+DETAILS = """
+[rules]
+travel_lines = ["TRAVEL"]
+person_document_lines = ["SERVICES"]
+"""
+TRIP = {"line": "TRAVEL", "travel_route": "Panevėžys–Vilnius–Panevėžys", "travel_from": "2024-02-27",
+        "travel_to": "2024-02-28", "travellers": "2"}
+
+
+def test_details__trips_with_route_dates_and_persons_and_fees_naming_the_persons_certificate_hold(store, tmp_path):
+    load(store, tmp_path, SPLIT_85_15.replace("residual = true", "residual = true\nin_kind = true"), DETAILS)
+    spend(store, **TRIP)
+    spend(store, **{**TRIP, "travel_to": "", "travellers": "Rasa Petraitienė"})  # a one-day trip
+    spend(store, line="SERVICES", supplier="Vaiva Rimkutė", person_document="Autorinė sutartis Nr. AS-24/007")
+    spend(store, line="SERVICES", supplier="Talkininkai", document="", in_kind="20 h × 10.00 EUR")
+    spend(store, line="TRAVEL", gross="-40.00", document="KR-1")  # a correction refers to its trip
+    spend(store, line="STAFF")  # a line the rules do not list
+    assert findings(store, "details") == []
+
+
+def test_details__a_trip_lacking_route_dates_or_persons_and_a_fee_without_the_persons_document_are_warnings(
+        store, tmp_path):
+    load(store, tmp_path, SPLIT_85_15, DETAILS)
+    spend(store, **TRIP)
+    no_route = spend(store, **{**TRIP, "travel_route": ""})
+    no_days = spend(store, **{**TRIP, "travel_from": "", "travel_to": ""})
+    no_persons = spend(store, **{**TRIP, "travellers": "", "date": "2024-08-01", "paid": "2024-08-05"})
+    fee = spend(store, line="SERVICES", supplier="Vaiva Rimkutė")
+    travel, person = sorted(findings(store, "details"), key=lambda f: f.message_id, reverse=True)
+    assert (travel.severity, travel.partner, travel.budget_line, set(travel.records)) == (
+        "warning", "LP", "TRAVEL", {no_route, no_days, no_persons})
+    assert travel.message == ("3 cost(s) of LP on TRAVEL lack some of what the funder asks of a trip (its route, its "
+                              "first and last day, the persons travelling): #2, #3, #4")
+    assert (person.records, person.message) == ((fee,), (
+        "1 payment(s) of LP on SERVICES do not name the individual-activity certificate, business licence or "
+        "author's contract of the person paid, which the funder asks of payments to natural persons: #5"))
+    assert [f.records for f in findings(store, "details", period=2)] == [(no_persons,)]
+    edit_expenditure(store, "CHK-1", "5", {"person_document": "IVP Nr. 1187342"})
+    assert [f.message_id for f in findings(store, "details")] == ["details.travel"]
+
+
+def test_details__a_rule_naming_a_line_the_project_lacks_is_refused(store, tmp_path):
+    with pytest.raises(ValidationError, match="rules.travel_lines: .*'CATERING'"):
+        load(store, tmp_path, SPLIT_85_15, DETAILS.replace('"TRAVEL"', '"CATERING"'))
+    assert row_counts(store)["projects"] == 0

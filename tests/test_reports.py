@@ -2,7 +2,8 @@
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from decimal import Decimal
 
 import openpyxl
@@ -225,6 +226,107 @@ def test_report__the_interreg_list_adds_the_columns_its_costs_fill(store, report
     assert "attachments" in keys and "comment" in keys and "activity" not in keys and "units" not in keys
     row = next(r for r in listing.rows if "DU-05" in r.cells)
     assert row.cells[keys.index("attachments")] == "du-05.pdf" and row.cells[keys.index("comment")] == "Pusė etato"
+
+
+COUNCIL_DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "culture-council.toml"
+COUNCIL_COSTS = [
+    {"line": "FEES", "date": "2024-08-26", "document": "Atliktų darbų aktas Nr. AS-24/007",
+     "supplier": "Paulius Stankevičius", "gross": "306.75", "person_document": "Autorinė sutartis Nr. AS-24/007"},
+    {"line": "TRAVEL", "date": "2024-08-27", "document": "Avansinė apyskaita Nr. AA-007", "supplier": "Vaiva Rimkutė",
+     "gross": "71.27", "travel_route": "Vilnius–Molėtai–Vilnius", "travel_from": "2024-08-23",
+     "travel_to": "2024-08-24", "travellers": "Vaiva Rimkutė"},
+    {"line": "SERVICES", "date": "2024-08-29", "document": "PVM SF GB Nr. 02969", "supplier": "UAB „Garso bangos“",
+     "gross": "1288.00", "vat": "223.54"},
+]
+
+
+@pytest.fixture
+def council(store):
+    """The demo's Culture Council project with a fee under an author's contract, a guest's trip and a service."""
+    code = load_project_file(store, COUNCIL_DEMO).code
+    for cost in COUNCIL_COSTS:
+        add_expenditure(store, code, {"partner": "MRSVB", "paid": cost["date"], **cost})
+    return code
+
+
+def test_report__the_councils_documents_give_the_persons_contract_and_the_trips_route_dates_and_persons(
+        store, council, tmp_path):
+    data, _ = report_data(store, council, 1, lang="lt", today=DAY)
+    documents = next(t for t in data.tables if t.key == "documents")
+    keys = [c.key for c in documents.columns]
+    assert keys == ["no", "date", "document", "type", "supplier", "person_document", "item", "travel_route",
+                    "travel_from", "travel_to", "travellers", "amount"]
+    fee, trip, service = (dict(zip(keys, row.cells)) for row in documents.rows)
+    assert (fee["person_document"], fee["type"], fee["travel_route"]) == (
+        "Autorinė sutartis Nr. AS-24/007", "Perdavimo ir priėmimo aktas", "")
+    assert (trip["travel_route"], trip["travel_from"], trip["travel_to"], trip["travellers"], trip["amount"]) == (
+        "Vilnius–Molėtai–Vilnius", date(2024, 8, 23), date(2024, 8, 24), "Vaiva Rimkutė", Decimal("71.27"))
+    assert (service["person_document"], service["travel_from"], service["travellers"]) == ("", None, "")
+    assert [c.label for c in documents.columns][5:11] == [
+        "Individualios veiklos pažymos, verslo liudijimo ar autorinės sutarties Nr.", "Sąmatos straipsnis",
+        "Maršrutas", "Kelionės pradžia", "Kelionės pabaiga", "Keliavę asmenys"]
+
+    files = {(f.format, lang): f.path for lang in ("lt", "en", "lv")
+             for f in write_report(store, council, 1, tmp_path / lang, lang=lang, today=DAY)}
+    lt, lv = pdf_text(files["pdf", "lt"]), pdf_text(files["pdf", "lv"])
+    for expected in ("Paulius Stankevičius Autorinė Autorinis", "AS-24/007 AS-24/007",  # the act's, the contract's
+                     "Kelionės Vilnius–Molėtai–Vilnius 2024-08-23 2024-08-24 Vaiva Rimkutė 71,27", "Maršrutas",
+                     "Keliavę"):
+        assert expected in lt, expected
+    assert "Maršruts" in lv and "23.08.2024." in lv and "Personas" in lv
+    sheet = openpyxl.load_workbook(files["xlsx", "en"])["Supporting documents"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if r[0] == "No.")
+    assert header[5:11] == ["Certificate, licence or author's contract No.", "Estimate item", "Route", "Trip from",
+                            "Trip to", "Persons travelling"]
+    trip_row = next(r for r in rows if r[2] == "Avansinė apyskaita Nr. AA-007")
+    assert trip_row[7:11] == ["Vilnius–Molėtai–Vilnius", datetime(2024, 8, 23), datetime(2024, 8, 24),
+                              "Vaiva Rimkutė"]
+
+
+def test_report__a_trip_lacking_its_persons_is_a_warning_in_the_councils_report_in_its_language(
+        store, council, tmp_path):
+    add_expenditure(store, council, {"partner": "MRSVB", "line": "TRAVEL", "date": "2024-08-28", "paid": "2024-08-28",
+                                     "document": "PVM SF CKL Nr. 0000123", "supplier": "Circle K Lietuva, UAB",
+                                     "gross": "81.51", "vat": "14.15", "travel_route": "Molėtai–Vilnius–Molėtai",
+                                     "travel_from": "2024-08-23"})
+    data, _ = report_data(store, council, 1, lang="lt", today=DAY)
+    [warning] = [f for f in data.findings if f.rule == "Išlaidų duomenys"]
+    assert (warning.severity, warning.records) == ("warning", "#4")
+    assert warning.message.startswith("Partnerio MRSVB išlaidų įrašuose (1) eilutėje Kelionės trūksta dalies to, ko "
+                                      "finansuotojas prašo apie kelionę")
+    [pdf] = write_report(store, council, 1, tmp_path, lang="lv", formats=["pdf"], today=DAY)
+    assert "Izmaksu dati" in pdf_text(pdf.path)
+
+
+def test_report__documents_without_such_details_keep_their_usual_columns_and_the_interreg_list_none(
+        store, reported):
+    for template in ("lt-culture-council", "lt-ministry-of-culture"):
+        data, _ = report_data(store, reported, 1, partner="LP", template_id=template, lang="en", today=DAY)
+        documents = next(t for t in data.tables if t.key == "documents")
+        assert [c.key for c in documents.columns] == ["no", "date", "document", "type", "supplier", "item", "amount"]
+    add_expenditure(store, reported, {"partner": "LP", "line": "TRAVEL", "date": "2024-05-06", "document": "AA-9",
+                                      "supplier": "Rūta Jankauskienė", "gross": "40.00", "paid": "2024-05-06",
+                                      "travel_route": "Šiauliai–Rīga–Šiauliai", "travel_from": "2024-05-02"})
+    data, _ = report_data(store, reported, 1, partner="LP", template_id="lt-ministry-of-culture", lang="en", today=DAY)
+    documents = next(t for t in data.tables if t.key == "documents")
+    assert [c.key for c in documents.columns] == ["no", "date", "document", "type", "supplier", "item", "travel_route",
+                                                  "travel_from", "travel_to", "amount"]  # nobody gave persons
+    data, _ = report_data(store, reported, 1, partner="LP", lang="en", today=DAY)  # the Interreg form asks for none
+    assert not any("travel_route" in [c.key for c in t.columns] for t in data.tables)
+
+
+def test_template__document_columns_are_some_of_those_the_documents_list_knows(tmp_path):
+    from reporter.templates import load_template
+
+    text = (COUNCIL_DEMO.parent.parent.parent / "templates" / "lt-culture-council.toml").read_text(encoding="utf-8")
+    assert load_template("lt-culture-council").report.document_columns == ("person_document", "travel")
+    (tmp_path / "lt-culture-council.toml").write_text(
+        text.replace('document_columns = ["person_document", "travel"]', 'document_columns = ["route"]'),
+        encoding="utf-8")
+    with pytest.raises(UserError, match="report.document_columns: must be a list of columns from person_document, "
+                                        "travel"):
+        load_template("lt-culture-council", tmp_path)
 
 
 def test_report__a_period_without_documents_in_other_currencies_has_no_exchange_rate_table(store, reported):

@@ -33,7 +33,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 RULES = ("share", "own-contribution", "cap", "budget-line", "budget-total", "transfer", "flat-rate", "unit-cost",
          "indirect-cap", "eligibility", "reporting-period", "double-funding", "currency", "period-lock", "payer",
-         "line-cap", "plan", "activity", "integrity", "attachment", "variance")
+         "line-cap", "plan", "activity", "integrity", "attachment", "variance", "details")
 """The rule a finding names; `findings.toml` [rule_names] words each in every language."""
 
 # The English wording of every finding, by message id. Translations use the same
@@ -120,6 +120,11 @@ MESSAGES = {
     "attachment.missing": "#{number} of {partner}: the attached file {name} is missing from the attachments folder",
     "attachment.changed": "#{number} of {partner}: the attached file {name} has changed since it was attached "
                           "(its SHA-256 differs)",
+    "details.travel": "{count} cost(s) of {partner} on {line} lack some of what the funder asks of a trip (its "
+                      "route, its first and last day, the persons travelling): {numbers}",
+    "details.person": "{count} payment(s) of {partner} on {line} do not name the individual-activity certificate, "
+                      "business licence or author's contract of the person paid, which the funder asks of payments "
+                      "to natural persons: {numbers}",
 }
 MESSAGES.update(integrity.MESSAGES)
 
@@ -188,6 +193,9 @@ class CheckData:
     explained: frozenset[tuple[int, str | None, str]] = frozenset()  # (period, partner, line) with an explanation
     attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
     # "missing" or "changed"
+    # costs on the rules' travel or person-document lines without the details the funder asks: ref, partner, line,
+    # period, "travel" or "person"
+    missing_details: tuple[tuple[RecordRef, str, str, int, str], ...] = ()
 
 
 def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -196,7 +204,7 @@ def run_all(data: CheckData, period: int | None = None) -> list[Finding]:
     for check in (check_shares, check_caps, check_budget_lines, check_transfers, check_flat_rates,
                   check_unit_costs, check_indirect_cap, check_eligibility, check_payers, check_double_funding,
                   check_currency, check_period_lock, check_line_caps, check_plan, check_integrity,
-                  check_attachments, check_variances):
+                  check_attachments, check_variances, check_details):
         findings += check(data, period)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.partner or "", f.period or 0))
 
@@ -824,6 +832,25 @@ def check_attachments(data: CheckData, period: int | None = None) -> list[Findin
         _finding(data, "attachment", ERROR if state == "changed" else WARNING,
                  _say(f"attachment.{state}", number=ref.number, partner=partner, name=name), [ref], partner=partner)
         for ref, partner, name, state in data.attachments
+    ]
+
+
+# 13. What a funder asks of a trip and of a payment to a person
+
+
+def check_details(data: CheckData, period: int | None = None) -> list[Finding]:
+    """A cost on a line of the rules' `travel_lines` gives its trip's route, first day and persons; a payment on one
+    of their `person_document_lines` names the person's certificate, licence or author's contract. A correction (a
+    negative amount) refers to its cost and needs neither; a contribution in kind pays no one."""
+    grouped: dict[tuple[str, str, str], list[RecordRef]] = {}
+    for ref, partner, line, number, kind in data.missing_details:
+        if period is None or number == period:
+            grouped.setdefault((kind, partner, line), []).append(ref)
+    return [
+        _finding(data, "details", WARNING, _say(f"details.{kind}", count=len(refs), partner=partner, line=line,
+                                                numbers=_numbers(r.number for r in refs)),
+                 refs, partner=partner, budget_line=line, period=period)
+        for (kind, partner, line), refs in sorted(grouped.items())
     ]
 
 

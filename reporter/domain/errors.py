@@ -79,7 +79,7 @@ PROBLEMS = {
     "project.template_currency": "the template {template} keeps its projects in {template_currency}, not "
                                  "{currency}: documents in other currencies are converted",
     "cost_share.above": "{line} counts {percent} % of the real cost: at most {most} is eligible",
-    "template.expenditure_columns": "must be a list of columns from {known}",
+    "template.columns": "must be a list of columns from {known}",
     "template.words": "must be a table of words per language ({languages}), e.g. {{ en = \"…\", lt = \"…\" }}",
     "template.unreadable": "template {template} is not a valid funder template ({detail})",
     "template.broken": "template {template}: {problems}",

@@ -156,6 +156,9 @@ class ContractRules:
     explain_variance_percent: Decimal | None = None  # a line whose spending differs more needs an explanation
     payment_grace_days: int = 0  # payments may follow the eligible end by this many days
     instalments: tuple[Instalment, ...] = ()  # how grants are paid; none: as the payments come
+    travel_lines: tuple[str, ...] = ()  # a cost on these gives its trip's route, dates and persons
+    person_document_lines: tuple[str, ...] = ()  # a payment on these names the person's certificate, licence or
+    # author's contract (they pay natural persons: authors, performers)
 
     def flat_rate(self, line: str) -> FlatRate | None:
         return next((f for f in self.flat_rates if f.line == line), None)
@@ -173,9 +176,11 @@ class ContractRules:
 RULE_KEYS = {
     "line_flexibility_percent", "line_flexibility_amount", "transfer_out_percent", "transfer_in_percent",
     "transfer_level", "closed_lines", "exempt_lines", "indirect_cap_percent", "indirect_lines",
-    "indirect_base_excludes", "activity_required", "payment_grace_days", "explain_variance_percent",
+    "indirect_base_excludes", "activity_required", "payment_grace_days", "explain_variance_percent", "travel_lines",
+    "person_document_lines",
 }
-_LINE_LISTS = ("closed_lines", "exempt_lines", "indirect_lines", "indirect_base_excludes")
+_LINE_LISTS = ("closed_lines", "exempt_lines", "indirect_lines", "indirect_base_excludes", "travel_lines",
+               "person_document_lines")
 _RATE_KEYS = {"rate", "name", "partner", "role", "country_group", "unit"}
 
 

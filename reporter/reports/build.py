@@ -727,14 +727,28 @@ class _Builder:
             found = next((t for t in types if t.match.casefold() in number.casefold()), None)
             return (found.names.get(lang) or found.names.get("en", "")) if found else ""
 
-        rows = tuple(Row((str(n), e.document_date, e.document_no, kind(e.document_no), e.supplier,
-                          self.line_name(e.budget_line), e.eligible_project_currency))
-                     for n, e in enumerate(sorted(self.given.expenditures,
-                                                  key=lambda e: (e.document_date, e.number)), 1))
+        expenditures = sorted(self.given.expenditures, key=lambda e: (e.document_date, e.number))
+        # The details the template asks for, each column only where some cost of the period gives it.
+        asked = self.given.template.report.document_columns
+        person = "person_document" in asked and any(e.person_document for e in expenditures)
+        travel = {key: "travel" in asked and any(getattr(e, key) for e in expenditures)
+                  for key in ("travel_route", "travel_from", "travellers")}
         columns = (Column("no", w["row_no"], TEXT, 0.6), Column("date", w["document_date"], DATE, 1),
                    Column("document", w["document"], TEXT, 1.6), Column("type", w["document_type"], TEXT, 1.6),
-                   Column("supplier", w["supplier"], TEXT, 2.2), Column("item", w["estimate_item"], TEXT, 2),
+                   Column("supplier", w["supplier"], TEXT, 2.2),
+                   *([Column("person_document", w["person_document"], TEXT, 1.6)] if person else []),
+                   Column("item", w["estimate_item"], TEXT, 2),
+                   *([Column("travel_route", w["travel_route"], TEXT, 2.4)] if travel["travel_route"] else []),
+                   *([Column("travel_from", w["travel_from"], DATE, 1), Column("travel_to", w["travel_to"], DATE, 1)]
+                     if travel["travel_from"] else []),
+                   *([Column("travellers", w["travellers"], TEXT, 1.7)] if travel["travellers"] else []),
                    Column("amount", w["amount"], MONEY, 1.2, True))
+        rows = tuple(Row(tuple({
+            "no": str(n), "date": e.document_date, "document": e.document_no, "type": kind(e.document_no),
+            "supplier": e.supplier, "person_document": e.person_document, "item": self.line_name(e.budget_line),
+            "travel_route": e.travel_route, "travel_from": e.travel_from, "travel_to": e.travel_to,
+            "travellers": e.travellers, "amount": e.eligible_project_currency}[c.key] for c in columns))
+            for n, e in enumerate(expenditures, 1))
         return [Table("documents", w["documents"], columns, rows, w["total"])]
 
     def budget_vs_actual(self) -> list[Table]:

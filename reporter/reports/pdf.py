@@ -26,6 +26,7 @@ Import this module only when a PDF is written: it loads reportlab and pyphen.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import zlib
 from bisect import bisect_right
@@ -212,6 +213,7 @@ def _add(total: Decimal | int, value: object) -> Decimal | int:
 
 # --- wrapping and hyphenation ----------------------------------------------------------------
 
+_DASHES = re.compile("[-–—]")  # a hyphen, an en dash, an em dash: a word breaks after one of its own
 # pyphen's dictionary per report language (Lithuanian is filed as plain "lt").
 _HYPHENATION = {"lt": "lt_LT", "lv": "lv_LV", "en": "en_GB"}
 
@@ -223,7 +225,7 @@ def _dictionary(lang: str) -> pyphen.Pyphen:
 
 class _Wrapper:
     """Splits cell text into lines no wider than a cell: at spaces, and a word longer than a whole line at the
-    language's hyphenation points with a hyphen ("Projekti-", "juhtimise"), or after a hyphen of its own.
+    language's hyphenation points with a hyphen ("Projekti-", "juhtimise"), or after a hyphen or dash of its own.
     Only a word with no such point that fits (a code, a number) is cut between two characters."""
 
     def __init__(self, lang: str):
@@ -238,7 +240,7 @@ class _Wrapper:
         if found is not None:
             return found
         points, offset = set(), 0
-        for part in word.split("-"):
+        for part in _DASHES.split(word):  # a route "Vilnius–Kaunas–Vilnius" breaks after its dashes
             if offset:
                 points.add(offset)
             if part and not any(char.isdigit() for char in part):
@@ -301,7 +303,7 @@ class _Wrapper:
 
 
 def _hyphenated(piece: str) -> str:
-    return piece if piece.endswith("-") else f"{piece}-"
+    return piece if piece.endswith(("-", "–", "—")) else f"{piece}-"
 
 
 def _fitting_prefix(word: str, measure: Callable[[str, float], float], size: float, width: float) -> int:

@@ -119,6 +119,8 @@ def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
         audit_breaks=tuple(store.integrity.audit_breaks()),
         seal_breaks=tuple(store.integrity.seal_breaks(project_id)),
         attachments=attachment_problems(store, project_id),
+        missing_details=_by_number(queries.missing_details(project_id, definition.rules.travel_lines,
+                                                           definition.rules.person_document_lines)),
         explained=frozenset((x.period, x.partner, x.line) for x in store.explanations.list(project_id))
         if definition.rules.explain_variance_percent is not None else frozenset(),
     )

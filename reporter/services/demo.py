@@ -246,6 +246,8 @@ class _Book:
                 else:
                     n = last + (self.rng.randint(1, 4) if document.small else self.rng.randint(1, 37))
                 numbers[document.series] = n
+                if row.get("person_document"):  # an author's contract, numbered as the act that settles it
+                    row["person_document"] = row["person_document"].format(n=n)
                 document = document.pattern.format(n=n, d=date.fromisoformat(row["date"]))
             row["document"] = document
             row["attachments"] = f"{row['partner']}/{row['date'][:7]}/{_file_name(document)}.pdf"
@@ -276,8 +278,10 @@ class _Book:
     def add(self, partner: str, line: str, day: date, supplier: str, document: str | _Numbered, net: Decimal,
             vat_percent: str = "0", description: str = "", *, activity: str = "", paid: date | None = None,
             eligible: Decimal | None = None, notes: str = "", late: bool = False, paid_by: str = "",
-            currency: str | None = None) -> None:
-        """One cost document; paid within the contract's payment deadline unless `late` (a deliberate problem)."""
+            currency: str | None = None, details: Row | None = None) -> None:
+        """One cost document; paid within the contract's payment deadline unless `late` (a deliberate problem).
+        `details`: what a funder asks of a trip or of a payment to a person (`person_document` may use {n}, the
+        number the document gets)."""
         vat = round_half_up(net * Decimal(vat_percent) / 100)
         if paid is None:
             paid = _working_day(day + timedelta(days=self.rng.randint(2, 14)))
@@ -301,12 +305,13 @@ class _Book:
             "attachments": "",
             "notes": notes,
             "paid_by": paid_by,
+            **(details or {}),
         })
         self._documents.append(document)
 
     def buy(self, partner: str, item: _Item, day: date, *, activity: str = "", description: str | None = None,
             less: Decimal | None = None, share: str | None = None, notes: str = "", paid: date | None = None,
-            late: bool = False, paid_by: str = "", currency: str | None = None) -> None:
+            late: bool = False, paid_by: str = "", currency: str | None = None, details: Row | None = None) -> None:
         """One purchase of an item; `less` is a part of the gross that is not eligible, `share` the eligible %."""
         quantity = self.rng.randint(*item.qty)
         net = self.money(*item.unit) * quantity
@@ -316,7 +321,8 @@ class _Book:
             eligible = round_half_up((net + vat) * Decimal(share) / 100)
         self.add(partner, item.line, day, item.supplier, self.number(item.supplier, item.document, item.small), net,
                  item.vat, _counted(description or item.description, quantity), activity=activity,
-                 eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by, currency=currency)
+                 eligible=eligible, notes=notes, paid=paid, late=late, paid_by=paid_by, currency=currency,
+                 details=details)
 
     def units(self, partner: str, line: str, day: date, document: str, units: int, description: str,
               supplier: str | None = None, rate_name: str = "") -> None:
@@ -750,20 +756,37 @@ def _culture_council(definition: ProjectDefinition) -> list[Row]:
     b = _Book(definition)
     lead = "MRSVB"
     festival = date(2024, 8, 24)  # 23–25 August 2024
+    # The authors are paid under author's contracts, against the act that accepts their work; the performers
+    # invoice under their individual-activity certificate or business licence. The council asks for either.
     fees = (
-        ("Vaiva Rimkutė", "Autorinis atlyginimas: kūrybinis susitikimas su skaitytojais festivalyje", "350", "450"),
-        ("Marius Jonaitis", "Autorinis atlyginimas: poezijos skaitymai festivalio vakare", "280", "380"),
-        ("Eglė Karalienė", "Autorinis atlyginimas: knygos vaikams pristatymas ir dirbtuvės", "300", "420"),
-        ("Paulius Stankevičius", "Autorinis atlyginimas: diskusijos „Rašyti regione“ moderavimas", "250", "330"),
-        ("Justė Lukšytė", "Autorinis atlyginimas: literatūrinė popietė jauniesiems skaitytojams", "220", "300"),
-        ("Kristupas Bielinis", "Atlikėjo honoraras: koncertas festivalio atidaryme", "550", "700"),
-        ("Kęstutis Vaičiulis", "Atlikėjo honoraras: muzikinė programa poezijos vakare", "300", "400"),
+        ("Vaiva Rimkutė", "Autorinis atlyginimas: kūrybinis susitikimas su skaitytojais festivalyje", "350", "450", ""),
+        ("Marius Jonaitis", "Autorinis atlyginimas: poezijos skaitymai festivalio vakare", "280", "380", ""),
+        ("Eglė Karalienė", "Autorinis atlyginimas: knygos vaikams pristatymas ir dirbtuvės", "300", "420", ""),
+        ("Paulius Stankevičius", "Autorinis atlyginimas: diskusijos „Rašyti regione“ moderavimas", "250", "330", ""),
+        ("Justė Lukšytė", "Autorinis atlyginimas: literatūrinė popietė jauniesiems skaitytojams", "220", "300", ""),
+        ("Kristupas Bielinis", "Atlikėjo honoraras: koncertas festivalio atidaryme", "550", "700",
+         "Individualios veiklos pažyma Nr. 1187342"),
+        ("Kęstutis Vaičiulis", "Atlikėjo honoraras: muzikinė programa poezijos vakare", "300", "400",
+         "Verslo liudijimas Nr. VL-0457219"),
     )
-    for person, description, low, high in fees:
+    for person, description, low, high, certificate in fees:
         day = b.day(festival + timedelta(days=2), festival + timedelta(days=6))  # the acts are signed after it
-        contract = b.number("autorinės sutartys", "Autorinė sutartis Nr. AS-24/{n:03d}", small=True)
-        b.add(lead, "FEES", day, person, contract,
-              b.money(low, high), "0", description)
+        if certificate:
+            initials = "".join(name[0] for name in person.split())
+            document = b.number(person, f"SF {initials} Nr. {{n:03d}}", small=True)
+        else:
+            document = b.number("autorinės sutartys", "Atliktų darbų aktas Nr. AS-24/{n:03d}", small=True)
+        b.add(lead, "FEES", day, person, document, b.money(low, high), "0", description,
+              details={"person_document": certificate or "Autorinė sutartis Nr. AS-24/{n:03d}"})
+    # What the council asks of each trip, by the cost's description: the route, the days and who travelled.
+    trips = {
+        "Degalai: svečių pargabenimas iš Vilniaus ir į Vilnių": lambda day: {
+            "travel_route": "Molėtai–Vilnius–Molėtai–Vilnius–Molėtai", "travel_from": "2024-08-23",
+            "travel_to": "2024-08-25", "travellers": "Tomas Kazlauskas (vairuotojas)"},
+        "Degalai: festivalio inventoriaus pervežimas Molėtai–Utena–Molėtai": lambda day: {
+            "travel_route": "Molėtai–Utena–Molėtai", "travel_from": day.isoformat(),
+            "travellers": "Tomas Kazlauskas, Rasa Žukauskienė"},
+    }
     for item, first, last in (
         (_Item("SERVICES", "MB „Raidžių sodas“", "SF RS Nr. {n:03d}",
                "Festivalio vizualinis identitetas: logotipas, plakato ir programos maketas", ("650", "850")),
@@ -815,14 +838,17 @@ def _culture_council(definition: ProjectDefinition) -> list[Row]:
                "Degalai: festivalio inventoriaus pervežimas Molėtai–Utena–Molėtai", ("35", "55"), "21"),
          date(2024, 8, 19), date(2024, 8, 22)),
     ):
-        b.buy(lead, item, b.day(first, last))
-    for person, route in (("Vaiva Rimkutė", "Vilnius–Molėtai–Vilnius"),
-                          ("Marius Jonaitis", "Kaunas–Molėtai–Kaunas"),
-                          ("Eglė Karalienė", "Klaipėda–Molėtai–Klaipėda")):
+        day = b.day(first, last)
+        trip = trips.get(item.description)
+        b.buy(lead, item, day, details=trip(day) if trip else None)
+    for person, route, first, last in (("Vaiva Rimkutė", "Vilnius–Molėtai–Vilnius", "2024-08-23", "2024-08-24"),
+                                       ("Marius Jonaitis", "Kaunas–Molėtai–Kaunas", "2024-08-24", "2024-08-24"),
+                                       ("Eglė Karalienė", "Klaipėda–Molėtai–Klaipėda", "2024-08-23", "2024-08-25")):
         day = b.day(festival, festival + timedelta(days=3))
         report = b.number("avansinės apyskaitos", "Avansinė apyskaita Nr. AA-{n:03d}", small=True)
         b.add(lead, "TRAVEL", day, person, report,
-              b.money("28", "95"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)")
+              b.money("28", "95"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)",
+              details={"travel_route": route, "travel_from": first, "travel_to": last, "travellers": person})
     for month in _months(b.start, b.end):
         day = min(month.replace(day=monthrange(month.year, month.month)[1]), b.end)
         b.add(lead, "ADMIN", day, "MB „Apskaitos taškas“", b.number("apskaita", "SF AT Nr. {n:04d}"),
@@ -1312,10 +1338,15 @@ def _ministry_of_culture(definition: ProjectDefinition) -> list[Row]:
          "750", "900", date(2012, 10, 8), date(2012, 10, 26)),
         ("Jonas Vaičiūnas", "Atlikėjo honoraras: literatūrinis spektaklis vaikams „Pasakų skrynia“ šventėje",
          "900", "1200", festival + timedelta(days=2), festival + timedelta(days=6)),
-    ):
+    ):  # each paid under an author's contract, against the act that accepts the work
         b.add(lead, "FEES", b.day(first, last), person,
-              b.number("autorinės 2012", "Autorinė sutartis Nr. AS-12/{n:03d}", small=True), b.money(low, high), "0",
-              description)
+              b.number("autorinės 2012", "Atliktų darbų aktas Nr. AS-12/{n:03d}", small=True), b.money(low, high),
+              "0", description, details={"person_document": "Autorinė sutartis Nr. AS-12/{n:03d}"})
+    trips = {  # what the ministry asks of a business trip: the route, the days and who travelled
+        "Degalai: išvažiuojamieji renginiai rajono filialuose (Ramygala, Naujamiestis, Velžys)": {
+            "travel_route": "Panevėžys–Ramygala–Naujamiestis–Velžys–Panevėžys", "travel_from": "2012-10-02",
+            "travel_to": "2012-10-26", "travellers": "Daiva Mackevičienė, Ignas Vaitkus (vairuotojas)"},
+    }
     for item, first, last in (
         (_Item("SERVICES", "VšĮ „Vaikų kūrybos centras“", "SF VKC Nr. {n:04d}",
                "Kūrybinės dirbtuvės vaikams ir tėvams pagal perskaitytas knygas (6 užsiėmimai)", ("900", "1200")),
@@ -1357,7 +1388,7 @@ def _ministry_of_culture(definition: ProjectDefinition) -> list[Row]:
                "Pašto paslaugos: kvietimų ir leidinio siuntimas rajono filialams ir partneriams", ("180", "260")),
          date(2012, 9, 3), date(2012, 9, 14)),
     ):
-        b.buy(lead, item, b.day(first, last))
+        b.buy(lead, item, b.day(first, last), details=trips.get(item.description))
     return b.done()
 
 
@@ -1376,8 +1407,8 @@ def _culture_council_litas(definition: ProjectDefinition) -> list[Row]:
         ("Tadas Mikalauskas", "Atlikėjo honoraras: džiazo koncertas festivalio uždaryme", "1200", "1500"),
     ):
         b.add(lead, "FEES", b.day(days + timedelta(days=3), days + timedelta(days=10)), person,
-              b.number("autorinės 2014", "Autorinė sutartis Nr. {n:02d}/2014", small=True), b.money(low, high), "0",
-              description)
+              b.number("autorinės 2014", "Atliktų darbų aktas Nr. {n:02d}/2014", small=True), b.money(low, high),
+              "0", description, details={"person_document": "Autorinė sutartis Nr. {n:02d}/2014"})
     for item, first, last in (
         (_Item("SERVICES", "UAB „Alytaus garsas“", "PVM SF AG Nr. {n:05d}",
                "Įgarsinimo įrangos nuoma su technikais, 2 dienos", ("900", "1150"), "21"),
@@ -1405,10 +1436,12 @@ def _culture_council_litas(definition: ProjectDefinition) -> list[Row]:
          date(2014, 10, 20), date(2014, 10, 31)),
     ):
         b.buy(lead, item, b.day(first, last))
-    for person, route in (("Laurynas Šerėnas", "Vilnius–Alytus–Vilnius"), ("Aistė Vilkienė", "Kaunas–Alytus–Kaunas")):
+    for person, route, last in (("Laurynas Šerėnas", "Vilnius–Alytus–Vilnius", "2014-08-30"),
+                                ("Aistė Vilkienė", "Kaunas–Alytus–Kaunas", "2014-08-29")):
         b.add(lead, "TRAVEL", b.day(days + timedelta(days=3), days + timedelta(days=10)), person,
               b.number("avansinės apyskaitos", "Avansinė apyskaita Nr. AA-{n:03d}", small=True),
-              b.money("140", "240"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)")
+              b.money("140", "240"), "0", f"Kelionės išlaidų kompensacija: {route} (festivalio svečias)",
+              details={"travel_route": route, "travel_from": "2014-08-29", "travel_to": last, "travellers": person})
     return b.done()
 
 

@@ -217,6 +217,26 @@ class ContractQueries:
                     "e.partner_id WHERE e.project_id = ? AND e.attachments <> '[]'", [project_id])]
 
 
+    def missing_details(self, project_id: str, travel_lines: tuple[str, ...],
+                        person_lines: tuple[str, ...]) -> list[tuple[RecordRef, str, str, int, str]]:
+        """Costs (not corrections) on the travel lines without a route, first day or persons, and payments (not
+        contributions in kind) on the person-document lines without the person's document: (ref, partner, line,
+        period, "travel" or "person")."""
+        found = []
+        for kind, lines, lacking in (
+                ("travel", travel_lines, "(e.travel_route = '' OR e.travel_from IS NULL OR e.travellers = '')"),
+                ("person", person_lines, "e.person_document = '' AND e.in_kind = ''")):
+            if not lines:
+                continue
+            marks = ", ".join("?" for _ in lines)
+            found += [(RecordRef(r[0], r[1]), r[2], r[3], r[4], kind) for r in self.db.execute(
+                f"""SELECT e.id, e.number, p.code, bl.code, rp.number FROM expenditures e {_CODES}
+                    WHERE e.project_id = ? AND e.eligible_project_currency_cents > 0 AND {lacking}
+                      AND e.budget_line_id IN (SELECT id FROM budget_lines WHERE project_id = ? AND code IN ({marks}))""",
+                [project_id, project_id, *lines])]
+        return found
+
+
 def _cost(r: dict) -> Cost:
     eligible = from_cents(r["eligible"])
     payers = tuple(Payer(code, None if cents is None else from_cents(cents)) for code, cents in json.loads(r["payers"]))
