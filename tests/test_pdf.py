@@ -426,6 +426,18 @@ def test_render_pdf__hyphenates_long_words_in_narrow_cells_at_the_language_point
     assert not pieces
 
 
+def test_render_pdf__a_route_breaks_after_its_dashes_without_a_hyphen_added(tmp_path):
+    columns = (Column("text", "Maršrutas", TEXT, 1.5), Column("rest", "Kita", TEXT, 9))
+    data = dataclasses.replace(sample_report("lt", 4), orientation="portrait", findings=(),
+                               tables=(_small_table((Row(("Vilnius–Molėtai–Vilnius", "")),), columns),))
+    with pdfplumber.open(_render(data, tmp_path)) as pdf:
+        page = pdf.pages[0]
+        header = next(w for w in page.extract_words() if w["text"] == "Maršrutas")
+        column = sorted((w for w in page.extract_words() if abs(w["x0"] - header["x0"]) < 1
+                         and w["top"] > header["bottom"]), key=lambda w: w["top"])
+    assert [w["text"] for w in column] == ["Vilnius–Molėtai–", "Vilnius"]
+
+
 def test_render_pdf__cuts_a_word_between_letters_only_where_no_hyphenation_point_fits(tmp_path):
     columns = (Column("text", "Ž", TEXT, 0.05), Column("rest", "Kita", TEXT, 9))
     data = dataclasses.replace(sample_report("lt", 4), orientation="portrait", findings=(),
