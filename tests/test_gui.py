@@ -447,3 +447,46 @@ def test_window__the_form_takes_every_text_at_its_longest_and_refuses_one_charac
     view.save()
     assert "is 201 characters long; at most 200 fit" in view.problems.cget("text")
     assert len(view.table.get_children()) == 1
+
+
+def test_window__the_councils_project_asks_for_the_trips_details_and_saves_them_the_interreg_form_has_none(
+        window, tmp_path):
+    from pathlib import Path
+
+    from reporter.gui.expenditure_view import FORM
+    from reporter.services.expenditures import add_expenditure, get_expenditure
+
+    view = window.expenditure
+    asked = ("person_document", "travel_route", "travel_from", "travel_to", "travellers")
+    assert all(not view.cells[name].winfo_ismapped() for name in asked)  # the small Interreg project asks none
+    view.widgets["notes"].focus_set()
+    view._enter(next(i for i, (name, _) in enumerate(FORM) if name == "accounting_ref"))
+    window.update()
+    assert window.focus_get() is not view.widgets["person_document"]  # Enter on the last field shown: saves
+
+    add_expenditure(window.store, "LLI-501", {"partner": "LP", "line": "TRAVEL", "date": "2024-03-05",
+                                              "document": "AA-1", "supplier": "Rūta Jankauskienė", "gross": "40.00",
+                                              "travel_route": "Šiauliai–Rīga–Šiauliai", "travel_from": "2024-03-04"})
+    window.reload_projects("LLI-501")
+    window.show_expenditure("1")
+    window.update()
+    assert view.cells["travel_route"].winfo_ismapped() and view.vars["travel_route"].get() == "Šiauliai–Rīga–Šiauliai"
+
+    code = load_project_file(window.store, Path(__file__).resolve().parent.parent / "resources" / "demo" /
+                             "culture-council.toml").code
+    window.reload_projects(code)
+    window.update()
+    assert all(view.cells[name].winfo_ismapped() for name in asked)
+    type_into(view, partner="MRSVB", line="TRAVEL", date="2024-08-27", document="AA-007", supplier="Vaiva Rimkutė",
+              gross="71,27", travel_route="Vilnius–Molėtai–Vilnius", travel_from="2024-08-23",
+              travel_to="2024-08-22", travellers="Vaiva Rimkutė")
+    view.save()
+    window.update()
+    assert "Trip to: the trip ends (2024-08-22) before it starts (2024-08-23)" in view.problems.cget("text")
+    assert not view.table.get_children()
+    view.vars["travel_to"].set("2024-08-24")
+    view.save()
+    window.update()
+    saved = get_expenditure(window.store, code, "1")
+    assert (saved.travel_route, str(saved.travel_from), str(saved.travel_to), saved.travellers) == (
+        "Vilnius–Molėtai–Vilnius", "2024-08-23", "2024-08-24", "Vaiva Rimkutė")

@@ -70,6 +70,10 @@ FORM = (("partner", "pick"), ("line", "pick"), ("date", "date"), ("document", "t
         ("in_kind", "text"), ("attachments", "attach"), ("notes", "text"), ("accounting_ref", "text"),
         ("person_document", "text"), ("travel_route", "text"), ("travel_from", "date"), ("travel_to", "date"),
         ("travellers", "text"))
+# Fields shown where the project's rules ask for them (the culture funders' trips and payments to persons), or where
+# the expenditure in the form gives them; the rule that asks for each.
+ASKED_BY_RULES = {"person_document": "person_document_lines", "travel_route": "travel_lines",
+                  "travel_from": "travel_lines", "travel_to": "travel_lines", "travellers": "travel_lines"}
 KEPT_FOR_NEXT = ("partner", "line")  # a run of entries keeps these after a save; nothing else sticks
 # key, heading, the widest text it usually holds (the column is as wide as that or its heading), anchor
 LIST_COLUMNS = (("number", "number", "99999", "e"), ("date", "list_date", "2024-12-31", "w"),
@@ -79,6 +83,14 @@ LIST_COLUMNS = (("number", "number", "99999", "e"), ("date", "list_date", "2024-
                 ("vat", "list_vat", "9,999.99", "e"), ("amount", "list_eligible", "99,999.99", "e"),
                 ("period", "period_short", "99", "e"))
 AUTO_COLOUR = "#8a8f94"  # a derived value the program worked out (grey); a value typed on purpose is black
+
+
+def _wrap(label: ttk.Label, width: int) -> None:
+    """Wrap a field's label to its cell. A change of a pixel or two is left alone: the grid hands the columns' odd
+    pixel round, and a label re-wrapped at each turn would start the next (the window never settled)."""
+    wrap = max(60, width - 4)
+    if abs(int(str(label.cget("wraplength") or 0)) - wrap) > 3:
+        label.configure(wraplength=wrap)
 
 
 class ExpenditureView(ttk.Frame):
@@ -95,6 +107,8 @@ class ExpenditureView(ttk.Frame):
         self.vars = {name: tk.StringVar() for name, _ in FORM}
         self.widgets: dict[str, tk.Widget] = {}
         self.labels: dict[str, ttk.Label] = {}
+        self.cells: dict[str, ttk.Frame] = {}
+        self.hidden_fields: set[str] = set()
         self.on_purpose: set[str] = set()  # derived fields the user typed a value into
         self.marked: set[str] = set()  # fields shown red for a problem
         self.state: EntryState = EntryState()
@@ -116,10 +130,10 @@ class ExpenditureView(ttk.Frame):
         self.form = FlowForm(self.form_frame, cell_width=158)
         self.form.pack(fill="x")
         for index, (name, kind) in enumerate(FORM):
-            cell = self.form.cell()
+            cell = self.cells[name] = self.form.cell()
             label = ttk.Label(cell, text=_(name))
             label.pack(anchor="w")
-            cell.bind("<Configure>", lambda e, label=label: label.configure(wraplength=max(60, e.width - 4)), add="+")
+            cell.bind("<Configure>", lambda e, label=label: _wrap(label, e.width), add="+")
             self.labels[name] = label
             if kind == "date":
                 widget = ttk.DateEntry(cell, date_format="%Y-%m-%d", first_weekday=0, value=None, width=10)
@@ -323,6 +337,15 @@ class ExpenditureView(ttk.Frame):
             self._filling = False
         for name in DERIVED:
             self._show_auto(name)
+        self._show_asked_fields()
+
+    def _show_asked_fields(self) -> None:
+        """The fields some funders ask for: shown where the project's rules ask for them or the form holds a value."""
+        rules = self.definition.rules if self.definition is not None else None
+        for name, rule in ASKED_BY_RULES.items():
+            shown = bool(rules is not None and getattr(rules, rule)) or bool(self.vars[name].get().strip())
+            self.form.show(self.cells[name], shown)
+            (self.hidden_fields.discard if shown else self.hidden_fields.add)(name)
 
     def _changed(self, name: str) -> None:
         if self._filling:
@@ -351,7 +374,7 @@ class ExpenditureView(ttk.Frame):
             return "break"  # stays until it names one choice (or is emptied)
         for later in range(index + 1, len(FORM)):
             widget = self.widgets[FORM[later][0]]
-            if str(widget.cget("state")) != "disabled":
+            if str(widget.cget("state")) != "disabled" and FORM[later][0] not in self.hidden_fields:
                 widget.focus_set()
                 return "break"
         self.save()

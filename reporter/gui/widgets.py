@@ -133,8 +133,17 @@ class FlowForm(ttk.Frame):
         super().__init__(master, **options)
         self.cell_width = cell_width
         self.cells: list[tuple[ttk.Frame, int]] = []
+        self.hidden: set[ttk.Frame] = set()  # cells left out, the others flowing as if they were not there
         self._columns = 0
         self.bind("<Configure>", lambda event: self._reflow(event.width), add="+")
+
+    def show(self, cell: ttk.Frame, shown: bool) -> None:
+        """Show a cell, or leave it out of the flow."""
+        if (cell not in self.hidden) == shown:
+            return
+        (self.hidden.discard if shown else self.hidden.add)(cell)
+        self._columns = 0
+        self._reflow(self.winfo_width() if self.winfo_width() > 1 else self.cell_width * 5)
 
     def cell(self, span: int = 1) -> ttk.Frame:
         """A new cell to put a label and a field into (packed top to bottom)."""
@@ -151,6 +160,9 @@ class FlowForm(ttk.Frame):
         self._columns = columns
         position = 0
         for frame, span in self.cells:
+            if frame in self.hidden:
+                frame.grid_remove()
+                continue
             span = min(span, columns)
             if position % columns + span > columns:
                 position += columns - position % columns
