@@ -89,10 +89,12 @@ def save_as(monkeypatch, folder):
 def test_window__the_bundle_button_writes_a_bundle_verify_accepts_and_says_what_it_holds(
         window, tmp_path, monkeypatch, shown_errors, capsys):
     asked = save_as(monkeypatch, tmp_path)
+    window.reports.folder.set(str(tmp_path / "reports"))  # not made yet
     window.reports.bundle_button.invoke()
     assert str(window.reports.generate_button.cget("state")) == "disabled"  # one worker at a time
     status = finish(window)
     assert not shown_errors
+    assert asked["initialdir"] == str(tmp_path / "reports") and (tmp_path / "reports").is_dir()  # not the program's
     assert asked["initialfile"] == "LLI-501-P1-LP-interreg-lv-lt-2014-2020-en-bundle.zip"  # the report's name
     out = tmp_path / asked["initialfile"]
     with zipfile.ZipFile(out) as archive:

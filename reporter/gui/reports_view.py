@@ -150,7 +150,7 @@ class ReportsView(ttk.Frame):
         choice = self._choice()
         code, period, partner, lang = self.code, choice["period"], choice["partner"], choice["lang"]
         name = filedialog.asksaveasfilename(
-            parent=self, title=_("bundle_title"), defaultextension=".zip", initialdir=self.folder.get(),
+            parent=self, title=_("bundle_title"), defaultextension=".zip", initialdir=self._report_folder(),
             initialfile=bundle_name(self.window.store, code, period, partner, lang=lang),
             filetypes=[(_("bundle_files"), "*.zip"), (_("all_files"), "*")])
         if not name:
@@ -158,6 +158,18 @@ class ReportsView(ttk.Frame):
         out = Path(name)
         self._start(_("bundle_writing"), self._with_store(
             lambda store: make_bundle(store, code, period, out, partner=partner, lang=lang)), self._show_bundle)
+
+    def _report_folder(self) -> str:
+        """Where the file dialogs open: the folder for reports (made, as a report makes it, on first use), else the
+        nearest folder of it there is; never the program's working folder."""
+        folder = Path(self.folder.get()).expanduser().absolute()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # an unwritable or mistyped folder: the dialog lets the user choose another
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        return str(folder)
 
     def _show_bundle(self, b: Bundle) -> None:
         _ = self.window._
@@ -180,7 +192,7 @@ class ReportsView(ttk.Frame):
     def verify(self) -> None:
         """Check a bundle (its seal, every file's hash, the submission's hashes) and list what does not match."""
         _ = self.window._
-        name = filedialog.askopenfilename(parent=self, title=_("verify_bundle_title"), initialdir=self.folder.get(),
+        name = filedialog.askopenfilename(parent=self, title=_("verify_bundle_title"), initialdir=self._report_folder(),
                                           filetypes=[(_("bundle_files"), "*.zip"), (_("all_files"), "*")])
         if name:
             path = Path(name)
