@@ -159,7 +159,7 @@ def make_bundle(store: Store, code: str, period: int, out: Path, partner: str | 
 def bundle_name(store: Store, code: str, period: int, partner: str | None = None, funder: str | None = None,
                 lang: str | None = None) -> str:
     """The file name a bundle is offered under: its report's identifier (as the report's files are named) and
-    "-bundle.zip", e.g. `LLI-537-P2-project-interreg-lv-lt-lt-bundle.zip`."""
+    "-bundle.zip", e.g. `LLI-537-P2-project-interreg-lv-lt-2014-2020-lt-bundle.zip`."""
     definition = store.projects.definition(code)
     template = definition.project.template
     return report_identifier(code, period, partner or _only_partner(definition), template,
