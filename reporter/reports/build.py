@@ -460,12 +460,12 @@ class _Builder:
                              report_identifier(project, self.period, partner.code, given.template.id, given.lang),
                              declared, w[f"control_{control.status}"], control.certified, control.certificate,
                              control.controller)))
-        columns = (Column("partner", w["partner"], TEXT, 3), Column("report", w["partner_report"], TEXT, 2.6),
+        columns = (Column("partner", w["partner"], TEXT, 2.6), Column("report", w["partner_report"], TEXT, 3.3),
                    Column("declared", w["declared_this_period"], MONEY, 1.3, True),
                    Column("status", w["control_status"], TEXT, 1.1),
                    Column("certified", w["certificate_date"], DATE, 1.1),
                    Column("certificate", w["certificate"], TEXT, 1.3),
-                   Column("controller", w["controller"], TEXT, 2))
+                   Column("controller", w["controller"], TEXT, 1.9))
         return [Table("partner_reports", w["partner_reports"], columns, tuple(rows), w["total"],
                       w["partner_reports_note"])]
 
