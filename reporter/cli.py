@@ -618,9 +618,8 @@ def _control(args: argparse.Namespace) -> int:
 
     with closing(_open(args)) as store:
         if args.status is not None:
-            missing = [problem(name, "value.required") for name in ("period",) if getattr(args, name) is None]
-            if missing:
-                raise ValidationError(missing, problem("", "control.problems", count=len(missing)))
+            if args.period is None:
+                raise ValidationError([problem("period", "value.required")], problem("", "control.problems", count=1))
             kept = set_control(store, args.project, args.period, args.partner, args.status, args.date,
                                args.certificate or "", args.controller or "")
             _emit(args, kept, lambda: "Kept: " + _control_text(kept))
