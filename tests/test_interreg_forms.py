@@ -211,7 +211,7 @@ def test_contribution__adds_up_to_what_the_programme_fund_leaves_of_the_engines_
 
 def test_partner_report__shows_the_split_this_period_and_so_far_as_the_cofinancing_table_has_the_sources(store,
                                                                                                       interreg):
-    definition, financing, _ = gather_financing(store, interreg)
+    _, financing, _ = gather_financing(store, interreg)
     data, _ = report_data(store, interreg, 2, partner="LP", lang="en", today=DAY)
     contribution, cofinancing = table(data, "contribution"), table(data, "cofinancing")
     assert [r.cells[0] for r in contribution.rows] == ["Public", "Automatic public", "Private"]
@@ -231,12 +231,12 @@ def test_partner_report__shows_the_split_this_period_and_so_far_as_the_cofinanci
 
 
 def test_project_report__splits_each_partners_contribution_and_the_projects(store, interreg):
-    definition, financing, _ = gather_financing(store, interreg)
+    _, financing, _ = gather_financing(store, interreg)
     data, _ = report_data(store, interreg, 2, lang="en", today=DAY)
     grouped, project = table(data, "contribution"), table(data, "contribution_project")
     assert [r.kind for r in grouped.rows] == ["group", "data", "data", "data", "subtotal"] * 2
     assert [r.cells[0] for r in project.rows] == ["Public", "Automatic public", "Private"]
-    for i, status in enumerate(("public", "automatic_public", "private")):
+    for i in range(3):  # public, automatic public, private: each partner's, added up
         partners = [r for r in grouped.rows if r.kind == "data"][i::3]
         assert column(project, "so_far", project.rows[i]) == sum(column(grouped, "so_far", r) for r in partners)
     contribution = sum(financing[p].total(2) - financing[p].cumulative("ERDF", 2) for p in ("LP", "PP2"))
