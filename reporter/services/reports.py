@@ -25,6 +25,7 @@ from reporter.files import atomic_file
 from reporter.reports.build import ReportInput, build_report, in_funder_currency, report_identifier
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import check_project, financing_and_findings
+from reporter.services.controls import partner_controls
 from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.database import now
@@ -100,6 +101,8 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         generated=today,
         funder_rates=rates,
         explanations={x.line: x.text for x in store.explanations.list(project_id, period) if x.partner == partner},
+        controls=partner_controls(definition, store.controls.list(project_id, period), period)
+        if "partner_reports" in sections else [],
     ))
     if funder:
         report = replace(report, identifier=report_identifier(code, period, partner, template.id, lang, funder))
