@@ -145,8 +145,8 @@ def test_the_funder_filter_lists_exactly_the_costs_the_funder_pays_something_of(
             listed = {e.id for e in list_expenditures(
                 demo, summary.code, ExpenditureQuery(funder=funder.code, limit=10_000)).rows}
             # A residual without a share of its own (the national programme's own funds beside 75 % and 25 %)
-            # takes only the cent that the others' rounding leaves of a cost, or gives one back (-0.01), and
-            # nothing of a line in total: it pays none of the costs, and the filter lists none.
+            # takes only the cent that the others' rounding leaves of a cost, or gives one back (-0.01), while no
+            # cap holds back: it pays none of the costs, and the filter lists none.
             evens_out = all(a.residual and a.share == 0 for a in definition.funding if a.funder == funder.code)
             paying = {e.id for e in expenditures if allocations[e.id].get(funder.code)
                       and not (evens_out and abs(allocations[e.id][funder.code]) == CENT)}

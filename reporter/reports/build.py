@@ -536,9 +536,11 @@ class _Builder:
         current_line = None
         n = 0
 
+        shared: dict[Any, Any] = {}  # one object per text or date the rows repeat (partner, supplier, day…)
+
         def row(values: dict[str, Any]) -> Row:
-            return Row(tuple(values.get(key, "" if column.kind == TEXT else None) for key, column in
-                             zip(keys, columns)))
+            cells = (values.get(key, "" if column.kind == TEXT else None) for key, column in zip(keys, columns))
+            return Row(tuple(shared.setdefault(v, v) if isinstance(v, (str, date)) else v for v in cells))
 
         def close_line(line: str) -> None:
             for partner in self.partners:
