@@ -367,6 +367,8 @@ class _TableSheet:
             elif row.kind == SUBTOTAL:
                 for index in range(1, min(width, len(cells))):  # the label overflows unless a total is beside it
                     content[index] = max(content[index], _value_width(cells[index], columns[index]) * 1.1)
+                    if isinstance(cells[index], str) and cells[index]:  # a group's own words (an explanation)
+                        self.filled[index] = True
                 if 1 in self._total_indexes():
                     content[0] = max(content[0], _text_width(cells[0] if cells else None, True))
             else:
@@ -429,12 +431,14 @@ class _TableSheet:
                                        for places in self.places[index]})
             total_format = (_number_format(max(self.places[index], default=0)) if column.kind == NUMBER
                             else kind_format)
+            # a table's text beside the subtotal (not its label, which overflows) wraps within its column
             self.subtotal_styles.append(styles.id(font=_BOLD, fill=_SUBTOTAL_FILL, border=_SUBTOTAL_BORDER,
-                                                  alignment=_TOP, number_format=total_format))
+                                                  alignment=_WRAP_TOP if column.kind == TEXT and 0 < index < printed
+                                                  else _TOP, number_format=total_format))
             self.total_styles.append(styles.id(font=_BOLD, border=_TOTAL_BORDER, number_format=total_format))
         self.total_quoted = styles.id(font=_BOLD, border=_TOTAL_BORDER, quote_prefix=True)
         self.subtotal_quoted = styles.id(font=_BOLD, fill=_SUBTOTAL_FILL, border=_SUBTOTAL_BORDER,
-                                         alignment=_TOP, quote_prefix=True)
+                                         alignment=_WRAP_TOP, quote_prefix=True)
         self.title_style = styles.id(font=_BOLD)
         self.title_quoted = styles.id(font=_BOLD, quote_prefix=True)
         self.header_style = styles.id(font=_BOLD, fill=_HEADER_FILL, alignment=_HEADER_ALIGNMENT,
@@ -505,7 +509,7 @@ class _TableSheet:
         for row in table.rows:
             cells = row.cells
             out: list[tuple[int, _Cell]] = []
-            wrapped: list[tuple[str, float]] = []
+            wrapped: list[tuple[str, float, bool]] = []  # text, its column's width, bold
             group_title = open_groups[-1][2] if open_groups else ""
             if row.kind == GROUP:
                 group_title = _text(cells[0]) if cells else ""
@@ -527,6 +531,8 @@ class _TableSheet:
                                                               number - 1, sums[index], grand[index], style)))
                     else:
                         out.append((index + 1, self._text_cell(value, style, self.subtotal_quoted)))
+                        if index and isinstance(value, str) and value:
+                            wrapped.append((value, self.widths[index], True))
             else:
                 for index in range(min(width, len(cells))):
                     value = cells[index]
@@ -538,7 +544,7 @@ class _TableSheet:
                     if isinstance(value, str):
                         out.append((index + 1, self._text_cell(value, self.body_styles[index],
                                                                self.quoted_styles[index])))
-                        wrapped.append((value, self.widths[index]))
+                        wrapped.append((value, self.widths[index], False))
                         continue
                     if column.kind == NUMBER and isinstance(value, (Decimal, int)):
                         out.append((index + 1, _Cell(value, self.number_styles[index][_decimal_places(value)])))
@@ -556,8 +562,8 @@ class _TableSheet:
                 style = self.subtotal_styles[-1] if row.kind == SUBTOTAL else self.body_styles[-1]
                 quoted = self.subtotal_quoted if row.kind == SUBTOTAL else self.quoted_styles[-1]
                 out.append((len(columns), self._text_cell(group_title, style, quoted)))
-                wrapped.append((group_title, self.widths[-1]))
-            lines = max((_lines(text, room) for text, room in wrapped), default=1)
+                wrapped.append((group_title, self.widths[-1], False))
+            lines = max((_lines(text, room, bold) for text, room, bold in wrapped), default=1)
             yield _row_xml(number, out, _height(lines), self)
             number += 1
 
