@@ -218,7 +218,7 @@ def _overview(args: argparse.Namespace) -> int:
         "",
         "Commands: overview, init, load, export-project, projects, expense add|edit|delete|list,",
         "          financing, check, payment add|list|delete, report, submit, reopen, convert,",
-        "          rate set|list, templates,",
+        "          rate set|list, control, templates,",
         "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
     ]))
@@ -610,6 +610,31 @@ def _explain(args: argparse.Namespace) -> int:
     rows = [[str(x.period), x.partner or "project", x.line or "", x.activity or "", x.text] for x in found]
     _emit(args, found, lambda: _table(["period", "report", "line", "activity", "explanation"], rows) if rows
           else "No explanations kept.")
+    return 0
+
+
+def _control_text(c) -> str:
+    certificate = f", certificate {c.certificate} of {c.certified}" if c.certified else ""
+    return f"{c.partner}, period {c.period}: {c.status.replace('_', ' ')}" + certificate + (
+        f" ({c.controller})" if c.controller else "")
+
+
+def _control(args: argparse.Namespace) -> int:
+    from reporter.services.controls import list_controls, set_control
+
+    with closing(_open(args)) as store:
+        if args.status is not None:
+            if args.period is None:
+                raise ValidationError([problem("period", "value.required")], problem("", "control.problems", count=1))
+            kept = set_control(store, args.project, args.period, args.partner, args.status, args.date,
+                               args.certificate or "", args.controller or "")
+            _emit(args, kept, lambda: "Kept: " + _control_text(kept))
+            return 0
+        found = list_controls(store, args.project, args.period)
+    rows = [[str(c.period), c.partner, c.status.replace("_", " "), str(c.certified or ""), c.certificate,
+             c.controller] for c in found]
+    _emit(args, found, lambda: _table(["period", "partner", "status", "certified", "certificate", "controller"], rows)
+          if rows else "The project has no partners' reports yet.")
     return 0
 
 
@@ -1066,6 +1091,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--activity", help="activity code of an activity plan (with --text: this or --line)")
     sub.add_argument("--partner", help="the partner's report (default: the whole project's)")
     sub.add_argument("--text", help='the explanation; "" removes it')
+
+    sub = command("control", _control, "keep where a partner's report of a period stands with its first-level "
+                                       "controller: draft, submitted, in_control, certified (without --status: "
+                                       "list each partner's report)")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, help="the report's period (needed with --status)")
+    sub.add_argument("--partner", help="the partner whose report it is (not needed in a one-partner project)")
+    sub.add_argument("--status", help="draft, submitted, in_control or certified; draft removes what was kept")
+    sub.add_argument("--date", help="a certified report: the date of the controller's certificate, YYYY-MM-DD")
+    sub.add_argument("--certificate", help="a certified report: the certificate's number, e.g. FLC-123")
+    sub.add_argument("--controller", help="who controls the report (in control or certified)")
 
     sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
     sub.add_argument("--project", required=True, help="project code")

@@ -371,3 +371,21 @@ def test_the_foundations_account_for_interest_and_the_association_explains_its_p
     # The association's plan year still under way: the activities behind their plan are explained.
     assert [f for f in check_project(demo, "LBD-2024-2026").findings if f.rule == "variance"] == []
     assert [x.activity for x in list_explanations(demo, "LBD-2024-2026", 3)] == ["V1", "V3", "V5"]
+
+
+def test_the_interreg_project_report_shows_certified_partner_reports_and_the_contribution_by_legal_status(
+        demo: Store) -> None:
+    from reporter.services.reports import report_data
+
+    data, _ = report_data(demo, "LLI-537", 1, lang="en", today=date(2024, 10, 1))
+    reports = next(t for t in data.tables if t.key == "partner_reports")
+    assert [r.cells[3:6] for r in reports.rows] == [
+        ("Certified", date(2024, 9, 18), "PLK-2024/LLI-537/LP-1"), ("Certified", date(2024, 9, 25),
+                                                                   "PLK-2024/LLI-537/PP2-1"),
+        ("In control", None, "")]
+    split = next(t for t in data.tables if t.key == "contribution_project")
+    so_far = {r.cells[0]: r.cells[4] for r in split.rows}
+    # the state budgets' co-financing is automatic public, the municipalities' public, and no source is private
+    assert so_far["Automatic public"] > ZERO and so_far["Public"] > ZERO and so_far["Private"] == ZERO
+    view = financing_view(demo, "LLI-537", None, 1)
+    assert sum(so_far.values()) == sum(f.cumulative for p in view.partners for f in p.funders if f.funder != "ERDF")

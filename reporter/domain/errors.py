@@ -107,6 +107,8 @@ PROBLEMS = {
     "funding.fixed_residual": "a fixed-sum grant cannot take the remainder; make another source the residual",
     "funding.part_of": "{funder} is not a top-level funder of the same agreement scope",
     "funding.eligible_ends_before_start": "the eligible period ends before it starts",
+    "funding.legal_status_programme": "{funder} is a programme fund (kind eu): what it pays is no partner "
+                                      "contribution and has no legal status; leave legal_status out",
     "funding.residuals.partner": "partner {partner} has {count} residual sources; at most one takes the remainder",
     "funding.residuals.partner_within": "partner {partner} has {count} residual sources within {funder}; "
                                         "at most one takes the remainder",
@@ -203,6 +205,13 @@ PROBLEMS = {
     "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of variances refer to it",
     "explanation.problems": "The explanation has {count} problem(s); nothing was saved:",
     "explanation.line_or_activity": "name the budget line or the activity the explanation is about (one of them)",
+    "in_use.partner_controls": "{name} cannot be removed: the control of {count} partner report(s) is recorded for "
+                               "it (set them back to draft first)",
+    "control.problems": "The partner report's control has {count} problem(s); nothing was saved:",
+    "control.certificate_needed": "a certified report needs the date and number of the controller's certificate",
+    "control.not_certified": "only a certified report has a certificate's date or number (status {status})",
+    "control.no_controller": "a controller is named once the report is in_control or certified (status {status})",
+    "control.before_period": "the certificate ({date}) is dated before the period it certifies begins ({start})",
     "in_use.sub_grant": "the sub-grant {name} cannot be removed: {count} payment(s) to the sub-grantee refer to it",
     "in_use.partner_payments": "partner {name} cannot be removed: {count} payment(s) refer to it",
     # Named payers and payments

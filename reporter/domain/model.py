@@ -22,6 +22,10 @@ SHARE_RULES = ("exact", "max", "min")
 ROUNDINGS = ("down", "half-up")
 ROUNDING_BASES = ("cumulative", "period")
 PERIOD_OPEN, PERIOD_SUBMITTED = "open", "submitted"
+# The legal status of a source of partner contribution, as Interreg's monitoring system (Jems) has it: public
+# funds of the partner or of another public body, public funds a Member State's own co-financing scheme grants
+# automatically (the national state budget co-financing of an Interreg project), and private funds.
+LEGAL_STATUSES = ("public", "automatic_public", "private")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,8 @@ class FundingAgreement:
     eligible_to: date | None = spec("eligible_to", DAY, default=None)  # None: the project's end
     vat_eligible: bool = spec("vat_eligible", FLAG, default=True)  # False: VAT within eligible amounts is no base
     in_kind: bool = spec("in_kind", FLAG, default=False)  # it takes contributions in kind as its own part
+    # Of a partner contribution's source: None: as its funder's kind says (`reporter.domain.contribution`)
+    legal_status: str | None = spec("legal_status", CHOICE, default=None, options=LEGAL_STATUSES)
     rounding_basis: str = spec("rounding_basis", CHOICE, default="cumulative", options=ROUNDING_BASES)
     prefinancing: Decimal | None = spec("prefinancing", AMOUNT, default=None)  # the contract's advance payment
     currency: str | None = spec("currency", CURRENCY, default=None)  # of cap, amount, prefinancing; None: the project's
@@ -322,6 +328,27 @@ class Explanation:
     line: str | None  # the budget line explained; None where it is an activity
     text: str
     activity: str | None = None  # the activity explained; None where it is a budget line
+
+
+CONTROL_STATUSES = ("draft", "submitted", "in_control", "certified")
+"""Where a partner's report of a period stands with its first-level controller (Jems' partner report statuses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerReportControl:
+    """The first-level control of one partner's report of one period; nothing recorded: a draft."""
+
+    period: int
+    partner: str
+    status: str = "draft"
+    certified: date | None = None  # the date of the controller's certificate (a certified report only)
+    certificate: str = ""  # its number
+    controller: str = ""  # who controls it (a report in control or certified)
+
+    @property
+    def recorded(self) -> bool:
+        """Anything beyond the draft that nothing recorded is."""
+        return self != PartnerReportControl(self.period, self.partner)
 
 
 SUB_GRANT_PAYMENT_KINDS = ("advance", "balance", "return")

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from babel.dates import format_date
 
 from reporter.domain.checks import Finding, transfer_positions
+from reporter.domain.contribution import by_legal_status
 from reporter.domain.conversion import FunderRates
 from reporter.domain.financing import (
     ACTIVITY_NOT_PAID,
@@ -34,7 +35,7 @@ from reporter.domain.financing import (
     covering_funders,
     partner_terms,
 )
-from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
+from reporter.domain.model import LEGAL_STATUSES, Expenditure, FundingAgreement, PartnerReportControl, ProjectDefinition
 from reporter.domain.payments import GrantFunds, PaymentPosition
 from reporter.domain.records import Label
 from reporter.domain.money import CENT, ZERO, format_amount, format_percent, tidy_percent
@@ -80,6 +81,7 @@ class ReportInput:
     explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
     plan_explanations: dict[tuple[int, str], str] = field(default_factory=dict)  # by year and activity
     funds: list[GrantFunds] = field(default_factory=list)  # each grant's money at the period's end (and before)
+    controls: list[PartnerReportControl] = field(default_factory=list)  # the period's partner reports (drafts too)
     generated: date = date(2000, 1, 1)
 
 
@@ -226,6 +228,7 @@ class _Builder:
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
             "sub_grants": self.sub_grants, "organisation_overview": self.organisation_overview,
             "funds": self.funds,
+            "partner_contribution": self.partner_contribution, "partner_reports": self.partner_reports,
         }
         assert set(builders) == set(SECTIONS)
         return builders[name]()
@@ -410,6 +413,65 @@ class _Builder:
         return [Table("cofinancing", w["cofinancing"], columns, tuple(grouped), None if nested else w["total"]),
                 Table("cofinancing_funds", w["cofinancing_funds"], summary_columns, tuple(summary),
                       None if nested else w["total"]), *self.in_kind()]
+
+    def partner_contribution(self) -> list[Table]:
+        """The partner contribution (what the programme funds leave to the other sources) by the legal status of
+        each source: public, automatic public and private, as Jems adds them up. A consolidated report lists each
+        partner's, then the project's. The figures are the co-financing's, grouped (`by_legal_status`)."""
+        w = self.words
+        first = Column("status", w["legal_status"], TEXT, 3)
+        columns = self.progress_columns(first)
+
+        def split(partner: str) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+            entries = self.funder_rows(partner)
+            approved, before, now = ({funder: entry[i] or ZERO for _, funder, *entry in entries} for i in range(3))
+            parts = [by_legal_status(self.definition, partner, amounts) for amounts in (approved, before, now)]
+            return [(status, *(part[status] for part in parts)) for status in LEGAL_STATUSES]
+
+        def rows(entries: list[tuple[str, Decimal, Decimal, Decimal]]) -> list[Row]:
+            return [self.progress_row(w[f"legal_status_{status}"], *amounts) for status, *amounts in entries]
+
+        note = w["partner_contribution_note"]
+        if self.given.partner is not None or len(self.partners) == 1:
+            return [Table("contribution", w["partner_contribution"], columns, tuple(rows(split(self.partners[0]))),
+                          w["partner_contribution_total"], note)]
+        grouped: list[Row] = []
+        totals = {status: [ZERO, ZERO, ZERO] for status in LEGAL_STATUSES}
+        for partner in self.definition.partners:
+            entries = split(partner.code)
+            grouped.append(Row((f"{partner.code} {partner.name}",) + (None,) * (len(columns) - 1), GROUP))
+            grouped += rows(entries)
+            grouped.append(Row((w["partner_contribution_total"],) + (None,) * (len(columns) - 1), SUBTOTAL))
+            for status, *amounts in entries:
+                totals[status] = [a + b for a, b in zip(totals[status], amounts)]
+        return [Table("contribution", w["partner_contribution"], columns, tuple(grouped), w["total"], note),
+                Table("contribution_project", w["partner_contribution_project"], columns,
+                      tuple(rows([(status, *amounts) for status, amounts in totals.items()])),
+                      w["partner_contribution_total"])]
+
+    def partner_reports(self) -> list[Table]:
+        """The period's partner reports: each one's name (as its files are named), the costs it declares (its
+        line overview's this period) and where it stands with the first-level controller."""
+        w, given = self.words, self.given
+        project = self.definition.project.code
+        controls = {c.partner: c for c in given.controls if c.period == self.period}
+        rows = []
+        for partner in (p for p in self.definition.partners if p.code in self.partners):
+            declared = sum(self.actual([partner.code], self.period).values(), ZERO) \
+                - sum(self.actual([partner.code], self.period - 1).values(), ZERO)
+            control = controls.get(partner.code) or PartnerReportControl(self.period, partner.code)
+            rows.append(Row((f"{partner.code} {partner.name}",
+                             report_identifier(project, self.period, partner.code, given.template.id, given.lang),
+                             declared, w[f"control_{control.status}"], control.certified, control.certificate,
+                             control.controller)))
+        columns = (Column("partner", w["partner"], TEXT, 2.6), Column("report", w["partner_report"], TEXT, 3.3),
+                   Column("declared", w["declared_this_period"], MONEY, 1.3, True),
+                   Column("status", w["control_status"], TEXT, 1.1),
+                   Column("certified", w["certificate_date"], DATE, 1.1),
+                   Column("certificate", w["certificate"], TEXT, 1.3),
+                   Column("controller", w["controller"], TEXT, 1.9))
+        return [Table("partner_reports", w["partner_reports"], columns, tuple(rows), w["total"],
+                      w["partner_reports_note"])]
 
     def in_kind(self) -> list[Table]:
         """The contributions in kind apart: each source's figures above include them, this table says how much."""

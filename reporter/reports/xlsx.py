@@ -105,7 +105,7 @@ TEXT_FLOOR = 20  # characters: text columns are not narrowed below this (or thei
 
 # A table whose GROUP rows name what its rows belong to repeats that name on every row, in a last
 # column headed by this report word. The print leaves that column out: its headings say it.
-GROUP_COLUMNS = {"expenditure": "budget_line", "cofinancing": "partner"}
+GROUP_COLUMNS = {"expenditure": "budget_line", "cofinancing": "partner", "contribution": "partner"}
 
 # Characters that make a spreadsheet treat typed text as a formula or a command.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -30,6 +30,7 @@ from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import CENT, plain, round_half_up
 from reporter.paths import resources_dir
+from reporter.services.controls import set_control
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.expenditures import add_expenditure
 from reporter.services.explanations import explain
@@ -147,6 +148,16 @@ PLAN_EXPLANATIONS = (
     ("LBD-2024-2026", 3, "V5", "IV ketvirčio buhalterinės apskaitos paslaugos bus apmokėtos gruodžio mėnesį."),
 )
 
+# Where the Interreg partners' reports stand with their first-level controllers: the first period's certified
+# in Lithuania and still in control in Latvia, the second's submitted by the lead partner.
+CONTROLS = (
+    ("LLI-537", 1, "LP", "certified", "2024-09-18", "PLK-2024/LLI-537/LP-1", "VšĮ Centrinė projektų valdymo agentūra"),
+    ("LLI-537", 1, "PP2", "certified", "2024-09-25", "PLK-2024/LLI-537/PP2-1",
+     "VšĮ Centrinė projektų valdymo agentūra"),
+    ("LLI-537", 1, "PP3", "in_control", None, "", "Valsts reģionālās attīstības aģentūra"),
+    ("LLI-537", 2, "LP", "submitted", None, "", ""),
+)
+
 Row = dict[str, str]
 
 
@@ -202,6 +213,8 @@ def create_demo(store: Store) -> DemoSummary:
             explain(store, code, period, line, text, partner)
         for code, period, activity, text in PLAN_EXPLANATIONS:
             explain(store, code, period, None, text, activity=activity)
+        for code, period, partner, status, certified, certificate, controller in CONTROLS:
+            set_control(store, code, period, partner, status, certified, certificate, controller)
     return DemoSummary(codes, len(rows), rates, len(sub_grant_payments))
 
 

@@ -25,6 +25,7 @@ from reporter.files import atomic_file
 from reporter.reports.build import ReportInput, build_report, in_funder_currency, report_identifier
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import check_project, financing_and_findings
+from reporter.services.controls import partner_controls
 from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.database import now
@@ -104,6 +105,8 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         plan_explanations=_plan_explanations(store, definition, period, partner) if "activity_plan" in sections
         else {},
         funds=grant_funds(data.financing, data.payments, period) if "funds" in sections else [],
+        controls=partner_controls(definition, store.controls.list(project_id, period), period)
+        if "partner_reports" in sections else [],
     ))
     if funder:
         report = replace(report, identifier=report_identifier(code, period, partner, template.id, lang, funder))

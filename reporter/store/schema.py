@@ -511,6 +511,29 @@ INSERT INTO expenditure_search (rowid, search_text)
         db.execute(trigger)
 
 
+@migrations(name="0013_partner_report_control")
+def partner_report_control(db: Database) -> None:
+    """Where each partner's report of a period stands with its first-level controller (submitted, in control,
+    certified with the certificate's date and number; no row: a draft), and the legal status a funding agreement
+    may give its source of partner contribution (NULL: as the funder's kind says)."""
+    _run(db, """
+ALTER TABLE funding_agreements ADD COLUMN legal_status TEXT
+    CHECK (legal_status IS NULL OR legal_status IN ('public', 'automatic_public', 'private'));
+CREATE TABLE partner_report_controls (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'in_control', 'certified')),
+    certified_date TEXT CHECK ((certified_date IS NOT NULL) = (status = 'certified')),
+    certificate TEXT NOT NULL DEFAULT '' CHECK (certificate = '' OR status = 'certified'),
+    controller TEXT NOT NULL DEFAULT '' CHECK (controller = '' OR status IN ('in_control', 'certified')),
+    updated_at TEXT NOT NULL,
+    UNIQUE (period_id, partner_id)
+)
+""")
+
+
 @migrations(name="0015_interest_and_plan_explanations")
 def interest_and_plan_explanations(db: Database) -> None:
     """Interest the bank paid on a grant's money, kept as a payment of its own kind; and explanations of an
