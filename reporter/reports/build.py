@@ -855,7 +855,8 @@ class _Builder:
         others = self.other_sources(found.funder)
         period = self.definition.period(self.period)
         assert period is not None
-        note = w["funds_note"].format(end=self.day(period.end), funder=self.funder_names.get(found.funder, found.funder))
+        note = w["funds_note"].format(end=self.day(period.end),
+                                      funder=self.funder_names.get(found.funder, found.funder))
         if not others:
             note += " " + w["no_other_sources"]
         return [Table("funds", w["funds"], columns, rows, None, note), *others]
