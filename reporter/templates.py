@@ -27,7 +27,7 @@ LANGUAGES = ("en", "lt", "lv")
 SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overview", "category_overview",
             "transfers", "payment_position", "estimate_execution", "documents", "budget_vs_actual",
             "exchange_rates", "activity_plan", "sub_grants", "organisation_overview", "partner_contribution",
-            "partner_reports")
+            "partner_reports", "funds")
 
 # Columns a template may add to the expenditure list: the activity (work package), units × unit price, the
 # attached documents' names, and the notes as a comment.

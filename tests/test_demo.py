@@ -355,6 +355,24 @@ def test_the_sub_grant_overview_adds_up_and_tells_each_librarys_story(demo: Stor
     assert all(p.reported == 0 for p in first_year if p.sub_grant.number.startswith("BP-SUB-2010"))
 
 
+def test_the_foundations_account_for_interest_and_the_association_explains_its_plan_year(demo: Store) -> None:
+    from reporter.services.payments import list_payments
+    from reporter.services.reports import report_data
+
+    interest = {code: sum((p.interest for p in list_payments(demo, code)), ZERO)
+                for code in ("BRF-2024-LV07", "BP-2008-2012")}
+    assert interest == {"BRF-2024-LV07": Decimal("30.59"), "BP-2008-2012": Decimal("3058.51")}
+    data, _ = report_data(demo, "BRF-2024-LV07", 2, lang="lv", today=date(2025, 3, 20))
+    funds = {row.cells[0]: row.cells[1:] for row in next(t for t in data.tables if t.key == "funds").rows}
+    assert funds["Par dotācijas līdzekļiem saņemtie procenti"] == (Decimal("16.23"), Decimal("30.59"))
+    assert funds["Līdzekļu atlikums perioda beigās"][1] < 0  # the balance waits for the final report
+    budget = next(t for t in data.tables if t.key == "budget")
+    assert next(r for r in budget.rows if r.cells[0] == "Ceļa izdevumi").cells[-1].startswith("Izbraukuma")
+    # The association's plan year still under way: the activities behind their plan are explained.
+    assert [f for f in check_project(demo, "LBD-2024-2026").findings if f.rule == "variance"] == []
+    assert [x.activity for x in list_explanations(demo, "LBD-2024-2026", 3)] == ["V1", "V3", "V5"]
+
+
 def test_the_interreg_project_report_shows_certified_partner_reports_and_the_contribution_by_legal_status(
         demo: Store) -> None:
     from reporter.services.reports import report_data

@@ -101,6 +101,17 @@ def test_every_report_total_equals_financing_and_the_sum_of_the_allocations(demo
             source = by_name[funder]
             assert column(tables["estimate"], "funder") == sum(
                 (financing[p].cumulative(source, period) for p in partners), ZERO)
+        if "funds" in tables:  # the grant's money used: what the engine says the funder pays, this period and so far
+            source = by_name[funder]
+            used = {r.cells[0]: r.cells[1:] for r in tables["funds"].rows}["Grant funds used (the funder's share of "
+                                                                          "the eligible costs)"]
+            so_far = sum((financing[p].cumulative(source, period) for p in partners), ZERO)
+            before = sum((financing[p].cumulative(source, period - 1) for p in partners), ZERO)
+            assert used == (so_far - before, so_far), (code, period, partner)
+            for row in tables.get("other_funders", Table("", "", (), ())).rows:
+                other = by_name[row.cells[0].strip()]
+                assert row.cells[1:] == (engine.get(other, ZERO), sum(
+                    (financing[p].cumulative(other, period) for p in partners), ZERO)), (code, period, other)
         if "payment" in tables:
             source = by_name[funder]
             rows = {r.cells[0]: r.cells[2] for r in tables["payment"].rows}

@@ -202,8 +202,9 @@ PROBLEMS = {
     "in_use.activity": "activity {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.period": "reporting period {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.funder": "funder {name} cannot be removed: {count} named payer(s) or payment(s) refer to it",
-    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of budget variances refer to it",
+    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of variances refer to it",
     "explanation.problems": "The explanation has {count} problem(s); nothing was saved:",
+    "explanation.line_or_activity": "name the budget line or the activity the explanation is about (one of them)",
     "in_use.partner_controls": "{name} cannot be removed: the control of {count} partner report(s) is recorded for "
                                "it (set them back to draft first)",
     "control.problems": "The partner report's control has {count} problem(s); nothing was saved:",
@@ -227,6 +228,10 @@ PROBLEMS = {
     "payment.not_positive": "{amount} is not a payment: give a positive amount (money returned to the funder is "
                             "kind 'return')",
     "payment.problems": "The payment has {count} problem(s); nothing was saved:",
+    "payment.interest_not_positive": "{amount} is not interest earned: give the positive amount the bank paid on the "
+                                     "grant's money",
+    "payment.interest_outside_project": "interest belongs to the period it was earned in: {date} is outside the "
+                                        "project ({start} – {end})",
     "rates.problems": "The rates file has {count} problem(s); nothing was saved:",
     "attachment.no_folder": "a database kept in memory has no folder for attachments",
     "attachment.not_kept": "{reference} is a reference, not a file the program keeps",

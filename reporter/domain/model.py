@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from reporter.domain.money import ZERO
 from reporter.domain.records import AMOUNT, CHOICE, CODE, CODES, CURRENCY, DAY, FLAG, INTEGER, LABEL, PERCENT, spec
 from reporter.domain.rules import ContractRules
 
@@ -128,6 +129,12 @@ class ReportingPeriod:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def years(self) -> range:
+        """The plan years the period reports on: an activity's deviation from its plan for one of them is judged,
+        and explained, in the period's report."""
+        return range(self.start.year, self.end.year + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +288,9 @@ class Expenditure:
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 
 
-PAYMENT_KINDS = ("prefinancing", "interim", "balance", "return")
-"""A payment from a funder, or (`return`) money paid back to it."""
+PAYMENT_KINDS = ("prefinancing", "interim", "balance", "return", "interest")
+"""A payment from a funder, (`return`) money paid back to it, or (`interest`) what the bank paid on the funder's
+money while the grantee held it: the grantee accounts for it, but the funder did not pay it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,17 +307,27 @@ class Payment:
 
     @property
     def received(self) -> Decimal:
+        """What the funder paid by it: a return counts against what was paid, interest is not the funder's."""
+        if self.kind == "interest":
+            return ZERO
         return -self.amount if self.kind == "return" else self.amount
+
+    @property
+    def interest(self) -> Decimal:
+        """What the bank paid on the funder's money by it."""
+        return self.amount if self.kind == "interest" else ZERO
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """The coordinator's words on why a budget line's spending differs from its budget, in one period's report."""
+    """The coordinator's words, in one period's report, on why spending differs from what was foreseen: a budget
+    line's from its budget, or an activity's (of an activity plan) from its plan for the period's year."""
 
     period: int
     partner: str | None  # None: the consolidated report
-    line: str
+    line: str | None  # the budget line explained; None where it is an activity
     text: str
+    activity: str | None = None  # the activity explained; None where it is a budget line
 
 
 CONTROL_STATUSES = ("draft", "submitted", "in_control", "certified")

@@ -36,7 +36,7 @@ from reporter.domain.financing import (
     partner_terms,
 )
 from reporter.domain.model import LEGAL_STATUSES, Expenditure, FundingAgreement, PartnerReportControl, ProjectDefinition
-from reporter.domain.payments import PaymentPosition
+from reporter.domain.payments import GrantFunds, PaymentPosition
 from reporter.domain.records import Label
 from reporter.domain.money import CENT, ZERO, format_amount, format_percent, tidy_percent
 from reporter.i18n import finding_text, rule_name
@@ -79,6 +79,8 @@ class ReportInput:
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
     explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
+    plan_explanations: dict[tuple[int, str], str] = field(default_factory=dict)  # by year and activity
+    funds: list[GrantFunds] = field(default_factory=list)  # each grant's money at the period's end (and before)
     controls: list[PartnerReportControl] = field(default_factory=list)  # the period's partner reports (drafts too)
     generated: date = date(2000, 1, 1)
 
@@ -112,10 +114,7 @@ def build_report(given: ReportInput) -> ReportData:
     funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
                         if given.funder and f.code == given.funder.funder), "")
 
-    def day(value: date) -> str:
-        """A date in the report language's form (the template may state its own)."""
-        return format_date(value, words["date_format"], locale=given.lang)
-
+    day = report.day
     period_text = words["period_value"].format(number=period.number, start=day(period.start), end=day(period.end))
     partner_text = f"{partner.code} {partner.name}" if partner else words["all_partners"]
     return ReportData(
@@ -228,6 +227,7 @@ class _Builder:
             "documents": self.documents, "budget_vs_actual": self.budget_vs_actual,
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
             "sub_grants": self.sub_grants, "organisation_overview": self.organisation_overview,
+            "funds": self.funds,
             "partner_contribution": self.partner_contribution, "partner_reports": self.partner_reports,
         }
         assert set(builders) == set(SECTIONS)
@@ -239,6 +239,10 @@ class _Builder:
         """An amount in a sentence, in the report's currency (`in_funder_currency` converts the tables)."""
         rates = self.given.funder_rates
         return format_amount(rates.to_funder(amount) if rates else amount, self.given.lang)
+
+    def day(self, value: date) -> str:
+        """A date in the report language's form (the template may state its own)."""
+        return format_date(value, self.words["date_format"], locale=self.given.lang)
 
     def line_name(self, code: str) -> str:
         """A budget line in the report's language: the project's own words for it, else the template's."""
@@ -832,6 +836,54 @@ class _Builder:
                    Column("explanation", w["explanation"], TEXT, 3.5))
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
 
+    def funds(self) -> list[Table]:
+        """The report's funder's grant money at the period's end: received, the interest the bank paid on it, what
+        the costs used of it (the funder's share, the engine's) and the balance on hand; then the project's other
+        sources. In a partner's report of a grant the project holds, neither: the money is the project's."""
+        w, funder = self.words, self.given.funder
+        found = next((f for f in self.given.funds
+                      if funder and f.funder == funder.funder and f.partner == funder.partner), None)
+        if found is None or (found.partner is None and self.given.partner is not None
+                             and len(self.definition.partners) > 1):
+            return []
+        before, now, to_date = found.before, found.this_period, found.to_date
+        rows = (Row((w["funds_opening"], before.balance, None)),
+                Row((w["funds_received"], now.received, to_date.received)),
+                Row((w["funds_interest"], now.interest, to_date.interest)),
+                Row((w["funds_used"], now.used, to_date.used)),
+                Row((w["funds_balance"], to_date.balance, to_date.balance)))
+        columns = (Column("item", w["item"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3),
+                   Column("so_far", w["so_far"], MONEY, 1.3))
+        others = self.other_sources(found.funder)
+        period = self.definition.period(self.period)
+        assert period is not None
+        note = w["funds_note"].format(end=self.day(period.end),
+                                      funder=self.funder_names.get(found.funder, found.funder))
+        if not others:
+            note += " " + w["no_other_sources"]
+        return [Table("funds", w["funds"], columns, rows, None, note), *others]
+
+    def other_sources(self, funder: str) -> list[Table]:
+        """Every source of the project but the report's funder: what it pays of the eligible costs this period and
+        so far (the engine's split)."""
+        w = self.words
+        totals: dict[str, list] = {}  # by source: its agreement (None: a named payer without one), before, this period
+        for partner in self.partners:
+            for agreement, source, _, before, now in self.funder_rows(partner):
+                if source != funder:
+                    entry = totals.setdefault(source, [agreement, ZERO, ZERO])
+                    entry[1] += before
+                    entry[2] += now
+        if not totals:
+            return []
+        rows = tuple(Row((("   " if agreement and agreement.part_of else "") + self.funder_names.get(source, source),
+                          now, before + now)) for source, (agreement, before, now) in totals.items())
+        columns = (Column("fund", w["fund"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("so_far", w["so_far"], MONEY, 1.3, True))
+        nested = any(a.part_of for a in self.definition.funding)  # a total would count those sources twice
+        return [Table("other_funders", w["other_funders"], columns, rows, None if nested else w["total"],
+                      w["other_funders_note"])]
+
     def exchange_rates(self) -> list[Table]:
         """The rates the period's documents in other currencies were converted at; none, no table."""
         w = self.words
@@ -877,9 +929,14 @@ class _Builder:
                       for a in definition.activities]
         if any(activity is None for activity, _, _ in actual):
             activities.append((None, w["no_activity"], ()))
+        explained = self.given.plan_explanations
+        # The coordinator's explanation of an activity's deviation, on its subtotal: where the rules ask for them
+        explaining = explained or definition.rules.explain_variance_percent is not None
         columns = (Column("source", w["activity"], TEXT, 3), Column("planned", w["planned_total"], MONEY, 1.3, True),
                    Column("actual", w["actual_total"], MONEY, 1.3, True),
-                   Column("deviation", w["deviation"], MONEY, 1.3, True))
+                   Column("deviation", w["deviation"], MONEY, 1.3, True),
+                   *([Column("explanation", w["explanation"], TEXT, 3.5)] if explaining else []))
+        blank = ("",) if explaining else ()
         tables = []
         last_year = self.definition.period(self.period).end.year  # type: ignore[union-attr]
         for year in years:
@@ -889,18 +946,20 @@ class _Builder:
                 planned = [p for p in plan if p.year == year]
                 if not planned and (code, year, None) not in actual:
                     continue
-                rows.append(Row((title, None, None, None), GROUP))
+                rows.append(Row((title, None, None, None, *blank), GROUP))
                 sources = [f.code for f in definition.funders
                            if any(p.funder == f.code for p in planned) or actual.get((code, year, f.code))]
                 for source in sources:
                     plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
                     spent = actual.get((code, year, source), ZERO)
                     rows.append(Row((self.funder_names.get(source, source), plan_amount,
-                                     *((None, None) if future else (spent, plan_amount - spent)))))
+                                     *((None, None) if future else (spent, plan_amount - spent)), *blank)))
                 unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
                 if unassigned:
-                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)))))
-                rows.append(Row((w["subtotal"], None, None, None), SUBTOTAL))
+                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)),
+                                     *blank)))
+                why = (explained.get((year, code), "") if code is not None else "",) if explaining else ()
+                rows.append(Row((w["subtotal"], None, None, None, *why), SUBTOTAL))
             tables.append(Table(f"plan_{year}", f"{w['activity_plan']}: {year}", columns, tuple(rows),
                                 f"{w['total']} {year}", w["plan_future_note"] if future else ""))
         return tables + self.plan_sources(actual, [y for y in years if y <= last_year])

@@ -119,7 +119,7 @@ def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
         audit_breaks=tuple(store.integrity.audit_breaks()),
         seal_breaks=tuple(store.integrity.seal_breaks(project_id)),
         attachments=attachment_problems(store, project_id),
-        explained=frozenset((x.period, x.partner, x.line) for x in store.explanations.list(project_id))
+        explained=frozenset((x.period, x.partner, x.line, x.activity) for x in store.explanations.list(project_id))
         if definition.rules.explain_variance_percent is not None else frozenset(),
     )
 

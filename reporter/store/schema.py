@@ -532,3 +532,45 @@ CREATE TABLE partner_report_controls (
     UNIQUE (period_id, partner_id)
 )
 """)
+
+
+@migrations(name="0015_interest_and_plan_explanations")
+def interest_and_plan_explanations(db: Database) -> None:
+    """Interest the bank paid on a grant's money, kept as a payment of its own kind; and explanations of an
+    activity's deviation from its plan beside those of a budget line's variance (each explanation is of one or
+    the other). SQLite cannot change a table's checks: each table is made again and its rows copied."""
+    _run(db, """
+CREATE TABLE payments_0015 (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    partner_id TEXT REFERENCES partners(id),
+    payment_date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('prefinancing', 'interim', 'balance', 'return', 'interest')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+INSERT INTO payments_0015 (id, project_id, funder_id, partner_id, payment_date, amount_cents, kind, note, created_at)
+    SELECT id, project_id, funder_id, partner_id, payment_date, amount_cents, kind, note, created_at FROM payments;
+DROP TABLE payments;
+ALTER TABLE payments_0015 RENAME TO payments;
+CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_date);
+CREATE TABLE explanations_0015 (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT REFERENCES partners(id),
+    budget_line_id TEXT REFERENCES budget_lines(id),
+    activity_id TEXT REFERENCES activities(id),
+    text TEXT NOT NULL CHECK (text <> ''),
+    updated_at TEXT NOT NULL,
+    CHECK ((budget_line_id IS NULL) <> (activity_id IS NULL))
+);
+INSERT INTO explanations_0015 (id, project_id, period_id, partner_id, budget_line_id, text, updated_at)
+    SELECT id, project_id, period_id, partner_id, budget_line_id, text, updated_at FROM explanations;
+DROP TABLE explanations;
+ALTER TABLE explanations_0015 RENAME TO explanations;
+CREATE UNIQUE INDEX explanations_key
+    ON explanations (period_id, coalesce(partner_id, ''), coalesce(budget_line_id, ''), coalesce(activity_id, ''))
+""")
