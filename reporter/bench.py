@@ -22,6 +22,7 @@ The window task needs a screen (e.g. `xvfb-run`); without one it is left out.
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import pickle
@@ -460,11 +461,20 @@ def has_screen() -> bool:
     return True
 
 
+def _compile_program() -> None:
+    """The program's own modules compiled once, as an installed or a packaged program has them, so that no
+    process measured spends its time compiling what the window imports as it opens (with
+    PYTHONDONTWRITEBYTECODE set, every one of them would)."""
+    if not desktop.frozen():
+        compileall.compile_dir(Path(__file__).parent, quiet=1)
+
+
 def run(sizes: tuple[int, ...] = SIZES, tasks: tuple[str, ...] = tuple(TASKS), repeat: int = 3,
         folder: Path | None = None, report: Callable[[Result], None] = lambda _r: None) -> list[Result]:
     """Measure every task at every size; `report` is told each result as it comes."""
     if "window" in tasks and not has_screen():
         tasks = tuple(t for t in tasks if t != "window")
+    _compile_program()
     kept = folder is not None
     folder = folder or Path(tempfile.mkdtemp(prefix="grant-reporter-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -224,7 +224,7 @@ def _overview(args: argparse.Namespace) -> int:
         "",
         "Commands: overview, init, load, export-project, projects, expense add|edit|delete|list,",
         "          financing, check, payment add|list|delete, report, submit, reopen, convert,",
-        "          rate set|list, templates,",
+        "          rate set|list, control, templates,",
         "          backup, restore, demo.",
         "Help for any of them: grant-reporter COMMAND --help",
     ]))
@@ -500,8 +500,11 @@ def _payment_add(args: argparse.Namespace) -> int:
     fields = {name: getattr(args, name) for name in ("funder", "partner", "date", "amount", "kind", "note")}
     with closing(_open(args)) as store:
         saved = add_payment(store, args.project, fields)
-    _emit(args, saved, lambda: f"Saved payment {saved.id}: {saved.date} {saved.kind} {_money(saved.amount)} from "
-                               f"{saved.funder}" + (f" to {saved.partner}" if saved.partner else " to the project"))
+    held = f" of {saved.partner}" if saved.partner else " of the project"
+    _emit(args, saved, lambda: f"Saved interest {saved.id}: {saved.date} {_money(saved.amount)} on {saved.funder}'s "
+                               f"grant{held}" if saved.kind == "interest" else
+          f"Saved payment {saved.id}: {saved.date} {saved.kind} {_money(saved.amount)} from {saved.funder}"
+          + (f" to {saved.partner}" if saved.partner else " to the project"))
     return 0
 
 
@@ -514,8 +517,8 @@ def _payment_list(args: argparse.Namespace) -> int:
                      if args.funder in (None, p.funder)]
 
     def text() -> str:
-        rows = [[str(p.date), p.funder, p.partner or "project", p.kind, _money(p.received), p.note, p.id]
-                for p in payments]
+        rows = [[str(p.date), p.funder, p.partner or "project", p.kind, _money(p.interest or p.received), p.note,
+                 p.id] for p in payments]
         listing = _table(["date", "funder", "to", "kind", "amount", "note", "id"], rows, right=(4,)) if rows \
             else "No payments recorded."
         return "\n".join([listing, "", _positions_text(positions, args.period)])
@@ -599,17 +602,45 @@ def _explain(args: argparse.Namespace) -> int:
 
     with closing(_open(args)) as store:
         if args.text is not None:
-            missing = [problem(name, "value.required") for name in ("period", "line") if getattr(args, name) is None]
+            missing = [problem("period", "value.required")] if args.period is None else []
+            if args.line is None and args.activity is None:
+                missing.append(problem("line", "explanation.line_or_activity"))
             if missing:
                 raise ValidationError(missing, problem("", "explanation.problems", count=len(missing)))
-            kept = explain(store, args.project, args.period, args.line, args.text, args.partner)
-            _emit(args, kept, lambda: f"{'Kept' if kept.text else 'Removed'} the explanation of {kept.line} in "
-                                      f"period {kept.period}" + (f" ({kept.partner})" if kept.partner else ""))
+            kept = explain(store, args.project, args.period, args.line, args.text, args.partner, args.activity)
+            _emit(args, kept, lambda: f"{'Kept' if kept.text else 'Removed'} the explanation of "
+                                      f"{kept.line or kept.activity} in period {kept.period}"
+                                      + (f" ({kept.partner})" if kept.partner else ""))
             return 0
         found = list_explanations(store, args.project, args.period)
-    rows = [[str(x.period), x.partner or "project", x.line, x.text] for x in found]
-    _emit(args, found, lambda: _table(["period", "report", "line", "explanation"], rows) if rows
+    rows = [[str(x.period), x.partner or "project", x.line or "", x.activity or "", x.text] for x in found]
+    _emit(args, found, lambda: _table(["period", "report", "line", "activity", "explanation"], rows) if rows
           else "No explanations kept.")
+    return 0
+
+
+def _control_text(c) -> str:
+    certificate = f", certificate {c.certificate} of {c.certified}" if c.certified else ""
+    return f"{c.partner}, period {c.period}: {c.status.replace('_', ' ')}" + certificate + (
+        f" ({c.controller})" if c.controller else "")
+
+
+def _control(args: argparse.Namespace) -> int:
+    from reporter.services.controls import list_controls, set_control
+
+    with closing(_open(args)) as store:
+        if args.status is not None:
+            if args.period is None:
+                raise ValidationError([problem("period", "value.required")], problem("", "control.problems", count=1))
+            kept = set_control(store, args.project, args.period, args.partner, args.status, args.date,
+                               args.certificate or "", args.controller or "")
+            _emit(args, kept, lambda: "Kept: " + _control_text(kept))
+            return 0
+        found = list_controls(store, args.project, args.period)
+    rows = [[str(c.period), c.partner, c.status.replace("_", " "), str(c.certified or ""), c.certificate,
+             c.controller] for c in found]
+    _emit(args, found, lambda: _table(["period", "partner", "status", "certified", "certificate", "controller"], rows)
+          if rows else "The project has no partners' reports yet.")
     return 0
 
 
@@ -1009,7 +1040,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--period", type=int, help="this period (default: the current one) and cumulative through it")
     payment = commands.add_parser("payment", help="record and list what funders paid; the payment position")
     payment_commands = payment.add_subparsers(title="payment commands", metavar="ACTION", required=True)
-    sub = command("add", _payment_add, "record a payment a funder made (or money returned to it)", payment_commands)
+    sub = command("add", _payment_add, "record a payment a funder made (or money returned to it, or the interest "
+                                       "the bank paid on its money)", payment_commands)
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--funder", required=True, help="funder code")
     sub.add_argument("--partner", help="the partner paid, where the funder's agreement is with that partner "
@@ -1019,7 +1051,8 @@ def _parser() -> argparse.ArgumentParser:
     from reporter.domain.model import PAYMENT_KINDS
 
     sub.add_argument("--kind", default="interim", choices=PAYMENT_KINDS,
-                     help="prefinancing, interim, balance, or return (money paid back); default: interim")
+                     help="prefinancing, interim, balance, return (money paid back), or interest (what the bank "
+                          "paid on the grant's money, dated within the project); default: interim")
     sub.add_argument("--note", default="", help="e.g. the funder's payment order number")
     sub = command("list", _payment_list, "the payments and each grant's position: claimed, paid, due",
                   payment_commands)
@@ -1055,13 +1088,26 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("id", help="the payment's id (subgrant payments shows it)")
 
-    sub = command("explain", _explain, "explain why a budget line's spending differs from its budget, in a period's "
-                                       "report (without --text: list the explanations)")
+    sub = command("explain", _explain, "explain why a budget line's spending differs from its budget, or an "
+                                       "activity's from its plan for the period's year, in a period's report "
+                                       "(without --text: list the explanations)")
     sub.add_argument("--project", required=True, help="project code")
     sub.add_argument("--period", type=int, help="the report's period (needed with --text)")
-    sub.add_argument("--line", help="budget line code (needed with --text)")
+    sub.add_argument("--line", help="budget line code (with --text: this or --activity)")
+    sub.add_argument("--activity", help="activity code of an activity plan (with --text: this or --line)")
     sub.add_argument("--partner", help="the partner's report (default: the whole project's)")
     sub.add_argument("--text", help='the explanation; "" removes it')
+
+    sub = command("control", _control, "keep where a partner's report of a period stands with its first-level "
+                                       "controller: draft, submitted, in_control, certified (without --status: "
+                                       "list each partner's report)")
+    sub.add_argument("--project", required=True, help="project code")
+    sub.add_argument("--period", type=int, help="the report's period (needed with --status)")
+    sub.add_argument("--partner", help="the partner whose report it is (not needed in a one-partner project)")
+    sub.add_argument("--status", help="draft, submitted, in_control or certified; draft removes what was kept")
+    sub.add_argument("--date", help="a certified report: the date of the controller's certificate, YYYY-MM-DD")
+    sub.add_argument("--certificate", help="a certified report: the certificate's number, e.g. FLC-123")
+    sub.add_argument("--controller", help="who controls the report (in control or certified)")
 
     sub = command("check", _check, "check the contract rules; exits 1 when an error is found")
     sub.add_argument("--project", required=True, help="project code")

@@ -26,7 +26,8 @@ LANGUAGES = ("en", "lt", "lv")
 # The report parts a template can put together; `reporter.reports.build` knows how to make each.
 SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overview", "category_overview",
             "transfers", "payment_position", "estimate_execution", "documents", "budget_vs_actual",
-            "exchange_rates", "activity_plan", "sub_grants", "organisation_overview")
+            "exchange_rates", "activity_plan", "sub_grants", "organisation_overview", "partner_contribution",
+            "partner_reports", "funds")
 
 # Columns a template may add to the expenditure list: the activity (work package), units × unit price, the
 # attached documents' names, and the notes as a comment.

@@ -353,3 +353,39 @@ def test_the_sub_grant_overview_adds_up_and_tells_each_librarys_story(demo: Stor
     first_year = sub_grant_overview(demo, "BP-2008-2012", period=1)
     assert sum((p.reported for p in first_year), ZERO) < total.reported
     assert all(p.reported == 0 for p in first_year if p.sub_grant.number.startswith("BP-SUB-2010"))
+
+
+def test_the_foundations_account_for_interest_and_the_association_explains_its_plan_year(demo: Store) -> None:
+    from reporter.services.payments import list_payments
+    from reporter.services.reports import report_data
+
+    interest = {code: sum((p.interest for p in list_payments(demo, code)), ZERO)
+                for code in ("BRF-2024-LV07", "BP-2008-2012")}
+    assert interest == {"BRF-2024-LV07": Decimal("30.59"), "BP-2008-2012": Decimal("3058.51")}
+    data, _ = report_data(demo, "BRF-2024-LV07", 2, lang="lv", today=date(2025, 3, 20))
+    funds = {row.cells[0]: row.cells[1:] for row in next(t for t in data.tables if t.key == "funds").rows}
+    assert funds["Par dotācijas līdzekļiem saņemtie procenti"] == (Decimal("16.23"), Decimal("30.59"))
+    assert funds["Līdzekļu atlikums perioda beigās"][1] < 0  # the balance waits for the final report
+    budget = next(t for t in data.tables if t.key == "budget")
+    assert next(r for r in budget.rows if r.cells[0] == "Ceļa izdevumi").cells[-1].startswith("Izbraukuma")
+    # The association's plan year still under way: the activities behind their plan are explained.
+    assert [f for f in check_project(demo, "LBD-2024-2026").findings if f.rule == "variance"] == []
+    assert [x.activity for x in list_explanations(demo, "LBD-2024-2026", 3)] == ["V1", "V3", "V5"]
+
+
+def test_the_interreg_project_report_shows_certified_partner_reports_and_the_contribution_by_legal_status(
+        demo: Store) -> None:
+    from reporter.services.reports import report_data
+
+    data, _ = report_data(demo, "LLI-537", 1, lang="en", today=date(2024, 10, 1))
+    reports = next(t for t in data.tables if t.key == "partner_reports")
+    assert [r.cells[3:6] for r in reports.rows] == [
+        ("Certified", date(2024, 9, 18), "PLK-2024/LLI-537/LP-1"), ("Certified", date(2024, 9, 25),
+                                                                   "PLK-2024/LLI-537/PP2-1"),
+        ("In control", None, "")]
+    split = next(t for t in data.tables if t.key == "contribution_project")
+    so_far = {r.cells[0]: r.cells[4] for r in split.rows}
+    # the state budgets' co-financing is automatic public, the municipalities' public, and no source is private
+    assert so_far["Automatic public"] > ZERO and so_far["Public"] > ZERO and so_far["Private"] == ZERO
+    view = financing_view(demo, "LLI-537", None, 1)
+    assert sum(so_far.values()) == sum(f.cumulative for p in view.partners for f in p.funders if f.funder != "ERDF")

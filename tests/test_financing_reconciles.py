@@ -101,6 +101,17 @@ def test_every_report_total_equals_financing_and_the_sum_of_the_allocations(demo
             source = by_name[funder]
             assert column(tables["estimate"], "funder") == sum(
                 (financing[p].cumulative(source, period) for p in partners), ZERO)
+        if "funds" in tables:  # the grant's money used: what the engine says the funder pays, this period and so far
+            source = by_name[funder]
+            used = {r.cells[0]: r.cells[1:] for r in tables["funds"].rows}["Grant funds used (the funder's share of "
+                                                                          "the eligible costs)"]
+            so_far = sum((financing[p].cumulative(source, period) for p in partners), ZERO)
+            before = sum((financing[p].cumulative(source, period - 1) for p in partners), ZERO)
+            assert used == (so_far - before, so_far), (code, period, partner)
+            for row in tables.get("other_funders", Table("", "", (), ())).rows:
+                other = by_name[row.cells[0].strip()]
+                assert row.cells[1:] == (engine.get(other, ZERO), sum(
+                    (financing[p].cumulative(other, period) for p in partners), ZERO)), (code, period, other)
         if "payment" in tables:
             source = by_name[funder]
             rows = {r.cells[0]: r.cells[2] for r in tables["payment"].rows}
@@ -145,8 +156,8 @@ def test_the_funder_filter_lists_exactly_the_costs_the_funder_pays_something_of(
             listed = {e.id for e in list_expenditures(
                 demo, summary.code, ExpenditureQuery(funder=funder.code, limit=10_000)).rows}
             # A residual without a share of its own (the national programme's own funds beside 75 % and 25 %)
-            # takes only the cent that the others' rounding leaves of a cost, or gives one back (-0.01), and
-            # nothing of a line in total: it pays none of the costs, and the filter lists none.
+            # takes only the cent that the others' rounding leaves of a cost, or gives one back (-0.01), while no
+            # cap holds back: it pays none of the costs, and the filter lists none.
             evens_out = all(a.residual and a.share == 0 for a in definition.funding if a.funder == funder.code)
             paying = {e.id for e in expenditures if allocations[e.id].get(funder.code)
                       and not (evens_out and abs(allocations[e.id][funder.code]) == CENT)}

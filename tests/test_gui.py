@@ -270,6 +270,26 @@ def test_window__creates_a_project_in_the_forms_and_an_over_share_entry_raises_a
     assert "OWN pays 100.00 %" in shares[0]["values"][2] and "at most 20 %" in shares[0]["values"][2]
 
 
+def test_window__a_funding_agreement_states_its_legal_status_or_leaves_it_empty_for_the_funders_kind(empty_window):
+    from reporter.services.projects import project_definition
+
+    window, setup = empty_window, empty_window.project_setup
+    setup.new_project()
+    fill(setup.details, code="LLI-900", title="Skaitymo tiltai", start="2024-01-01", end="2024-12-31")
+    add_record(setup, "partners", code="LP", name="Biržų viešoji biblioteka", role="lead partner")
+    add_record(setup, "funders", code="ERDF", name="ERDF", kind="EU fund")
+    add_record(setup, "funders", code="OWN", name="Nuosavos lėšos", kind="own funds")
+    add_record(setup, "funding", funder="ERDF", share="85")
+    funding = setup.tables["funding"]
+    assert list(funding.editor.widgets["legal_status"].cget("values")) == ["", "public", "automatic public",
+                                                                          "private"]
+    add_record(setup, "funding", funder="OWN", share="15", residual=True, legal_status="private")
+    add_record(setup, "periods", number="1", start="2024-01-01", end="2024-12-31")
+    setup.save()
+    assert setup.status.cget("text") == "Project LLI-900 saved.", setup._problems
+    assert [a.legal_status for a in project_definition(window.store, "LLI-900").funding] == [None, "private"]
+
+
 def test_window__a_wrong_field_in_the_project_forms_is_named_and_nothing_is_saved(empty_window):
     window, setup = empty_window, empty_window.project_setup
     setup.new_project()

@@ -510,9 +510,14 @@ def test_report_workbooks__subtotals_totals_and_the_payment_position_are_formula
             if table.key == "payment" and data.template.startswith("erasmus"):
                 for offset, row in enumerate(table.rows):
                     words[row.cells[0]] = sheet.cell(3 + offset, 3).value
+            if table.key == "funds" and data.lang == "en":
+                for offset, row in enumerate(table.rows):
+                    words[row.cells[0]] = (sheet.cell(3 + offset, 2).value, sheet.cell(3 + offset, 3).value)
     # The Erasmus+ grant's position: what the costs claim less what was paid, traceable to those rows.
     assert words["Paid in total"].startswith("=SUM(C")
     assert words["Amount due"].startswith("=MAX(0,C")
+    # The foundation's balance on hand: from the one at the period's start, and to date from nothing.
+    assert words["Balance on hand at the end of the period"] == ("=B3+B4+B5-B6", "=C4+C5-C6")
 
 
 def test_report_workbooks__libreoffice_recalculates_every_formula_to_the_reports_figure(demo_books, tmp_path):

@@ -102,6 +102,9 @@ MESSAGES = {
     "consortium": "the consortium",
     "variance.unexplained": "{partner} {line}: {spent} spent against a budget of {budget} ({percent} %); the funder "
                             "wants a difference of more than {threshold} % explained in the report of period {period}",
+    "variance.plan-unexplained": "{activity} {year}: {spent} spent against a plan of {planned} ({percent} %); the "
+                                 "funder wants a difference of more than {threshold} % explained in the report of "
+                                 "period {period}",
     "line-cap.over": "{line}: {spent} declared for the project, above the {cap} the rules allow",
     "plan.budget-differs": "{activity} {year}: the plan says {planned}, the budget {budget}",
     "plan.activity-over": "{activity} {year}: {spent} spent against a plan of {planned}, {over} over (the flexibility "
@@ -190,7 +193,8 @@ class CheckData:
     without_activity: tuple[tuple[RecordRef, str, int], ...] = ()  # ref, partner, period
     audit_breaks: tuple[integrity.AuditBreak, ...] = ()  # the audit log's hash chain, where it is broken
     seal_breaks: tuple[integrity.SealBreak, ...] = ()  # submitted periods that no longer match their seal
-    explained: frozenset[tuple[int, str | None, str]] = frozenset()  # (period, partner, line) with an explanation
+    # (period, partner, line, activity) with an explanation: a line's (activity None) or an activity's (line None)
+    explained: frozenset[tuple[int, str | None, str | None, str | None]] = frozenset()
     attachments: tuple[tuple[RecordRef, str, str, str], ...] = ()  # kept files not as attached: ref, partner, name,
     # "missing" or "changed"
     # costs on the rules' travel or person-document lines without the details the funder asks: ref, partner, line,
@@ -507,11 +511,13 @@ def check_variances(data: CheckData, period: int | None = None) -> list[Finding]
     if threshold is None or not numbers:
         return []
     through = period or max(numbers)
+    if _planned(data.definition):
+        return _plan_variances(data, through, threshold, last=through == max(numbers))
     findings = []
     for partner, approved, actual in _scopes(data, through):
         for line, budget in sorted(approved.items()):
             spent = actual.get(line, ZERO)
-            if not budget or (through, partner, line) in data.explained:
+            if not budget or (through, partner, line, None) in data.explained:
                 continue
             percent = ((spent - budget) / budget * 100).quantize(Decimal("0.1"))
             if percent > threshold or (percent < -threshold and through == max(numbers)):
@@ -521,6 +527,41 @@ def check_variances(data: CheckData, period: int | None = None) -> list[Finding]
                          budget=Amount(budget), percent=Number(percent), threshold=Number(threshold), period=through),
                     partner=partner, budget_line=line, period=through, expected=budget, actual=spent))
     return findings
+
+
+def _plan_variances(data: CheckData, through: int, threshold: Decimal, last: bool) -> list[Finding]:
+    """A project kept as an activity plan is judged by activity and year, as its report shows it: in the report of
+    a period, each year the period covers. A year over its plan is judged at once, one under it once the period
+    has closed that year (or in the last period's report)."""
+    definition = data.definition
+    reported = definition.period(through)
+    if reported is None:
+        return []
+    partner = definition.partners[0].code if len(definition.partners) == 1 else None  # whose report explains it
+    spent = {(activity, year): amount for activity, year, amount in data.activity_years if activity is not None}
+    findings = []
+    for (activity, year), plan in sorted(_planned(definition).items()):
+        if year not in reported.years or not plan or (through, partner, None, activity) in data.explained:
+            continue
+        actual = spent.get((activity, year), ZERO)
+        percent = ((actual - plan) / plan * 100).quantize(Decimal("0.1"))
+        closed = last or reported.end >= date(year, 12, 31)
+        if percent > threshold or (percent < -threshold and closed):
+            findings.append(_finding(
+                data, "variance", WARNING,
+                _say("variance.plan-unexplained", activity=activity, year=year, spent=Amount(actual),
+                     planned=Amount(plan), percent=Number(percent), threshold=Number(threshold), period=through),
+                partner=partner, period=through, expected=plan, actual=actual))
+    return findings
+
+
+def _planned(definition: ProjectDefinition) -> dict[tuple[str, int], Decimal]:
+    """An activity plan's amounts by activity and year (every source and line together)."""
+    planned: dict[tuple[str, int], Decimal] = {}
+    for activity in definition.activities:
+        for p in activity.plan:
+            planned[(activity.code, p.year)] = planned.get((activity.code, p.year), ZERO) + p.amount
+    return planned
 
 
 def check_line_caps(data: CheckData, period: int | None = None) -> list[Finding]:
@@ -543,10 +584,7 @@ def check_plan(data: CheckData, period: int | None = None) -> list[Finding]:
     wants one."""
     definition, rules = data.definition, data.definition.rules
     findings = []
-    planned: dict[tuple[str, int], Decimal] = {}
-    for activity in definition.activities:
-        for p in activity.plan:
-            planned[(activity.code, p.year)] = planned.get((activity.code, p.year), ZERO) + p.amount
+    planned = _planned(definition)
     budgeted: dict[tuple[str, int], Decimal] = {}
     for b in definition.budget:  # the budget entered as such, not the one the plan gives by line
         if b.activity is not None and b.year is not None:

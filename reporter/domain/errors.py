@@ -107,6 +107,8 @@ PROBLEMS = {
     "funding.fixed_residual": "a fixed-sum grant cannot take the remainder; make another source the residual",
     "funding.part_of": "{funder} is not a top-level funder of the same agreement scope",
     "funding.eligible_ends_before_start": "the eligible period ends before it starts",
+    "funding.legal_status_programme": "{funder} is a programme fund (kind eu): what it pays is no partner "
+                                      "contribution and has no legal status; leave legal_status out",
     "funding.residuals.partner": "partner {partner} has {count} residual sources; at most one takes the remainder",
     "funding.residuals.partner_within": "partner {partner} has {count} residual sources within {funder}; "
                                         "at most one takes the remainder",
@@ -205,8 +207,16 @@ PROBLEMS = {
     "in_use.activity": "activity {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.period": "reporting period {name} cannot be removed: {count} expenditure(s) refer to it",
     "in_use.funder": "funder {name} cannot be removed: {count} named payer(s) or payment(s) refer to it",
-    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of budget variances refer to it",
+    "in_use.explanations": "{name} cannot be removed: {count} explanation(s) of variances refer to it",
     "explanation.problems": "The explanation has {count} problem(s); nothing was saved:",
+    "explanation.line_or_activity": "name the budget line or the activity the explanation is about (one of them)",
+    "in_use.partner_controls": "{name} cannot be removed: the control of {count} partner report(s) is recorded for "
+                               "it (set them back to draft first)",
+    "control.problems": "The partner report's control has {count} problem(s); nothing was saved:",
+    "control.certificate_needed": "a certified report needs the date and number of the controller's certificate",
+    "control.not_certified": "only a certified report has a certificate's date or number (status {status})",
+    "control.no_controller": "a controller is named once the report is in_control or certified (status {status})",
+    "control.before_period": "the certificate ({date}) is dated before the period it certifies begins ({start})",
     "in_use.sub_grant": "the sub-grant {name} cannot be removed: {count} payment(s) to the sub-grantee refer to it",
     "in_use.partner_payments": "partner {name} cannot be removed: {count} payment(s) refer to it",
     # Named payers and payments
@@ -223,6 +233,10 @@ PROBLEMS = {
     "payment.not_positive": "{amount} is not a payment: give a positive amount (money returned to the funder is "
                             "kind 'return')",
     "payment.problems": "The payment has {count} problem(s); nothing was saved:",
+    "payment.interest_not_positive": "{amount} is not interest earned: give the positive amount the bank paid on the "
+                                     "grant's money",
+    "payment.interest_outside_project": "interest belongs to the period it was earned in: {date} is outside the "
+                                        "project ({start} – {end})",
     "rates.problems": "The rates file has {count} problem(s); nothing was saved:",
     "attachment.no_folder": "a database kept in memory has no folder for attachments",
     "attachment.not_kept": "{reference} is a reference, not a file the program keeps",

@@ -401,6 +401,7 @@ class PeriodFinancing:
     named: dict[str, Decimal]  # by source: what it paid as a named payer this period
     line_parts: dict[str, dict[str, Decimal]]  # by line and source: this period's amounts
     limited_lines: frozenset[str] = frozenset()  # lines in which a cap or a fixed sum began (or ceased) to hold back
+    held_lines: frozenset[str] = frozenset()  # lines in which a cap or a fixed sum held something back
 
 
 @dataclass(frozen=True)
@@ -618,6 +619,7 @@ class _Engine:
         start = before = rules.amounts(state, step, self.shared)
         line_parts: dict[str, dict[str, Decimal]] = {}
         limited: set[str] = set()
+        held: set[str] = set()
         for line in self.lines:
             items = costs.get(line, []) + [c for _, c in computed.get(line, [])]
             if not items:
@@ -630,6 +632,8 @@ class _Engine:
             line_parts[line] = _difference(after.paid, before.paid)
             if any(bool(after.cut.get(f)) != bool(before.cut.get(f)) for f in after.cut):
                 limited.add(line)  # a cap or a fixed sum began (or ceased) to hold back
+            if any(after.cut[f] != before.cut.get(f, ZERO) for f in after.cut):
+                held.add(line)
             before = after
         end = before
         for funder in step.shared:
@@ -643,7 +647,7 @@ class _Engine:
         for line, amount in entered.items():
             self.entered[partner][line] = self.entered[partner].get(line, ZERO) + amount
         return _period_financing(partner, period, step.start, state, start, end, entered, extra, line_parts, limited,
-                                 rules)
+                                 held, rules)
 
     def _computed_costs(self, partner: str, period: int, entered: Mapping[str, Decimal]) -> list[tuple[str, Cost]]:
         """This period's flat rates and the indirect costs above the cap, as costs of their lines.
@@ -686,7 +690,7 @@ def _payer_problems(cost: Cost, rules: _PartnerRules) -> list[PayerProblem]:
 
 def _period_financing(partner: str, period: int, start_state: _State, state: _State, start: Amounts, end: Amounts,
                       entered: Mapping[str, Decimal], extra: list[tuple[str, Cost]],
-                      line_parts: dict[str, dict[str, Decimal]], limited: set[str],
+                      line_parts: dict[str, dict[str, Decimal]], limited: set[str], held: set[str],
                       rules: _PartnerRules) -> "PeriodFinancing":
     flat = {c.line: c.eligible for kind, c in extra if kind == "flat-rate"}
     lines = _sum_dicts([entered, flat])
@@ -710,7 +714,7 @@ def _period_financing(partner: str, period: int, start_state: _State, state: _St
         split=Split(total, tuple(parts), end.unallocated - start.unallocated),
         cut={f: end.cut.get(f, ZERO) - start.cut.get(f, ZERO) for f in end.cut},
         named={f: state.named.get(f, ZERO) - start_state.named.get(f, ZERO) for f in state.named},
-        line_parts=line_parts, limited_lines=frozenset(limited))
+        line_parts=line_parts, limited_lines=frozenset(limited), held_lines=frozenset(held))
 
 
 def _indirect_over(rules: ContractRules, lines: Mapping[str, Decimal]) -> Decimal:

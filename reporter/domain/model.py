@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from reporter.domain.money import ZERO
 from reporter.domain.records import AMOUNT, CHOICE, CODE, CODES, CURRENCY, DAY, FLAG, INTEGER, LABEL, PERCENT, spec
 from reporter.domain.rules import ContractRules
 
@@ -21,6 +22,10 @@ SHARE_RULES = ("exact", "max", "min")
 ROUNDINGS = ("down", "half-up")
 ROUNDING_BASES = ("cumulative", "period")
 PERIOD_OPEN, PERIOD_SUBMITTED = "open", "submitted"
+# The legal status of a source of partner contribution, as Interreg's monitoring system (Jems) has it: public
+# funds of the partner or of another public body, public funds a Member State's own co-financing scheme grants
+# automatically (the national state budget co-financing of an Interreg project), and private funds.
+LEGAL_STATUSES = ("public", "automatic_public", "private")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,8 @@ class FundingAgreement:
     eligible_to: date | None = spec("eligible_to", DAY, default=None)  # None: the project's end
     vat_eligible: bool = spec("vat_eligible", FLAG, default=True)  # False: VAT within eligible amounts is no base
     in_kind: bool = spec("in_kind", FLAG, default=False)  # it takes contributions in kind as its own part
+    # Of a partner contribution's source: None: as its funder's kind says (`reporter.domain.contribution`)
+    legal_status: str | None = spec("legal_status", CHOICE, default=None, options=LEGAL_STATUSES)
     rounding_basis: str = spec("rounding_basis", CHOICE, default="cumulative", options=ROUNDING_BASES)
     prefinancing: Decimal | None = spec("prefinancing", AMOUNT, default=None)  # the contract's advance payment
     currency: str | None = spec("currency", CURRENCY, default=None)  # of cap, amount, prefinancing; None: the project's
@@ -122,6 +129,12 @@ class ReportingPeriod:
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+    @property
+    def years(self) -> range:
+        """The plan years the period reports on: an activity's deviation from its plan for one of them is judged,
+        and explained, in the period's report."""
+        return range(self.start.year, self.end.year + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,8 +306,9 @@ class Expenditure:
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 
 
-PAYMENT_KINDS = ("prefinancing", "interim", "balance", "return")
-"""A payment from a funder, or (`return`) money paid back to it."""
+PAYMENT_KINDS = ("prefinancing", "interim", "balance", "return", "interest")
+"""A payment from a funder, (`return`) money paid back to it, or (`interest`) what the bank paid on the funder's
+money while the grantee held it: the grantee accounts for it, but the funder did not pay it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,17 +325,48 @@ class Payment:
 
     @property
     def received(self) -> Decimal:
+        """What the funder paid by it: a return counts against what was paid, interest is not the funder's."""
+        if self.kind == "interest":
+            return ZERO
         return -self.amount if self.kind == "return" else self.amount
+
+    @property
+    def interest(self) -> Decimal:
+        """What the bank paid on the funder's money by it."""
+        return self.amount if self.kind == "interest" else ZERO
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """The coordinator's words on why a budget line's spending differs from its budget, in one period's report."""
+    """The coordinator's words, in one period's report, on why spending differs from what was foreseen: a budget
+    line's from its budget, or an activity's (of an activity plan) from its plan for the period's year."""
 
     period: int
     partner: str | None  # None: the consolidated report
-    line: str
+    line: str | None  # the budget line explained; None where it is an activity
     text: str
+    activity: str | None = None  # the activity explained; None where it is a budget line
+
+
+CONTROL_STATUSES = ("draft", "submitted", "in_control", "certified")
+"""Where a partner's report of a period stands with its first-level controller (Jems' partner report statuses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerReportControl:
+    """The first-level control of one partner's report of one period; nothing recorded: a draft."""
+
+    period: int
+    partner: str
+    status: str = "draft"
+    certified: date | None = None  # the date of the controller's certificate (a certified report only)
+    certificate: str = ""  # its number
+    controller: str = ""  # who controls it (a report in control or certified)
+
+    @property
+    def recorded(self) -> bool:
+        """Anything beyond the draft that nothing recorded is."""
+        return self != PartnerReportControl(self.period, self.partner)
 
 
 SUB_GRANT_PAYMENT_KINDS = ("advance", "balance", "return")

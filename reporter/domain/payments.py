@@ -70,17 +70,13 @@ def payment_positions(financing: Financing, payments: Iterable[Payment], through
     """One position per funding agreement of a funder that pays money (not own funds): its claim through a
     period, the payments up to a date, and where its schedule stands."""
     definition = financing.definition
-    payments = [p for p in payments if paid_by is None or p.date <= paid_by]
-    own = {f.code for f in definition.funders if f.kind == "own"}
+    payments = [p for p in payments if (paid_by is None or p.date <= paid_by) and p.kind != "interest"]
     positions = []
-    for agreement in definition.funding:
-        if agreement.funder in own:
-            continue
-        partners = [p.code for p in definition.partners if agreement in definition.agreements_for(p.code)]
+    for agreement in _grants(definition):
         received = tuple(p for p in payments if p.funder == agreement.funder and p.partner == agreement.partner)
 
         def claimed_through(period: int | None) -> Decimal:
-            return sum((financing[p].cumulative(agreement.funder, period) for p in partners), ZERO)
+            return _claimed(financing, agreement, period)
 
         claimed, paid = claimed_through(through), sum((p.received for p in received), ZERO)
         granted = agreement.amount if agreement.fixed else agreement.cap
@@ -91,6 +87,71 @@ def payment_positions(financing: Financing, payments: Iterable[Payment], through
             unused=granted - claimed if agreement.fixed else None,  # type: ignore[operator]
             prefinancing=agreement.prefinancing, payments=received, instalments=schedule))
     return positions
+
+
+def _grants(definition: ProjectDefinition) -> list[FundingAgreement]:
+    """The agreements of the funders that pay money (not own funds), each where its grant is held."""
+    own = {f.code for f in definition.funders if f.kind == "own"}
+    return [a for a in definition.funding if a.funder not in own]
+
+
+def _claimed(financing: Financing, agreement: FundingAgreement, through: int | None) -> Decimal:
+    """What the funder pays of the costs, through a period, of the partners the agreement covers: the engine's."""
+    definition = financing.definition
+    partners = [p.code for p in definition.partners if agreement in definition.agreements_for(p.code)]
+    return sum((financing[p].cumulative(agreement.funder, through) for p in partners), ZERO)
+
+
+@dataclass(frozen=True)
+class Funds:
+    """A grant's money as the grantee holds it at the end of a period."""
+
+    received: Decimal  # the funder's payments, less money returned to it
+    interest: Decimal  # what the bank paid on the money
+    used: Decimal  # the funder's share of the eligible costs (the engine's)
+
+    @property
+    def balance(self) -> Decimal:
+        """On hand: received + interest − used; below zero, the grantee has paid the funder's share in advance."""
+        return self.received + self.interest - self.used
+
+    def __sub__(self, other: "Funds") -> "Funds":
+        return Funds(self.received - other.received, self.interest - other.interest, self.used - other.used)
+
+
+NO_FUNDS = Funds(ZERO, ZERO, ZERO)
+
+
+@dataclass(frozen=True)
+class GrantFunds:
+    """One grant's money at the end of the period before and at the end of the period reported."""
+
+    funder: str
+    partner: str | None  # None: the grant is held by the project, for every partner
+    before: Funds  # at the end of the previous period (nothing before the first)
+    to_date: Funds
+
+    @property
+    def this_period(self) -> Funds:
+        return self.to_date - self.before
+
+
+def grant_funds(financing: Financing, payments: Iterable[Payment], period: int) -> list[GrantFunds]:
+    """Each grant of a funder that pays money: what it paid and the interest earned on it by the end of a period
+    (and of the one before), against what the costs used of it through that period."""
+    definition = financing.definition
+    payments = list(payments)
+
+    def at(agreement: FundingAgreement, number: int) -> Funds:
+        found = definition.period(number)
+        if found is None:
+            return NO_FUNDS
+        held = [p for p in payments
+                if p.funder == agreement.funder and p.partner == agreement.partner and p.date <= found.end]
+        return Funds(sum((p.received for p in held), ZERO), sum((p.interest for p in held), ZERO),
+                     _claimed(financing, agreement, number))
+
+    return [GrantFunds(a.funder, a.partner, at(a, period - 1), at(a, period)) for a in _grants(definition)]
 
 
 def _schedule(definition: ProjectDefinition, agreement: FundingAgreement, granted: Decimal | None,

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping
 
+from reporter.domain.contribution import PROGRAMME_KINDS
 from reporter.domain.currency import EURO, FIXED_EURO_RATES, currency_code, from_euro, month_key, parse_rate, to_euro
 from reporter.domain.errors import Problem, UserError, not_one_of, problem
 from reporter.domain.limits import (
@@ -27,7 +28,16 @@ from reporter.domain.limits import (
     text_problem,
 )
 from reporter.domain.messages import Amount, Message, Number
-from reporter.domain.model import Expenditure, ExpenditureDraft, FundingAgreement, Partner, Payer, ProjectDefinition
+from reporter.domain.model import (
+    CONTROL_STATUSES,
+    Expenditure,
+    ExpenditureDraft,
+    FundingAgreement,
+    Partner,
+    PartnerReportControl,
+    Payer,
+    ProjectDefinition,
+)
 from reporter.domain.records import CHOICE, record_fields
 from reporter.domain.money import ZERO, parse_amount, parse_decimal, plain
 from reporter.domain.rules import UnitCost, flat_rate_conflicts, rule_problems
@@ -77,6 +87,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
         problems += _choice_problems(f"funders[{i}]", funder)
 
     residuals: Counter[tuple[str | None, str | None]] = Counter()
+    programme_funds = {f.code for f in definition.funders if f.kind in PROGRAMME_KINDS}
     for i, agreement in enumerate(definition.funding, 1):
         where = f"funding[{i}]"
         if agreement.funder not in funders:
@@ -107,6 +118,9 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
             if (parent is None or parent.part_of is not None or parent.fixed or agreement.part_of == agreement.funder
                     or agreement.fixed):
                 problems.append(problem(f"{where}.part_of", "funding.part_of", funder=repr(agreement.part_of)))
+        if agreement.legal_status is not None and agreement.funder in programme_funds:
+            problems.append(problem(f"{where}.legal_status", "funding.legal_status_programme",
+                                    funder=agreement.funder))
         if agreement.eligible_from and agreement.eligible_to and agreement.eligible_to < agreement.eligible_from:
             problems.append(problem(f"{where}.eligible_to", "funding.eligible_ends_before_start"))
         if agreement.residual:
@@ -296,7 +310,42 @@ def bound_problems(definition: ProjectDefinition) -> list[Problem]:
 def _choice_problems(where: str, record: object) -> list[Problem]:
     """Values of a record's CHOICE fields that are none of the choices."""
     return [not_one_of(f"{where}.{f.key}", getattr(record, f.name), f.options)
-            for f in record_fields(type(record)) if f.kind == CHOICE and getattr(record, f.name) not in f.options]
+            for f in record_fields(type(record)) if f.kind == CHOICE and getattr(record, f.name) not in f.options
+            and not (getattr(record, f.name) is None and f.default is None)]  # an optional choice left out
+
+
+def control_problems(definition: ProjectDefinition, control: PartnerReportControl) -> list[Problem]:
+    """Where a partner's report stands with its controller, as it may be kept: a known period and partner, a
+    status, the certificate's date (not before the period) and number for a certified report and for no other,
+    a controller for a report in control or certified."""
+    code = definition.project.code
+    problems: list[Problem] = []
+    period = definition.period(control.period)
+    if period is None:
+        problems.append(problem("period", "period.unknown", project=code, number=control.period))
+    if not control.partner:
+        problems.append(problem("partner", "value.required"))
+    elif definition.partner(control.partner) is None:
+        problems.append(problem("partner", "partner.unknown", project=code, partner=repr(control.partner)))
+    status = control.status
+    if status not in CONTROL_STATUSES:
+        problems.append(not_one_of("status", status, CONTROL_STATUSES))
+    elif status == "certified":
+        problems += [problem(where, "control.certificate_needed")
+                     for where, given in (("date", control.certified), ("certificate", control.certificate))
+                     if not given]
+    else:
+        problems += [problem(where, "control.not_certified", status=status)
+                     for where, given in (("date", control.certified), ("certificate", control.certificate)) if given]
+    if control.controller and status in ("draft", "submitted"):
+        problems.append(problem("controller", "control.no_controller", status=status))
+    if control.certified is not None and period is not None and control.certified < period.start:
+        problems.append(problem("date", "control.before_period", date=control.certified, start=period.start))
+    for where, text, kind in (("certificate", control.certificate, "contract_number"),
+                              ("controller", control.controller, "name")):
+        if (found := text_problem(text, kind, where)) is not None:
+            problems.append(found)
+    return problems
 
 
 def _agreement_terms_problems(where: str, agreement: FundingAgreement) -> list[Problem]:

@@ -146,22 +146,27 @@ class ChecksView(ttk.Frame):
         return self.findings[int(selected[0])] if selected and self.code else None
 
     def explain(self, text: str | None = None) -> None:
-        """Ask for the explanation of the selected variance (`text` given: a test's answer) and keep it."""
+        """Ask for the explanation of the selected variance (`text` given: a test's answer) and keep it: a budget
+        line's, or an activity's deviation from its plan for a year."""
         finding, _ = self.selected_finding(), self.window._
         if finding is None or finding.rule != "variance":
             return
+        activity = None if finding.budget_line else str(finding.params.get("activity", "")) or None
         if text is None:
-            text = Querybox.get_string(_("explain_prompt", line=finding.budget_line, period=finding.period),
-                                       title=_("explain_variance"), parent=self)
+            prompt = _("explain_plan_prompt", activity=activity, year=finding.params.get("year"),
+                       period=finding.period) if activity else \
+                _("explain_prompt", line=finding.budget_line, period=finding.period)
+            text = Querybox.get_string(prompt, title=_("explain_variance"), parent=self)
             if text is None:  # cancelled
                 return
         try:
-            explain(self.window.store, self.code, finding.period, finding.budget_line, text, finding.partner)
+            explain(self.window.store, self.code, finding.period, finding.budget_line, text, finding.partner,
+                    activity)
         except UserError as error:
             self.explain_status.configure(text=_.error(error), bootstyle="danger")
             return
         self.refresh()
-        self.explain_status.configure(text=_("explained", line=finding.budget_line, period=finding.period),
+        self.explain_status.configure(text=_("explained", line=finding.budget_line or activity, period=finding.period),
                                       bootstyle="success")
 
     def show_records(self) -> None:

@@ -217,6 +217,8 @@ class FieldEditor:
                 options = field.options or tuple(code for code, _name in self.view.templates)
                 labels = {display(field, code, _) if field.options else
                           f"{code} — {dict(self.view.templates)[code]}": code for code in options}
+                if field.options and field.default is None:  # an optional choice: left empty, the default holds
+                    labels = {"": "", **labels}
                 self._choice_codes[field.key] = labels
                 widget.configure(values=list(labels))
             elif field.kind == "pick":

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from babel.dates import format_date
 
 from reporter.domain.checks import Finding, transfer_positions
+from reporter.domain.contribution import by_legal_status
 from reporter.domain.conversion import FunderRates
 from reporter.domain.financing import (
     ACTIVITY_NOT_PAID,
@@ -34,8 +35,8 @@ from reporter.domain.financing import (
     covering_funders,
     partner_terms,
 )
-from reporter.domain.model import Expenditure, FundingAgreement, ProjectDefinition
-from reporter.domain.payments import PaymentPosition
+from reporter.domain.model import LEGAL_STATUSES, Expenditure, FundingAgreement, PartnerReportControl, ProjectDefinition
+from reporter.domain.payments import GrantFunds, PaymentPosition
 from reporter.domain.records import Label
 from reporter.domain.money import CENT, ZERO, format_amount, format_percent, tidy_percent
 from reporter.i18n import finding_text, rule_name
@@ -78,6 +79,9 @@ class ReportInput:
     in_kind_costs: list[Cost] = field(default_factory=list)  # the contributions in kind through the period
     funder_rates: FunderRates | None = None  # a report in the funder's currency: amounts in text converted too
     explanations: dict[str, str] = field(default_factory=dict)  # by budget line: the coordinator's, this report's
+    plan_explanations: dict[tuple[int, str], str] = field(default_factory=dict)  # by year and activity
+    funds: list[GrantFunds] = field(default_factory=list)  # each grant's money at the period's end (and before)
+    controls: list[PartnerReportControl] = field(default_factory=list)  # the period's partner reports (drafts too)
     generated: date = date(2000, 1, 1)
 
 
@@ -110,10 +114,7 @@ def build_report(given: ReportInput) -> ReportData:
     funder_name = next((_in_language(f.name, given.lang) for f in definition.funders
                         if given.funder and f.code == given.funder.funder), "")
 
-    def day(value: date) -> str:
-        """A date in the report language's form (the template may state its own)."""
-        return format_date(value, words["date_format"], locale=given.lang)
-
+    day = report.day
     period_text = words["period_value"].format(number=period.number, start=day(period.start), end=day(period.end))
     partner_text = f"{partner.code} {partner.name}" if partner else words["all_partners"]
     return ReportData(
@@ -226,6 +227,8 @@ class _Builder:
             "documents": self.documents, "budget_vs_actual": self.budget_vs_actual,
             "exchange_rates": self.exchange_rates, "activity_plan": self.activity_plan,
             "sub_grants": self.sub_grants, "organisation_overview": self.organisation_overview,
+            "funds": self.funds,
+            "partner_contribution": self.partner_contribution, "partner_reports": self.partner_reports,
         }
         assert set(builders) == set(SECTIONS)
         return builders[name]()
@@ -236,6 +239,10 @@ class _Builder:
         """An amount in a sentence, in the report's currency (`in_funder_currency` converts the tables)."""
         rates = self.given.funder_rates
         return format_amount(rates.to_funder(amount) if rates else amount, self.given.lang)
+
+    def day(self, value: date) -> str:
+        """A date in the report language's form (the template may state its own)."""
+        return format_date(value, self.words["date_format"], locale=self.given.lang)
 
     def line_name(self, code: str) -> str:
         """A budget line in the report's language: the project's own words for it, else the template's."""
@@ -407,6 +414,65 @@ class _Builder:
                 Table("cofinancing_funds", w["cofinancing_funds"], summary_columns, tuple(summary),
                       None if nested else w["total"]), *self.in_kind()]
 
+    def partner_contribution(self) -> list[Table]:
+        """The partner contribution (what the programme funds leave to the other sources) by the legal status of
+        each source: public, automatic public and private, as Jems adds them up. A consolidated report lists each
+        partner's, then the project's. The figures are the co-financing's, grouped (`by_legal_status`)."""
+        w = self.words
+        first = Column("status", w["legal_status"], TEXT, 3)
+        columns = self.progress_columns(first)
+
+        def split(partner: str) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+            entries = self.funder_rows(partner)
+            approved, before, now = ({funder: entry[i] or ZERO for _, funder, *entry in entries} for i in range(3))
+            parts = [by_legal_status(self.definition, partner, amounts) for amounts in (approved, before, now)]
+            return [(status, *(part[status] for part in parts)) for status in LEGAL_STATUSES]
+
+        def rows(entries: list[tuple[str, Decimal, Decimal, Decimal]]) -> list[Row]:
+            return [self.progress_row(w[f"legal_status_{status}"], *amounts) for status, *amounts in entries]
+
+        note = w["partner_contribution_note"]
+        if self.given.partner is not None or len(self.partners) == 1:
+            return [Table("contribution", w["partner_contribution"], columns, tuple(rows(split(self.partners[0]))),
+                          w["partner_contribution_total"], note)]
+        grouped: list[Row] = []
+        totals = {status: [ZERO, ZERO, ZERO] for status in LEGAL_STATUSES}
+        for partner in self.definition.partners:
+            entries = split(partner.code)
+            grouped.append(Row((f"{partner.code} {partner.name}",) + (None,) * (len(columns) - 1), GROUP))
+            grouped += rows(entries)
+            grouped.append(Row((w["partner_contribution_total"],) + (None,) * (len(columns) - 1), SUBTOTAL))
+            for status, *amounts in entries:
+                totals[status] = [a + b for a, b in zip(totals[status], amounts)]
+        return [Table("contribution", w["partner_contribution"], columns, tuple(grouped), w["total"], note),
+                Table("contribution_project", w["partner_contribution_project"], columns,
+                      tuple(rows([(status, *amounts) for status, amounts in totals.items()])),
+                      w["partner_contribution_total"])]
+
+    def partner_reports(self) -> list[Table]:
+        """The period's partner reports: each one's name (as its files are named), the costs it declares (its
+        line overview's this period) and where it stands with the first-level controller."""
+        w, given = self.words, self.given
+        project = self.definition.project.code
+        controls = {c.partner: c for c in given.controls if c.period == self.period}
+        rows = []
+        for partner in (p for p in self.definition.partners if p.code in self.partners):
+            declared = sum(self.actual([partner.code], self.period).values(), ZERO) \
+                - sum(self.actual([partner.code], self.period - 1).values(), ZERO)
+            control = controls.get(partner.code) or PartnerReportControl(self.period, partner.code)
+            rows.append(Row((f"{partner.code} {partner.name}",
+                             report_identifier(project, self.period, partner.code, given.template.id, given.lang),
+                             declared, w[f"control_{control.status}"], control.certified, control.certificate,
+                             control.controller)))
+        columns = (Column("partner", w["partner"], TEXT, 2.6), Column("report", w["partner_report"], TEXT, 3.3),
+                   Column("declared", w["declared_this_period"], MONEY, 1.3, True),
+                   Column("status", w["control_status"], TEXT, 1.1),
+                   Column("certified", w["certificate_date"], DATE, 1.1),
+                   Column("certificate", w["certificate"], TEXT, 1.3),
+                   Column("controller", w["controller"], TEXT, 1.9))
+        return [Table("partner_reports", w["partner_reports"], columns, tuple(rows), w["total"],
+                      w["partner_reports_note"])]
+
     def in_kind(self) -> list[Table]:
         """The contributions in kind apart: each source's figures above include them, this table says how much."""
         totals: dict[tuple[str, str], list[Decimal]] = {}
@@ -474,9 +540,11 @@ class _Builder:
         current_line = None
         n = 0
 
+        shared: dict[Any, Any] = {}  # one object per text or date the rows repeat (partner, supplier, day…)
+
         def row(values: dict[str, Any]) -> Row:
-            return Row(tuple(values.get(key, "" if column.kind == TEXT else None) for key, column in
-                             zip(keys, columns)))
+            cells = (values.get(key, "" if column.kind == TEXT else None) for key, column in zip(keys, columns))
+            return Row(tuple(shared.setdefault(v, v) if isinstance(v, (str, date)) else v for v in cells))
 
         def close_line(line: str) -> None:
             for partner in self.partners:
@@ -782,6 +850,54 @@ class _Builder:
                    Column("explanation", w["explanation"], TEXT, 3.5))
         return [Table("budget", w["budget_vs_actual"], columns, tuple(rows), w["total"], note)]
 
+    def funds(self) -> list[Table]:
+        """The report's funder's grant money at the period's end: received, the interest the bank paid on it, what
+        the costs used of it (the funder's share, the engine's) and the balance on hand; then the project's other
+        sources. In a partner's report of a grant the project holds, neither: the money is the project's."""
+        w, funder = self.words, self.given.funder
+        found = next((f for f in self.given.funds
+                      if funder and f.funder == funder.funder and f.partner == funder.partner), None)
+        if found is None or (found.partner is None and self.given.partner is not None
+                             and len(self.definition.partners) > 1):
+            return []
+        before, now, to_date = found.before, found.this_period, found.to_date
+        rows = (Row((w["funds_opening"], before.balance, None)),
+                Row((w["funds_received"], now.received, to_date.received)),
+                Row((w["funds_interest"], now.interest, to_date.interest)),
+                Row((w["funds_used"], now.used, to_date.used)),
+                Row((w["funds_balance"], to_date.balance, to_date.balance)))
+        columns = (Column("item", w["item"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3),
+                   Column("so_far", w["so_far"], MONEY, 1.3))
+        others = self.other_sources(found.funder)
+        period = self.definition.period(self.period)
+        assert period is not None
+        note = w["funds_note"].format(end=self.day(period.end),
+                                      funder=self.funder_names.get(found.funder, found.funder))
+        if not others:
+            note += " " + w["no_other_sources"]
+        return [Table("funds", w["funds"], columns, rows, None, note), *others]
+
+    def other_sources(self, funder: str) -> list[Table]:
+        """Every source of the project but the report's funder: what it pays of the eligible costs this period and
+        so far (the engine's split)."""
+        w = self.words
+        totals: dict[str, list] = {}  # by source: its agreement (None: a named payer without one), before, this period
+        for partner in self.partners:
+            for agreement, source, _, before, now in self.funder_rows(partner):
+                if source != funder:
+                    entry = totals.setdefault(source, [agreement, ZERO, ZERO])
+                    entry[1] += before
+                    entry[2] += now
+        if not totals:
+            return []
+        rows = tuple(Row((("   " if agreement and agreement.part_of else "") + self.funder_names.get(source, source),
+                          now, before + now)) for source, (agreement, before, now) in totals.items())
+        columns = (Column("fund", w["fund"], TEXT, 4), Column("this_period", w["this_period"], MONEY, 1.3, True),
+                   Column("so_far", w["so_far"], MONEY, 1.3, True))
+        nested = any(a.part_of for a in self.definition.funding)  # a total would count those sources twice
+        return [Table("other_funders", w["other_funders"], columns, rows, None if nested else w["total"],
+                      w["other_funders_note"])]
+
     def exchange_rates(self) -> list[Table]:
         """The rates the period's documents in other currencies were converted at; none, no table."""
         w = self.words
@@ -827,9 +943,14 @@ class _Builder:
                       for a in definition.activities]
         if any(activity is None for activity, _, _ in actual):
             activities.append((None, w["no_activity"], ()))
+        explained = self.given.plan_explanations
+        # The coordinator's explanation of an activity's deviation, on its subtotal: where the rules ask for them
+        explaining = explained or definition.rules.explain_variance_percent is not None
         columns = (Column("source", w["activity"], TEXT, 3), Column("planned", w["planned_total"], MONEY, 1.3, True),
                    Column("actual", w["actual_total"], MONEY, 1.3, True),
-                   Column("deviation", w["deviation"], MONEY, 1.3, True))
+                   Column("deviation", w["deviation"], MONEY, 1.3, True),
+                   *([Column("explanation", w["explanation"], TEXT, 3.5)] if explaining else []))
+        blank = ("",) if explaining else ()
         tables = []
         last_year = self.definition.period(self.period).end.year  # type: ignore[union-attr]
         for year in years:
@@ -839,18 +960,20 @@ class _Builder:
                 planned = [p for p in plan if p.year == year]
                 if not planned and (code, year, None) not in actual:
                     continue
-                rows.append(Row((title, None, None, None), GROUP))
+                rows.append(Row((title, None, None, None, *blank), GROUP))
                 sources = [f.code for f in definition.funders
                            if any(p.funder == f.code for p in planned) or actual.get((code, year, f.code))]
                 for source in sources:
                     plan_amount = sum((p.amount for p in planned if p.funder == source), ZERO)
                     spent = actual.get((code, year, source), ZERO)
                     rows.append(Row((self.funder_names.get(source, source), plan_amount,
-                                     *((None, None) if future else (spent, plan_amount - spent)))))
+                                     *((None, None) if future else (spent, plan_amount - spent)), *blank)))
                 unassigned = sum((p.amount for p in planned if p.funder is None), ZERO)
                 if unassigned:
-                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)))))
-                rows.append(Row((w["subtotal"], None, None, None), SUBTOTAL))
+                    rows.append(Row((w["other_sources"], unassigned, *((None, None) if future else (ZERO, unassigned)),
+                                     *blank)))
+                why = (explained.get((year, code), "") if code is not None else "",) if explaining else ()
+                rows.append(Row((w["subtotal"], None, None, None, *why), SUBTOTAL))
             tables.append(Table(f"plan_{year}", f"{w['activity_plan']}: {year}", columns, tuple(rows),
                                 f"{w['total']} {year}", w["plan_future_note"] if future else ""))
         return tables + self.plan_sources(actual, [y for y in years if y <= last_year])

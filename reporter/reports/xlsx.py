@@ -105,7 +105,7 @@ TEXT_FLOOR = 20  # characters: text columns are not narrowed below this (or thei
 
 # A table whose GROUP rows name what its rows belong to repeats that name on every row, in a last
 # column headed by this report word. The print leaves that column out: its headings say it.
-GROUP_COLUMNS = {"expenditure": "budget_line", "cofinancing": "partner"}
+GROUP_COLUMNS = {"expenditure": "budget_line", "cofinancing": "partner", "contribution": "partner"}
 
 # Characters that make a spreadsheet treat typed text as a formula or a command.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -293,15 +293,22 @@ RELATIONS: tuple[_Relation, ...] = (
 )
 
 # Tables of (item, …, amount) rows whose items are known by their words: each derived item's figure as
-# a formula of the items above it. "payments" are the rows with a date (the transfers received).
+# a formula of the items above it, in each amount column. "payments" are the rows with a date (the
+# transfers received).
+ITEM_AMOUNTS = ("amount", "this_period", "so_far")
 ITEM_ROLES = {"grant_fixed": "granted", "grant_maximum": "granted", "grant_reported": "claimed",
               "used_so_far": "claimed", "unused": "unused", "paid_total": "paid", "paid_ahead": "ahead",
-              "amount_due": "due"}
+              "amount_due": "due", "funds_opening": "opening", "funds_received": "received",
+              "funds_interest": "interest", "funds_used": "used", "funds_balance": "on_hand"}
 ITEM_RELATIONS: tuple[_Relation, ...] = (
     _Relation("unused", ("granted", "claimed"), "{0}-{1}", lambda g, c: g - c),
     _Relation("paid", ("payments",), "SUM({0})", lambda p: p),
     _Relation("ahead", ("paid", "claimed"), "MAX(0,{0}-{1})", lambda p, c: max(Decimal(0), p - c)),
     _Relation("due", ("claimed", "paid"), "MAX(0,{0}-{1})", lambda c, p: max(Decimal(0), c - p)),
+    # the balance on hand at a period's end: from the one at its start (this period's column), or from nothing
+    _Relation("on_hand", ("opening", "received", "interest", "used"), "{0}+{1}+{2}-{3}",
+              lambda o, r, i, u: o + r + i - u),
+    _Relation("on_hand", ("received", "interest", "used"), "{0}+{1}-{2}", lambda r, i, u: r + i - u),
 )
 
 
@@ -360,6 +367,8 @@ class _TableSheet:
             elif row.kind == SUBTOTAL:
                 for index in range(1, min(width, len(cells))):  # the label overflows unless a total is beside it
                     content[index] = max(content[index], _value_width(cells[index], columns[index]) * 1.1)
+                    if isinstance(cells[index], str) and cells[index]:  # a group's own words (an explanation)
+                        self.filled[index] = True
                 if 1 in self._total_indexes():
                     content[0] = max(content[0], _text_width(cells[0] if cells else None, True))
             else:
@@ -422,12 +431,14 @@ class _TableSheet:
                                        for places in self.places[index]})
             total_format = (_number_format(max(self.places[index], default=0)) if column.kind == NUMBER
                             else kind_format)
+            # a table's text beside the subtotal (not its label, which overflows) wraps within its column
             self.subtotal_styles.append(styles.id(font=_BOLD, fill=_SUBTOTAL_FILL, border=_SUBTOTAL_BORDER,
-                                                  alignment=_TOP, number_format=total_format))
+                                                  alignment=_WRAP_TOP if column.kind == TEXT and 0 < index < printed
+                                                  else _TOP, number_format=total_format))
             self.total_styles.append(styles.id(font=_BOLD, border=_TOTAL_BORDER, number_format=total_format))
         self.total_quoted = styles.id(font=_BOLD, border=_TOTAL_BORDER, quote_prefix=True)
         self.subtotal_quoted = styles.id(font=_BOLD, fill=_SUBTOTAL_FILL, border=_SUBTOTAL_BORDER,
-                                         alignment=_TOP, quote_prefix=True)
+                                         alignment=_WRAP_TOP, quote_prefix=True)
         self.title_style = styles.id(font=_BOLD)
         self.title_quoted = styles.id(font=_BOLD, quote_prefix=True)
         self.header_style = styles.id(font=_BOLD, fill=_HEADER_FILL, alignment=_HEADER_ALIGNMENT,
@@ -498,7 +509,7 @@ class _TableSheet:
         for row in table.rows:
             cells = row.cells
             out: list[tuple[int, _Cell]] = []
-            wrapped: list[tuple[str, float]] = []
+            wrapped: list[tuple[str, float, bool]] = []  # text, its column's width, bold
             group_title = open_groups[-1][2] if open_groups else ""
             if row.kind == GROUP:
                 group_title = _text(cells[0]) if cells else ""
@@ -520,6 +531,8 @@ class _TableSheet:
                                                               number - 1, sums[index], grand[index], style)))
                     else:
                         out.append((index + 1, self._text_cell(value, style, self.subtotal_quoted)))
+                        if index and isinstance(value, str) and value:
+                            wrapped.append((value, self.widths[index], True))
             else:
                 for index in range(min(width, len(cells))):
                     value = cells[index]
@@ -531,7 +544,7 @@ class _TableSheet:
                     if isinstance(value, str):
                         out.append((index + 1, self._text_cell(value, self.body_styles[index],
                                                                self.quoted_styles[index])))
-                        wrapped.append((value, self.widths[index]))
+                        wrapped.append((value, self.widths[index], False))
                         continue
                     if column.kind == NUMBER and isinstance(value, (Decimal, int)):
                         out.append((index + 1, _Cell(value, self.number_styles[index][_decimal_places(value)])))
@@ -549,8 +562,8 @@ class _TableSheet:
                 style = self.subtotal_styles[-1] if row.kind == SUBTOTAL else self.body_styles[-1]
                 quoted = self.subtotal_quoted if row.kind == SUBTOTAL else self.quoted_styles[-1]
                 out.append((len(columns), self._text_cell(group_title, style, quoted)))
-                wrapped.append((group_title, self.widths[-1]))
-            lines = max((_lines(text, room) for text, room in wrapped), default=1)
+                wrapped.append((group_title, self.widths[-1], False))
+            lines = max((_lines(text, room, bold) for text, room, bold in wrapped), default=1)
             yield _row_xml(number, out, _height(lines), self)
             number += 1
 
@@ -596,45 +609,52 @@ class _TableSheet:
 
     def _has_items(self) -> bool:
         keys = {column.key for column in self.table.columns}
-        return "item" in keys and "amount" in keys
+        return "item" in keys and any(key in keys for key in ITEM_AMOUNTS)
 
 
 class _Items:
-    """The derived items of an (item, …, amount) table: unused, paid in total, paid ahead, amount due."""
+    """The derived items of an (item, …, amount) table, in each of its amount columns: unused, paid in total, paid
+    ahead, amount due; the balance on hand."""
 
     def __init__(self, sheet: _TableSheet) -> None:
         self.item = sheet.index["item"]
-        self.amount = sheet.index["amount"]
         self.date = sheet.index.get("date")
-        self.letter = sheet.letters[self.amount]
+        self.amounts = [(sheet.index[key], sheet.letters[sheet.index[key]]) for key in ITEM_AMOUNTS
+                        if key in sheet.index]
         self.roles = {sheet.words[word]: role for word, role in ITEM_ROLES.items() if word in sheet.words}
-        self.found: dict[str, tuple[str, Decimal]] = {}  # role: (its cell reference or range, its figure)
+        # per amount column: role: (its cell reference or range, its figure)
+        self.found: dict[int, dict[str, tuple[str, Decimal]]] = {index: {} for index, _ in self.amounts}
         self.payments: list[tuple[int, Decimal]] = []
 
     def derive(self, number: int, cells: tuple[Value, ...], out: list[tuple[int, _Cell]]) -> None:
         label = cells[self.item] if self.item < len(cells) else None
-        figure = cells[self.amount] if self.amount < len(cells) else None
-        if not isinstance(figure, Decimal):
-            return
         if self.date is not None and self.date < len(cells) and isinstance(cells[self.date], date):
-            self.payments.append((number, figure))
-            if self.payments[0][0] + len(self.payments) - 1 == number:  # one block of payment rows
-                first = self.payments[0][0]
-                self.found["payments"] = (f"{self.letter}{first}:{self.letter}{number}",
-                                          sum((p for _, p in self.payments), Decimal(0)))
+            index, letter = self.amounts[0]
+            figure = cells[index] if index < len(cells) else None
+            if isinstance(figure, Decimal):
+                self.payments.append((number, figure))
+                if self.payments[0][0] + len(self.payments) - 1 == number:  # one block of payment rows
+                    first = self.payments[0][0]
+                    self.found[index]["payments"] = (f"{letter}{first}:{letter}{number}",
+                                                     sum((p for _, p in self.payments), Decimal(0)))
             return
         role = self.roles.get(label) if isinstance(label, str) else None
         if role is None:
             return
-        for relation in ITEM_RELATIONS:
-            if relation.target != role or not all(key in self.found for key in relation.inputs):
+        for index, letter in self.amounts:
+            figure = cells[index] if index < len(cells) else None
+            if not isinstance(figure, Decimal):
                 continue
-            if relation.compute(*(self.found[key][1] for key in relation.inputs)) == figure:
-                position = next(i for i, (column, _) in enumerate(out) if column == self.amount + 1)
-                formula = relation.formula.format(*(self.found[key][0] for key in relation.inputs))
-                out[position] = (self.amount + 1, _Cell(figure, out[position][1].style, formula))
-                break
-        self.found[role] = (f"{self.letter}{number}", figure)
+            found = self.found[index]
+            for relation in ITEM_RELATIONS:
+                if relation.target != role or not all(key in found for key in relation.inputs):
+                    continue
+                if relation.compute(*(found[key][1] for key in relation.inputs)) == figure:
+                    position = next(i for i, (column, _) in enumerate(out) if column == index + 1)
+                    formula = relation.formula.format(*(found[key][0] for key in relation.inputs))
+                    out[position] = (index + 1, _Cell(figure, out[position][1].style, formula))
+                    break
+            found[role] = (f"{letter}{number}", figure)
 
 
 def _sum_cell(function: str, letter: str, first: int, last: int, cached: Decimal, style: int) -> _Cell:

@@ -47,13 +47,13 @@ from reporter.domain.validation import EXPENDITURE_FIELDS
 from reporter.files import StorageError, atomic_file
 from reporter.i18n import finding_text, rule_name
 from reporter.importers.package import safe_name
-from reporter.reports.build import labels_for
+from reporter.reports.build import labels_for, report_identifier
 from reporter.reports.model import to_json
 from reporter.services.attachments import sha256_of
 from reporter.services.checks import check_project
 from reporter.services.expenditures import fields_of
 from reporter.services.packages import attachments_folder
-from reporter.services.reports import FORMATS, _only_partner, render, report_data, stored_hashes
+from reporter.services.reports import FORMATS, _language, _only_partner, render, report_data, stored_hashes
 from reporter.store import Store
 from reporter.templates import load_template
 
@@ -154,6 +154,16 @@ def make_bundle(store: Store, code: str, period: int, out: Path, partner: str | 
         sealed = _seal(file)
         size = file.tell()
     return replace(written, path=out, sha256=sealed, size=size)
+
+
+def bundle_name(store: Store, code: str, period: int, partner: str | None = None, funder: str | None = None,
+                lang: str | None = None) -> str:
+    """The file name a bundle is offered under: its report's identifier (as the report's files are named) and
+    "-bundle.zip", e.g. `LLI-537-P2-project-interreg-lv-lt-2014-2020-lt-bundle.zip`."""
+    definition = store.projects.definition(code)
+    template = definition.project.template
+    return report_identifier(code, period, partner or _only_partner(definition), template,
+                             _language(load_template(template).languages, lang), funder) + "-bundle.zip"
 
 
 def _write(store: Store, code: str, period: int, file: IO[bytes], partner: str | None, funder: str | None,

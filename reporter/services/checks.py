@@ -121,7 +121,7 @@ def _gather(store: Store, code: str, period: int | None = None) -> CheckData:
         attachments=attachment_problems(store, project_id),
         missing_details=_by_number(queries.missing_details(project_id, definition.rules.travel_lines,
                                                            definition.rules.person_document_lines)),
-        explained=frozenset((x.period, x.partner, x.line) for x in store.explanations.list(project_id))
+        explained=frozenset((x.period, x.partner, x.line, x.activity) for x in store.explanations.list(project_id))
         if definition.rules.explain_variance_percent is not None else frozenset(),
     )
 

@@ -30,6 +30,7 @@ from reporter.domain.errors import UserError, ValidationError, problem
 from reporter.domain.model import ProjectDefinition
 from reporter.domain.money import CENT, plain, round_half_up
 from reporter.paths import resources_dir
+from reporter.services.controls import set_control
 from reporter.services.currency import list_rates, set_rate
 from reporter.services.expenditures import add_expenditure
 from reporter.services.explanations import explain
@@ -79,8 +80,28 @@ RATE_SOURCE = "ECB (demo)"
 
 # What funders really paid: the Erasmus+ grant's first two instalments (40 % at signature, 40 % after the
 # progress report); the foundation's yearly instalments to the national programme, and the Government's
-# transfers in litas, booked in the programme's dollars at the month's rate.
+# transfers in litas, booked in the programme's dollars at the month's rate; the Baltic Reading Foundation's
+# advance and its second instalment after the first report (the balance waits for the final one). The interest
+# the banks paid on the two foundations' money is kept too: the foundation's report accounts for it.
 PAYMENTS = (
+    ("BRF-2024-LV07", {"funder": "BRF", "date": "2024-03-12", "amount": "13400.00", "kind": "prefinancing",
+                       "note": "BRF wire transfer, instalment 1 of 3"}),
+    ("BRF-2024-LV07", {"funder": "BRF", "date": "2024-06-28", "amount": "14.36", "kind": "interest",
+                       "note": "Citadele: procenti par dotācijas kontu, 2024. gada 2. ceturksnis"}),
+    ("BRF-2024-LV07", {"funder": "BRF", "date": "2024-09-30", "amount": "9.82", "kind": "interest",
+                       "note": "Citadele: procenti par dotācijas kontu, 2024. gada 3. ceturksnis"}),
+    ("BRF-2024-LV07", {"funder": "BRF", "date": "2024-10-04", "amount": "10720.00", "kind": "interim",
+                       "note": "BRF wire transfer, instalment 2 of 3, after the first report"}),
+    ("BRF-2024-LV07", {"funder": "BRF", "date": "2024-12-31", "amount": "6.41", "kind": "interest",
+                       "note": "Citadele: procenti par dotācijas kontu, 2024. gada 4. ceturksnis"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2009-06-30", "amount": "1842.16", "kind": "interest",
+                      "note": "SEB bankas: palūkanos už dotacijos sąskaitos likutį, 2009 m. I pusmetis"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2009-12-31", "amount": "612.40", "kind": "interest",
+                      "note": "SEB bankas: palūkanos už dotacijos sąskaitos likutį, 2009 m. II pusmetis"}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2010-12-31", "amount": "388.05", "kind": "interest",
+                      "note": "SEB bankas: palūkanos už dotacijos sąskaitos likutį, 2010 m."}),
+    ("BP-2008-2012", {"funder": "BMGF", "date": "2011-12-30", "amount": "215.90", "kind": "interest",
+                      "note": "SEB bankas: palūkanos už dotacijos sąskaitos likutį, 2011 m."}),
     ("KA204-077512", {"funder": "EU", "date": "2020-10-15", "amount": "120341.20", "kind": "prefinancing",
                       "note": "VIAA maksājuma uzdevums Nr. 2020/1187"}),
     ("KA204-077512", {"funder": "EU", "date": "2022-05-20", "amount": "120341.20", "kind": "prefinancing",
@@ -101,9 +122,13 @@ PAYMENTS = (
                       "note": "Kultūros ministerijos pavedimas: 100 000,00 Lt (1 EUR = 1.3201 USD)"}),
 )
 
-# The coordinator's explanations of the variances the foundation asks about (more than 10 % of a line), in the
-# final report: the library of the national programme that spent less than its sub-grant and returned the rest.
+# The coordinator's explanations of the variances the foundations ask about (more than 10 % of a line), in the
+# final reports: the library of the national programme that spent less than its sub-grant and returned the rest,
+# and the Liepāja library's travel.
 EXPLANATIONS = (
+    ("BRF-2024-LV07", 2, "LCZB", "TRAVEL",
+     "Izbraukuma nodarbības Durbē un Priekulē apvienotas vienā braucienā, un autobusa noma ekskursijai uz "
+     "Kuldīgu izmaksāja mazāk, nekā plānots."),
     ("BP-2008-2012", 4, "SKU", "EQUIPMENT",
      "Kompiuteriai nupirkti pigiau, nei planuota: viešojo pirkimo kaina mažesnė už sąmatos; nepanaudota dalis "
      "grąžinta LNB."),
@@ -111,6 +136,26 @@ EXPLANATIONS = (
      "Įvyko du mokymų ciklai iš trijų planuotų (per mažai dalyvių filialuose); nepanaudotos lėšos grąžintos LNB."),
     ("BP-2008-2012", 4, "SKU", "TRAVEL",
      "Dalis LNB mokymų vyko nuotoliniu būdu, todėl kelionių į Vilnių buvo mažiau, nei planuota."),
+)
+
+# The association's explanations of the activities whose spending in 2026 differs from the plan by more than
+# 10 %: the plan's third year is under way (the demo's costs end in October).
+PLAN_EXPLANATIONS = (
+    ("LBD-2024-2026", 3, "V1", "Iki spalio pabaigos įvyko trys seminarai (Biržuose, Jonavoje ir Druskininkuose); "
+                               "ketvirtasis numatytas lapkričio mėnesį."),
+    ("LBD-2024-2026", 3, "V3", "Metraščio „Bibliotekininkų balsas 2026“ maketavimas ir spausdinimas numatyti "
+                               "lapkričio–gruodžio mėnesiais; iki šiol apmokėtas tik kalbos redagavimas."),
+    ("LBD-2024-2026", 3, "V5", "IV ketvirčio buhalterinės apskaitos paslaugos bus apmokėtos gruodžio mėnesį."),
+)
+
+# Where the Interreg partners' reports stand with their first-level controllers: the first period's certified
+# in Lithuania and still in control in Latvia, the second's submitted by the lead partner.
+CONTROLS = (
+    ("LLI-537", 1, "LP", "certified", "2024-09-18", "PLK-2024/LLI-537/LP-1", "VšĮ Centrinė projektų valdymo agentūra"),
+    ("LLI-537", 1, "PP2", "certified", "2024-09-25", "PLK-2024/LLI-537/PP2-1",
+     "VšĮ Centrinė projektų valdymo agentūra"),
+    ("LLI-537", 1, "PP3", "in_control", None, "", "Valsts reģionālās attīstības aģentūra"),
+    ("LLI-537", 2, "LP", "submitted", None, "", ""),
 )
 
 Row = dict[str, str]
@@ -166,6 +211,10 @@ def create_demo(store: Store) -> DemoSummary:
             add_sub_grant_payment(store, code, payment)
         for code, period, partner, line, text in EXPLANATIONS:
             explain(store, code, period, line, text, partner)
+        for code, period, activity, text in PLAN_EXPLANATIONS:
+            explain(store, code, period, None, text, activity=activity)
+        for code, period, partner, status, certified, certificate, controller in CONTROLS:
+            set_control(store, code, period, partner, status, certified, certificate, controller)
     return DemoSummary(codes, len(rows), rates, len(sub_grant_payments))
 
 

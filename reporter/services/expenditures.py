@@ -108,9 +108,11 @@ def _covered_but_unpaid(store: Store, definition: ProjectDefinition,
 
     As (partner, period, line) of whole lines it pays nothing of, and the ids of single costs in the few
     lines where a cap or a fixed sum began to hold back (walked one by one). A cost so small that its
-    rounded part is 0.00 is still listed.
+    rounded part is 0.00 is still listed. A residual without a share of its own pays only in the lines where
+    a cap or a fixed sum held something back; elsewhere it merely evens out the others' rounding cents.
     """
-    if not any(a.cap is not None or a.fixed for a in definition.funding):
+    evens_out = all(a.residual and a.share == 0 for a in definition.funding if a.funder == funder)
+    if not any(a.cap is not None or a.fixed for a in definition.funding) and not evens_out:
         return set(), set()
     _, financing, _ = gather_financing(store, definition.project.code)
     project_id = store.projects.ids(definition.project.code).project
@@ -119,7 +121,7 @@ def _covered_but_unpaid(store: Store, definition: ProjectDefinition,
     for partner, partner_financing in financing.items():
         for number, period in partner_financing.periods.items():
             for line, parts in period.line_parts.items():
-                if not parts.get(funder):
+                if not parts.get(funder) or (evens_out and line not in period.held_lines):
                     lines.add((partner, number, line))
                 elif line in period.limited_lines:
                     walk += store.analysis.costs_of_line(project_id, partner, number, line)

@@ -16,7 +16,9 @@ from reporter.store import Store
 
 
 def add_payment(store: Store, code: str, fields: Mapping[str, str | None]) -> Payment:
-    """Record a payment (funder, partner, date, amount, kind, note); refused whole with every problem."""
+    """Record a payment (funder, partner, date, amount, kind, note); refused whole with every problem. Interest
+    the bank paid on a grant's money is kind `interest`, dated within the project: it falls in the period of its
+    date."""
     definition = store.projects.definition(code)
     payment = _payment(definition, fields)
     with store.transaction():
@@ -59,7 +61,13 @@ def _payment(definition: ProjectDefinition, fields: Mapping[str, str | None]) ->
                                 partners=", ".join(a.partner for a in agreements if a.partner)))
     if kind not in PAYMENT_KINDS:
         problems.append(not_one_of("kind", kind, PAYMENT_KINDS))
-    day, amount = date_and_amount(fields, problems, "payment.not_positive")
+    interest = kind == "interest"
+    day, amount = date_and_amount(fields, problems, "payment.interest_not_positive" if interest
+                                  else "payment.not_positive")
+    project = definition.project
+    if interest and day is not None and not project.start <= day <= project.end:  # earned while the project runs
+        problems.append(problem("date", "payment.interest_outside_project", date=day.isoformat(),
+                                start=project.start.isoformat(), end=project.end.isoformat()))
     if problems:
         raise ValidationError(problems, problem("", "payment.problems", count=len(problems)))
     return Payment(funder, partner, day, amount, kind, (fields.get("note") or "").strip())  # type: ignore[arg-type]

@@ -19,12 +19,13 @@ from reporter.domain.checks import ERROR
 from reporter.domain.conversion import funder_rates
 from reporter.domain.errors import Conflict, NotFound, Problem, UserError, not_one_of, problem
 from reporter.domain.model import FundingAgreement, ProjectDefinition
-from reporter.domain.payments import payment_positions
+from reporter.domain.payments import grant_funds, payment_positions
 from reporter.domain.subgrants import sub_grant_positions
 from reporter.files import atomic_file
 from reporter.reports.build import ReportInput, build_report, in_funder_currency, report_identifier
 from reporter.reports.model import ReportData, from_json, to_json
 from reporter.services.checks import check_project, financing_and_findings
+from reporter.services.controls import partner_controls
 from reporter.services.maintenance import automatic_backup
 from reporter.store import Store
 from reporter.store.database import now
@@ -99,11 +100,29 @@ def _build(store: Store, definition: ProjectDefinition, template_id: str, lang: 
         if any(a.in_kind for a in definition.funding) else [],
         generated=today,
         funder_rates=rates,
-        explanations={x.line: x.text for x in store.explanations.list(project_id, period) if x.partner == partner},
+        explanations={x.line: x.text for x in store.explanations.list(project_id, period)
+                      if x.partner == partner and x.line},
+        plan_explanations=_plan_explanations(store, definition, period, partner) if "activity_plan" in sections
+        else {},
+        funds=grant_funds(data.financing, data.payments, period) if "funds" in sections else [],
+        controls=partner_controls(definition, store.controls.list(project_id, period), period)
+        if "partner_reports" in sections else [],
     ))
     if funder:
         report = replace(report, identifier=report_identifier(code, period, partner, template.id, lang, funder))
     return in_funder_currency(report, rates) if rates else report
+
+
+def _plan_explanations(store: Store, definition: ProjectDefinition, period: int,
+                       partner: str | None) -> dict[tuple[int, str], str]:
+    """The explanations of activities' deviations from their plan, by year and activity: each given in the report
+    of a period up to this one, for the years that period reports on (a later one's words replace an earlier's)."""
+    found: dict[tuple[int, str], str] = {}
+    for x in store.explanations.list(store.projects.ids(definition.project.code).project):  # in period order
+        reported = definition.period(x.period)
+        if x.activity and x.partner == partner and x.period <= period and reported is not None:
+            found.update({(year, x.activity): x.text for year in reported.years})
+    return found
 
 
 def write_report(store: Store, code: str, period: int, out_dir: Path, partner: str | None = None,

@@ -61,6 +61,7 @@ class Store:
         self._chain_head: tuple[int, str] | None = None  # the audit log's last entry, within a write transaction
         self._remembered: tuple[tuple[int, int], dict[Hashable, Any]] = ((-1, -1), {})  # by data stamp
         from reporter.store.analysis import ContractQueries
+        from reporter.store.controls import ControlStore
         from reporter.store.expenditures import ExpenditureStore
         from reporter.store.explanations import ExplanationStore
         from reporter.store.payments import PaymentStore
@@ -77,6 +78,7 @@ class Store:
         self.payments = PaymentStore(self)
         self.sub_grants = SubGrantStore(self)
         self.explanations = ExplanationStore(self)
+        self.controls = ControlStore(self)
         self.integrity = integrity.IntegrityQueries(self)
 
     @classmethod

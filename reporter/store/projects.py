@@ -86,12 +86,15 @@ class ProjectSummary:
 # Where the records a project file defines are referred to by what users enter: (table, column, message).
 _IN_USE = {
     "partners": (("expenditures", "partner_id", "in_use.partner"), ("payments", "partner_id", "in_use.partner_payments"),
-                 ("explanations", "partner_id", "in_use.explanations")),
+                 ("explanations", "partner_id", "in_use.explanations"),
+                 ("partner_report_controls", "partner_id", "in_use.partner_controls")),
     "budget_lines": (("expenditures", "budget_line_id", "in_use.budget_line"),
                      ("explanations", "budget_line_id", "in_use.explanations")),
-    "activities": (("expenditures", "activity_id", "in_use.activity"),),
+    "activities": (("expenditures", "activity_id", "in_use.activity"),
+                   ("explanations", "activity_id", "in_use.explanations")),
     "reporting_periods": (("expenditures", "period_id", "in_use.period"),
-                          ("explanations", "period_id", "in_use.explanations")),
+                          ("explanations", "period_id", "in_use.explanations"),
+                          ("partner_report_controls", "period_id", "in_use.partner_controls")),
     "funders": (("expenditure_payers", "funder_id", "in_use.funder"), ("payments", "funder_id", "in_use.funder")),
     "sub_grants": (("sub_grant_payments", "sub_grant_id", "in_use.sub_grant"),),
 }

@@ -511,6 +511,29 @@ INSERT INTO expenditure_search (rowid, search_text)
         db.execute(trigger)
 
 
+@migrations(name="0013_partner_report_control")
+def partner_report_control(db: Database) -> None:
+    """Where each partner's report of a period stands with its first-level controller (submitted, in control,
+    certified with the certificate's date and number; no row: a draft), and the legal status a funding agreement
+    may give its source of partner contribution (NULL: as the funder's kind says)."""
+    _run(db, """
+ALTER TABLE funding_agreements ADD COLUMN legal_status TEXT
+    CHECK (legal_status IS NULL OR legal_status IN ('public', 'automatic_public', 'private'));
+CREATE TABLE partner_report_controls (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT NOT NULL REFERENCES partners(id),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'in_control', 'certified')),
+    certified_date TEXT CHECK ((certified_date IS NOT NULL) = (status = 'certified')),
+    certificate TEXT NOT NULL DEFAULT '' CHECK (certificate = '' OR status = 'certified'),
+    controller TEXT NOT NULL DEFAULT '' CHECK (controller = '' OR status IN ('in_control', 'certified')),
+    updated_at TEXT NOT NULL,
+    UNIQUE (period_id, partner_id)
+)
+""")
+
+
 @migrations(name="0014_person_and_travel_details")
 def person_and_travel_details(db: Database) -> None:
     """What a culture funder asks of a payment to a natural person (the individual-activity certificate, business
@@ -528,3 +551,45 @@ ALTER TABLE expenditures ADD COLUMN travellers TEXT NOT NULL DEFAULT '';
 DROP TRIGGER locked_expenditure_update
 """)
     db.execute(locked_update_trigger("v2"))
+
+
+@migrations(name="0015_interest_and_plan_explanations")
+def interest_and_plan_explanations(db: Database) -> None:
+    """Interest the bank paid on a grant's money, kept as a payment of its own kind; and explanations of an
+    activity's deviation from its plan beside those of a budget line's variance (each explanation is of one or
+    the other). SQLite cannot change a table's checks: each table is made again and its rows copied."""
+    _run(db, """
+CREATE TABLE payments_0015 (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    funder_id TEXT NOT NULL REFERENCES funders(id),
+    partner_id TEXT REFERENCES partners(id),
+    payment_date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('prefinancing', 'interim', 'balance', 'return', 'interest')),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+INSERT INTO payments_0015 (id, project_id, funder_id, partner_id, payment_date, amount_cents, kind, note, created_at)
+    SELECT id, project_id, funder_id, partner_id, payment_date, amount_cents, kind, note, created_at FROM payments;
+DROP TABLE payments;
+ALTER TABLE payments_0015 RENAME TO payments;
+CREATE INDEX payments_by_project ON payments (project_id, funder_id, payment_date);
+CREATE TABLE explanations_0015 (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    period_id TEXT NOT NULL REFERENCES reporting_periods(id),
+    partner_id TEXT REFERENCES partners(id),
+    budget_line_id TEXT REFERENCES budget_lines(id),
+    activity_id TEXT REFERENCES activities(id),
+    text TEXT NOT NULL CHECK (text <> ''),
+    updated_at TEXT NOT NULL,
+    CHECK ((budget_line_id IS NULL) <> (activity_id IS NULL))
+);
+INSERT INTO explanations_0015 (id, project_id, period_id, partner_id, budget_line_id, text, updated_at)
+    SELECT id, project_id, period_id, partner_id, budget_line_id, text, updated_at FROM explanations;
+DROP TABLE explanations;
+ALTER TABLE explanations_0015 RENAME TO explanations;
+CREATE UNIQUE INDEX explanations_key
+    ON explanations (period_id, coalesce(partner_id, ''), coalesce(budget_line_id, ''), coalesce(activity_id, ''))
+""")
