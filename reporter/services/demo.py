@@ -808,10 +808,12 @@ def _culture_council(definition: ProjectDefinition) -> list[Row]:
     # The authors are paid under author's contracts, against the act that accepts their work; the performers
     # invoice under their individual-activity certificate or business licence. The council asks for either.
     fees = (
-        ("Vaiva Rimkutė", "Autorinis atlyginimas: kūrybinis susitikimas su skaitytojais festivalyje", "350", "450", ""),
+        ("Vaiva Rimkutė", "Autorinis atlyginimas: kūrybinis susitikimas su skaitytojais festivalyje", "350", "450",
+         ""),
         ("Marius Jonaitis", "Autorinis atlyginimas: poezijos skaitymai festivalio vakare", "280", "380", ""),
         ("Eglė Karalienė", "Autorinis atlyginimas: knygos vaikams pristatymas ir dirbtuvės", "300", "420", ""),
-        ("Paulius Stankevičius", "Autorinis atlyginimas: diskusijos „Rašyti regione“ moderavimas", "250", "330", ""),
+        ("Paulius Stankevičius", "Autorinis atlyginimas: diskusijos „Rašyti regione“ moderavimas", "250", "330",
+         ""),
         ("Justė Lukšytė", "Autorinis atlyginimas: literatūrinė popietė jauniesiems skaitytojams", "220", "300", ""),
         ("Kristupas Bielinis", "Atlikėjo honoraras: koncertas festivalio atidaryme", "550", "700",
          "Individualios veiklos pažyma Nr. 1187342"),

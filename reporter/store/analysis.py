@@ -216,7 +216,6 @@ class ContractQueries:
                     "SELECT e.id, e.number, p.code, e.attachments FROM expenditures e JOIN partners p ON p.id = "
                     "e.partner_id WHERE e.project_id = ? AND e.attachments <> '[]'", [project_id])]
 
-
     def missing_details(self, project_id: str, travel_lines: tuple[str, ...],
                         person_lines: tuple[str, ...]) -> list[tuple[RecordRef, str, str, int, str]]:
         """Costs (not corrections) on the travel lines without a route, first day or persons, and payments (not
