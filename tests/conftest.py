@@ -149,7 +149,7 @@ def database_dump(database: Path) -> list[str]:
 
 
 def before_person_and_travel_details() -> str:
-    """SQL that takes a database of today's schema back to before migration 0014 (an expenditure's trip and person
+    """SQL that takes a database of today's schema back to before migration 0016 (an expenditure's trip and person
     details): the lock of submitted rows over the columns of seal v1, the columns dropped, the step forgotten."""
     from reporter.store.integrity import locked_update_trigger
 
@@ -158,4 +158,4 @@ def before_person_and_travel_details() -> str:
         ALTER TABLE expenditures DROP COLUMN travel_to; ALTER TABLE expenditures DROP COLUMN travel_from;
         ALTER TABLE expenditures DROP COLUMN travel_route; ALTER TABLE expenditures DROP COLUMN travellers;
         ALTER TABLE expenditures DROP COLUMN person_document;
-        DELETE FROM _sqlite_migrations WHERE name = '0014_person_and_travel_details';"""
+        DELETE FROM _sqlite_migrations WHERE name = '0016_person_and_travel_details';"""

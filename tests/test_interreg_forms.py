@@ -440,7 +440,7 @@ def test_migration__an_older_database_gains_the_controls_and_its_agreements_keep
         ALTER TABLE funding_agreements DROP COLUMN legal_status;
         DELETE FROM _sqlite_migrations WHERE name IN ('0013_partner_report_control',
                                                       '0015_interest_and_plan_explanations');""")
-    # (0015 only rebuilds two tables with wider checks: it runs again after 0013 and 0014 as it would have)
+    # (0015 only rebuilds two tables with wider checks: it runs again after 0013 as it would have)
     raw.close()
 
     store = Store.open(path)

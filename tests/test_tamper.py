@@ -202,11 +202,9 @@ def test_seal__a_period_sealed_before_the_travel_details_existed_keeps_its_seal_
         patch.setattr(integrity, "SEAL_VERSION", "v1")
         submit_period(store, "LLI-501", 1, today=DAY)
     store.close()
-    conn = sqlite3.connect(database)  # and the database as that program left it: no travel columns (0014)
-    conn.executescript(before_person_and_travel_details()
-                       + "DELETE FROM _sqlite_migrations WHERE name = '0015_interest_and_plan_explanations';")
+    conn = sqlite3.connect(database)  # and the database as that program left it: no travel columns (0016)
+    conn.executescript(before_person_and_travel_details())
     conn.close()
-    # (0015 only rebuilds two tables with wider checks: it runs again after 0014 as it would have)
 
     assert _integrity(_check(database, capsys)[1]) == []  # opened by this version: migrated, the v1 seal holds
     conn = sqlite3.connect(database)

@@ -36,7 +36,7 @@ SEALED_COLUMNS_BY_VERSION = {
         "accounting_ref", "supplier_code",
     ),
 }
-# v2 (migration 0014): what the Culture Council's report gives of payments to persons and of trips.
+# v2 (migration 0016): what the Culture Council's report gives of payments to persons and of trips.
 SEALED_COLUMNS_BY_VERSION["v2"] = (*SEALED_COLUMNS_BY_VERSION["v1"], "person_document", "travel_route",
                                    "travel_from", "travel_to", "travellers")
 SEAL_VERSION = "v2"  # what a submission seals now
@@ -238,7 +238,7 @@ class IntegrityQueries:
         return found
 
 
-# The schema (migration 0009_tamper_evidence; 0014 covers the columns of seal v2)
+# The schema (migration 0009_tamper_evidence; 0016 covers the columns of seal v2)
 
 
 def locked_update_trigger(version: str) -> str:

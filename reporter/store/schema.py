@@ -534,25 +534,6 @@ CREATE TABLE partner_report_controls (
 """)
 
 
-@migrations(name="0014_person_and_travel_details")
-def person_and_travel_details(db: Database) -> None:
-    """What a culture funder asks of a payment to a natural person (the individual-activity certificate, business
-    licence or author's contract it is made under, by its number) and of a trip (its route, first and last day, and
-    the persons travelling). Seals made from now on (v2) cover them, and so does the lock of a submitted period's
-    rows; the seals made before keep to their own columns (v1)."""
-    from reporter.store.integrity import locked_update_trigger
-
-    _run(db, """
-ALTER TABLE expenditures ADD COLUMN person_document TEXT NOT NULL DEFAULT '';
-ALTER TABLE expenditures ADD COLUMN travel_route TEXT NOT NULL DEFAULT '';
-ALTER TABLE expenditures ADD COLUMN travel_from TEXT;
-ALTER TABLE expenditures ADD COLUMN travel_to TEXT CHECK (travel_to IS NULL OR travel_to >= travel_from);
-ALTER TABLE expenditures ADD COLUMN travellers TEXT NOT NULL DEFAULT '';
-DROP TRIGGER locked_expenditure_update
-""")
-    db.execute(locked_update_trigger("v2"))
-
-
 @migrations(name="0015_interest_and_plan_explanations")
 def interest_and_plan_explanations(db: Database) -> None:
     """Interest the bank paid on a grant's money, kept as a payment of its own kind; and explanations of an
@@ -593,3 +574,22 @@ ALTER TABLE explanations_0015 RENAME TO explanations;
 CREATE UNIQUE INDEX explanations_key
     ON explanations (period_id, coalesce(partner_id, ''), coalesce(budget_line_id, ''), coalesce(activity_id, ''))
 """)
+
+
+@migrations(name="0016_person_and_travel_details")
+def person_and_travel_details(db: Database) -> None:
+    """What a culture funder asks of a payment to a natural person (the individual-activity certificate, business
+    licence or author's contract it is made under, by its number) and of a trip (its route, first and last day, and
+    the persons travelling). Seals made from now on (v2) cover them, and so does the lock of a submitted period's
+    rows; the seals made before keep to their own columns (v1)."""
+    from reporter.store.integrity import locked_update_trigger
+
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN person_document TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN travel_route TEXT NOT NULL DEFAULT '';
+ALTER TABLE expenditures ADD COLUMN travel_from TEXT;
+ALTER TABLE expenditures ADD COLUMN travel_to TEXT CHECK (travel_to IS NULL OR travel_to >= travel_from);
+ALTER TABLE expenditures ADD COLUMN travellers TEXT NOT NULL DEFAULT '';
+DROP TRIGGER locked_expenditure_update
+""")
+    db.execute(locked_update_trigger("v2"))
