@@ -64,6 +64,8 @@ _EXPENSE_OPTIONS = {
     "travel_from": "a trip's first day, YYYY-MM-DD",
     "travel_to": "a trip's last day, YYYY-MM-DD (default: its first day)",
     "travellers": "the persons on a trip: their names (\"Jonas Jonaitis, Ona Onaitė\"), or how many they were",
+    "procurement_ref": "the procurement procedure or contract the cost was incurred under, by its number (e.g. "
+                       "\"VP-2024/07\", \"Sutartis Nr. 2024-15\"; Interreg lists it)",
 }
 
 

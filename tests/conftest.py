@@ -148,12 +148,26 @@ def database_dump(database: Path) -> list[str]:
         conn.close()
 
 
-def before_person_and_travel_details() -> str:
-    """SQL that takes a database of today's schema back to before migration 0016 (an expenditure's trip and person
-    details): the lock of submitted rows over the columns of seal v1, the columns dropped, the step forgotten."""
+def before_procurement_reference() -> str:
+    """SQL that takes a database of today's schema back to before migration 0017 (an expenditure's procurement or
+    contract reference): the lock of submitted rows over the columns of seal v2, the column dropped, the step
+    forgotten."""
     from reporter.store.integrity import locked_update_trigger
 
     return f"""DROP TRIGGER locked_expenditure_update;
+        {locked_update_trigger("v2")};
+        ALTER TABLE expenditures DROP COLUMN procurement_ref;
+        DELETE FROM _sqlite_migrations WHERE name = '0017_procurement_reference';
+        """
+
+
+def before_person_and_travel_details() -> str:
+    """SQL that takes a database of today's schema back to before migration 0016 (an expenditure's trip and person
+    details), and so before every later one: the lock of submitted rows over the columns of seal v1, the columns
+    dropped, the steps forgotten."""
+    from reporter.store.integrity import locked_update_trigger
+
+    return before_procurement_reference() + f"""DROP TRIGGER locked_expenditure_update;
         {locked_update_trigger("v1")};
         ALTER TABLE expenditures DROP COLUMN travel_to; ALTER TABLE expenditures DROP COLUMN travel_from;
         ALTER TABLE expenditures DROP COLUMN travel_route; ALTER TABLE expenditures DROP COLUMN travellers;

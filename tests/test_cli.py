@@ -67,6 +67,19 @@ def test_expense_edit_and_delete(run, project_file):
     assert json.loads(run("expense", "list", "--project", "LLI-501", "--json")[1])["total"] == 0
 
 
+def test_expense_add_and_edit__the_procurement_or_contract_reference(run, project_file):
+    run("load", str(project_file))
+    code, out, _ = run("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "STAFF",
+                       "--date", "2024-03-05", "--document", "SF-1", "--supplier", "UAB Knyga", "--gross", "100",
+                       "--procurement-ref", "VP-2024/07", "--json")
+    assert code == 0 and json.loads(out)["procurement_ref"] == "VP-2024/07"
+    code, out, _ = run("expense", "edit", "--project", "LLI-501", "1", "--procurement-ref", "Sutartis Nr. 2024-15",
+                       "--json")
+    assert code == 0 and json.loads(out)["procurement_ref"] == "Sutartis Nr. 2024-15"
+    code, out, _ = run("expense", "edit", "--project", "LLI-501", "1", "--procurement-ref", "", "--json")
+    assert code == 0 and json.loads(out)["procurement_ref"] == ""
+
+
 def test_bad_amount__prints_one_clear_error_and_exits_non_zero(run, project_file):
     run("load", str(project_file))
     code, out, err = run("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "STAFF",

@@ -151,6 +151,31 @@ def test_edit__a_trip_that_would_end_before_it_starts_is_refused_and_the_saved_o
     assert get_expenditure(store, project, saved.id) == saved
 
 
+def test_add__keeps_the_procurement_or_contract_reference_and_edit_changes_or_empties_it(store, project):
+    saved = add_expenditure(store, project, expense(line="EQUIPMENT", procurement_ref=" VP-2024/07 "))
+    assert get_expenditure(store, project, str(saved.number)).procurement_ref == "VP-2024/07"
+    edited = edit_expenditure(store, project, str(saved.number), {"procurement_ref": "Sutartis Nr. 2024-15"})
+    assert edited.procurement_ref == get_expenditure(store, project, saved.id).procurement_ref == "Sutartis Nr. 2024-15"
+    assert edit_expenditure(store, project, saved.id, {"procurement_ref": ""}).procurement_ref == ""
+
+
+@pytest.mark.parametrize("reference, reason", [
+    ("Sutartis Nr. " + "1" * 88, "is 101 characters long; at most 100 fit"),
+    ("VP-2024/07\nSutartis Nr. 15", "contains a control character"),
+])
+def test_add_and_edit__refuse_a_bad_procurement_reference_naming_the_field_and_write_nothing(store, project,
+                                                                                             reference, reason):
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as caught:
+        add_expenditure(store, project, expense(procurement_ref=reference))
+    assert [(p.where, reason in p.message) for p in caught.value.problems] == [("procurement_ref", True)]
+    assert row_counts(store) == before
+    saved = add_expenditure(store, project, expense(procurement_ref="VP-2024/07"))
+    with pytest.raises(ValidationError, match=f"procurement_ref: {reason[:12]}"):
+        edit_expenditure(store, project, saved.id, {"procurement_ref": reference, "gross": "2420.00"})
+    assert get_expenditure(store, project, saved.id) == saved
+
+
 def test_add__reports_all_problems_at_once(store, project):
     with pytest.raises(ValidationError) as caught:
         add_expenditure(store, project, expense(gross="1,210", line="CATERING", partner="X", paid="yesterday"))

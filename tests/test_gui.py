@@ -480,7 +480,7 @@ def test_window__the_councils_project_asks_for_the_trips_details_and_saves_them_
     asked = ("person_document", "travel_route", "travel_from", "travel_to", "travellers")
     assert all(not view.cells[name].winfo_ismapped() for name in asked)  # the small Interreg project asks none
     view.widgets["notes"].focus_set()
-    view._enter(next(i for i, (name, _) in enumerate(FORM) if name == "accounting_ref"))
+    view._enter(next(i for i, (name, _) in enumerate(FORM) if name == "procurement_ref"))
     window.update()
     assert window.focus_get() is not view.widgets["person_document"]  # Enter on the last field shown: saves
 

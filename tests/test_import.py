@@ -319,6 +319,33 @@ def test_import__a_trip_ending_before_it_starts_is_named_by_its_row_and_column_a
         'row 2, column "Iki": the trip ends (2024-03-04) before it starts (2024-03-06)']
 
 
+@pytest.mark.parametrize("header", ["Pirkimo nr.", "Iepirkuma Nr.", "Procurement ref.", "Sutarties Nr."])
+def test_import__the_procurement_or_contract_reference_under_its_usual_headers(store, project, tmp_path, header):
+    path = tmp_path / "pirkimai.csv"
+    path.write_text(f"Data;Dok. Nr.;Tiekėjas;Suma;{header}\n2024-03-08;PVM SF TOP Nr. 0012345;UAB „Topo centras“;"
+                    "1 452,00;VP-2024/07\n2024-03-09;SF-2;UAB Kanceliarija;12,10;\n", encoding="utf-8")
+    preview = preview_file(path)
+    assert preview.suggested.get("procurement_ref") == header
+    result = import_file(store, project, path, ImportMapping(columns=preview.suggested,
+                                                             constants={"partner": "LP", "line": "STAFF"}))
+    assert (result.imported, result.problems) == (2, [])
+    assert [(e.document_no, e.procurement_ref) for e in list_expenditures(store, project, ALL).rows] == [
+        ("PVM SF TOP Nr. 0012345", "VP-2024/07"), ("SF-2", "")]
+
+
+def test_import__a_procurement_reference_too_long_is_named_by_its_row_and_column_and_nothing_is_written(
+        store, project, tmp_path):
+    path = tmp_path / "pirkimai.csv"
+    path.write_text("Data;Dok. Nr.;Tiekėjas;Suma;Pirkimo nr.\n2024-03-08;SF-1;UAB Knyga;10,00;VP-2024/07\n"
+                    f"2024-03-09;SF-2;UAB Knyga;12,10;VP-{'7' * 98}\n", encoding="utf-8")
+    before = row_counts(store)
+    result = import_file(store, project, path, ImportMapping(
+        columns={"date": "Data", "document": "Dok. Nr.", "supplier": "Tiekėjas", "gross": "Suma",
+                 "procurement_ref": "Pirkimo nr."}, constants={"partner": "LP", "line": "STAFF"}))
+    assert result.imported == 0 and row_counts(store) == before
+    assert result.problem_lines() == ['row 3, column "Pirkimo nr.": is 101 characters long; at most 100 fit']
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
     """The workbook saved by LibreOffice as XLS and ODS, and as XLSX with its formulas' values cached."""

@@ -74,6 +74,8 @@ ADD = ("expense", "add", "--project", "LLI-501", "--partner", "LP", "--line", "S
     (("--date", "2024-03-05", "--gross", "10", "--travellers", "0"),
      "travellers: '0' is neither the number of persons travelling"),
     (("--date", "2024-03-05", "--gross", "10", "--travel-route", "x" * 201), "travel_route: is 201 characters long"),
+    (("--date", "2024-03-05", "--gross", "10", "--procurement-ref", "VP-" + "7" * 98),
+     "procurement_ref: is 101 characters long; at most 100 fit"),
     (("--date", "2024-03-05", "--gross", "10", "--supplier", "UAB \udcc5 Knyga"),
      "supplier: contains characters that are not valid text"),
 ])

@@ -158,6 +158,7 @@ def test_check__a_period_reopened_or_locked_outside_the_program_is_an_error(subm
 @pytest.mark.parametrize("statement", [
     "UPDATE expenditures SET gross_cents = 1 WHERE number = 1",
     "UPDATE expenditures SET travel_route = 'Vilnius–Rīga' WHERE number = 3",
+    "UPDATE expenditures SET procurement_ref = 'Sutartis Nr. 2024-15' WHERE number = 3",
     "DELETE FROM expenditures WHERE number = 1",
     "INSERT INTO expenditures (id, project_id, number, partner_id, budget_line_id, period_id, document_date, "
     "document_no, supplier, currency, gross_cents, eligible_cents, eligible_project_currency_cents, created_at, "
@@ -184,6 +185,15 @@ def test_check__a_trips_route_dates_or_persons_changed_outside_the_program_after
     assert code == 1
     assert _integrity(out) == ["ERROR   integrity: Submitted period 1: 2 expenditure(s) were changed outside the "
                                "program after the submission: #2, #3 [records #2, #3]"]
+
+
+def test_check__a_procurement_reference_changed_outside_the_program_after_the_submission_is_an_error(
+        submitted, capsys):
+    _tamper(submitted, "UPDATE expenditures SET procurement_ref = 'VP-2024/07' WHERE number = 1")
+    code, out = _check(submitted, capsys)
+    assert code == 1
+    assert _integrity(out) == ["ERROR   integrity: Submitted period 1: 1 expenditure(s) were changed outside the "
+                               "program after the submission: #1 [records #1]"]
 
 
 def test_seal__a_period_sealed_before_the_travel_details_existed_keeps_its_seal_and_its_rows_their_lock(
@@ -217,7 +227,45 @@ def test_seal__a_period_sealed_before_the_travel_details_existed_keeps_its_seal_
     submit_period(store, "LLI-501", 1, today=DAY)
     store.close()
     conn = sqlite3.connect(database)
+    assert conn.execute("SELECT version FROM period_seals").fetchall() == [("v3",)]
+    conn.close()
+    assert _integrity(_check(database, capsys)[1]) == []
+
+
+def test_seal__a_period_sealed_before_the_procurement_reference_existed_keeps_its_seal_and_its_rows_their_lock(
+        tmp_path, monkeypatch, capsys):
+    from conftest import before_procurement_reference
+    from reporter.store import integrity
+
+    database, project = tmp_path / "sealed-v2.sqlite3", tmp_path / "project.toml"
+    project.write_text(SMALL_PROJECT, encoding="utf-8")
+    store = Store.open(database)
+    load_project_file(store, project)
+    for partner, line, day, document, supplier, gross in ROWS:
+        add_expenditure(store, "LLI-501", {"partner": partner, "line": line, "date": day, "document": document,
+                                           "supplier": supplier, "gross": gross, "paid": day,
+                                           "travel_route": "Jelgava–Šiauliai" if line == "TRAVEL" else ""})
+    with monkeypatch.context() as patch:  # submitted by the program of the time: a seal of version v2
+        patch.setattr(integrity, "SEAL_VERSION", "v2")
+        submit_period(store, "LLI-501", 1, today=DAY)
+    store.close()
+    conn = sqlite3.connect(database)  # and the database as that program left it: no procurement column (0017)
+    conn.executescript(before_procurement_reference())
+    conn.close()
+
+    assert _integrity(_check(database, capsys)[1]) == []  # opened by this version: migrated, the v2 seal holds
+    conn = sqlite3.connect(database)
     assert conn.execute("SELECT version FROM period_seals").fetchall() == [("v2",)]
+    for column, value in (("procurement_ref", "Sutartis Nr. 2024-15"), ("travel_route", "Vilnius–Rīga")):
+        with pytest.raises(sqlite3.IntegrityError, match="grant-reporter: locked"):
+            conn.execute(f"UPDATE expenditures SET {column} = ? WHERE number = 3", [value])
+    conn.close()
+    store = Store.open(database)
+    reopen_period(store, "LLI-501", 1, "the contract of the trip's hotel was asked for")
+    submit_period(store, "LLI-501", 1, today=DAY)
+    store.close()
+    conn = sqlite3.connect(database)
+    assert conn.execute("SELECT version FROM period_seals").fetchall() == [("v3",)]
     conn.close()
     assert _integrity(_check(database, capsys)[1]) == []
 

@@ -262,6 +262,9 @@ class ExpenditureDraft:
     travel_from: date | None = None
     travel_to: date | None = None
     travellers: str = ""
+    # What Interreg (Jems/eMS) lists of each cost: the procurement procedure or the contract it was incurred under,
+    # by its number ("VP-2024/07", "Sutartis Nr. 2024-15").
+    procurement_ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +305,9 @@ class Expenditure:
     travel_from: date | None = None
     travel_to: date | None = None
     travellers: str = ""
+    # What Interreg (Jems/eMS) lists of each cost: the procurement procedure or the contract it was incurred under,
+    # by its number ("VP-2024/07", "Sutartis Nr. 2024-15").
+    procurement_ref: str = ""
     id: str = ""
     number: int = 0  # the internal reference users see: 1, 2, 3… per project
 

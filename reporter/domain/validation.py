@@ -47,7 +47,7 @@ EXPENDITURE_FIELDS = (
     "partner", "line", "date", "document", "supplier", "gross", "vat", "eligible", "currency", "rate",
     "project_rate", "period", "units", "rate_name", "activity", "description", "paid", "paid_by", "in_kind",
     "attachments", "notes", "accounting_ref", "supplier_code", "person_document", "travel_route", "travel_from",
-    "travel_to", "travellers",
+    "travel_to", "travellers", "procurement_ref",
 )
 REQUIRED_EXPENDITURE_FIELDS = ("partner", "line", "date")
 INVOICE_FIELDS = ("document", "supplier", "gross")  # required but for a unit-cost declaration
@@ -454,6 +454,7 @@ def parse_expenditure_fields(fields: Mapping[str, str]) -> tuple[ExpenditureDraf
         travel_from=travel_from,  # type: ignore[arg-type]
         travel_to=travel_to or travel_from,  # type: ignore[arg-type]  # a one-day trip ends the day it starts
         travellers=travellers or "",  # type: ignore[arg-type]
+        procurement_ref=text["procurement_ref"],
     )
     return draft, []
 
@@ -509,7 +510,8 @@ def payer_problems(payers: tuple[Payer, ...], eligible: Decimal, definition: Pro
 _TEXT_KINDS = {"partner": "code", "line": "code", "activity": "code", "document": "document", "supplier": "supplier",
                "description": "description", "notes": "notes", "attachments": "attachments",
                "accounting_ref": "document", "supplier_code": "document", "rate_name": "name", "in_kind": "description",
-               "person_document": "document", "travel_route": "route", "travellers": "travellers"}
+               "person_document": "document", "travel_route": "route", "travellers": "travellers",
+               "procurement_ref": "document"}
 
 
 def _parse_period_number(text: str) -> int:
@@ -661,6 +663,7 @@ def complete_expenditure(
             travel_from=draft.travel_from,
             travel_to=draft.travel_to,
             travellers=draft.travellers,
+            procurement_ref=draft.procurement_ref,
         ),
         [],
     )

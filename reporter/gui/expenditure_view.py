@@ -68,8 +68,8 @@ FORM = (("partner", "pick"), ("line", "pick"), ("date", "date"), ("document", "t
         ("rate", "text"), ("project_rate", "text"), ("units", "text"), ("rate_name", "pick"), ("period", "pick"),
         ("activity", "pick"), ("description", "text"), ("paid", "date"), ("paid_by", "text"),
         ("in_kind", "text"), ("attachments", "attach"), ("notes", "text"), ("accounting_ref", "text"),
-        ("person_document", "text"), ("travel_route", "text"), ("travel_from", "date"), ("travel_to", "date"),
-        ("travellers", "text"))
+        ("procurement_ref", "text"), ("person_document", "text"), ("travel_route", "text"), ("travel_from", "date"),
+        ("travel_to", "date"), ("travellers", "text"))
 # Fields shown where the project's rules ask for them (the culture funders' trips and payments to persons), or where
 # the expenditure in the form gives them; the rule that asks for each.
 ASKED_BY_RULES = {"person_document": "person_document_lines", "travel_route": "travel_lines",

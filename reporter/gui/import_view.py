@@ -42,7 +42,7 @@ PREVIEW_ROWS = 30
 # The window's word for each field: the expenditure form's where it has one, else the import's own.
 _FORM_WORDS = {"partner", "line", "date", "document", "supplier", "gross", "vat", "eligible", "currency", "period",
                "activity", "description", "paid", "paid_by", "person_document", "travel_route", "travel_from",
-               "travel_to", "travellers"}
+               "travel_to", "travellers", "procurement_ref"}
 _SETUP_WORDS = {"code": "field_code", "title": "field_title", "year": "field_year", "amount": "field_amount",
                 "funder": "field_funder"}
 

@@ -313,6 +313,10 @@ SUGGESTIONS = {
                       "komandejuma beigas", "travel to", "trip to"),
         "travellers": ("keliaujantys asmenys", "komandiruojami asmenys", "asmenys", "personas", "travellers",
                        "persons"),
+        "procurement_ref": ("pirkimo nr.", "pirkimo numeris", "viesojo pirkimo nr.", "pirkimo sutarties nr.",
+                            "sutarties nr.", "pirkimas", "iepirkuma nr.", "iepirkuma id",
+                            "iepirkuma identifikacijas nr.", "liguma nr.", "iepirkums", "procurement ref.",
+                            "procurement no.", "procurement", "contract ref.", "contract no.", "contract id"),
     },
     "plan": {
         "code": ("kodas", "veiklos kodas", "nr.", "kods", "code", "activity code"),

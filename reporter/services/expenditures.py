@@ -205,6 +205,7 @@ def fields_of(expenditure: Expenditure) -> dict[str, str]:
         "travel_from": expenditure.travel_from.isoformat() if expenditure.travel_from else "",
         "travel_to": expenditure.travel_to.isoformat() if expenditure.travel_to else "",
         "travellers": expenditure.travellers,
+        "procurement_ref": expenditure.procurement_ref,
     }
 
 

@@ -425,6 +425,7 @@ def _columns(ids: "ProjectIds", e: Expenditure) -> dict[str, Any]:
         "travel_from": e.travel_from.isoformat() if e.travel_from else None,
         "travel_to": e.travel_to.isoformat() if e.travel_to else None,
         "travellers": e.travellers,
+        "procurement_ref": e.procurement_ref,
     }
 
 
@@ -463,4 +464,5 @@ def _expenditure(row: dict[str, Any]) -> Expenditure:
         travel_from=date.fromisoformat(row["travel_from"]) if row["travel_from"] else None,
         travel_to=date.fromisoformat(row["travel_to"]) if row["travel_to"] else None,
         travellers=row["travellers"],
+        procurement_ref=row["procurement_ref"],
     )

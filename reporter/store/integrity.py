@@ -39,7 +39,9 @@ SEALED_COLUMNS_BY_VERSION = {
 # v2 (migration 0016): what the Culture Council's report gives of payments to persons and of trips.
 SEALED_COLUMNS_BY_VERSION["v2"] = (*SEALED_COLUMNS_BY_VERSION["v1"], "person_document", "travel_route",
                                    "travel_from", "travel_to", "travellers")
-SEAL_VERSION = "v2"  # what a submission seals now
+# v3 (migration 0017): the procurement procedure or contract each cost was incurred under, as Interreg lists it.
+SEALED_COLUMNS_BY_VERSION["v3"] = (*SEALED_COLUMNS_BY_VERSION["v2"], "procurement_ref")
+SEAL_VERSION = "v3"  # what a submission seals now
 SEALED_COLUMNS = SEALED_COLUMNS_BY_VERSION[SEAL_VERSION]
 AUDIT_COLUMNS = ("id", "changed_at", "user_name", "action", "table_name", "record_id", "old_values", "new_values")
 
@@ -238,7 +240,7 @@ class IntegrityQueries:
         return found
 
 
-# The schema (migration 0009_tamper_evidence; 0016 covers the columns of seal v2)
+# The schema (migration 0009_tamper_evidence; 0016 covers the columns of seal v2, 0017 those of v3)
 
 
 def locked_update_trigger(version: str) -> str:

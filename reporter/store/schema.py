@@ -593,3 +593,17 @@ ALTER TABLE expenditures ADD COLUMN travellers TEXT NOT NULL DEFAULT '';
 DROP TRIGGER locked_expenditure_update
 """)
     db.execute(locked_update_trigger("v2"))
+
+
+@migrations(name="0017_procurement_reference")
+def procurement_reference(db: Database) -> None:
+    """What Interreg (Jems/eMS) lists of each cost: the number of the procurement procedure or of the contract it
+    was incurred under. Seals made from now on (v3) cover it, and so does the lock of a submitted period's rows; the
+    seals made before keep to their own columns (v1, v2)."""
+    from reporter.store.integrity import locked_update_trigger
+
+    _run(db, """
+ALTER TABLE expenditures ADD COLUMN procurement_ref TEXT NOT NULL DEFAULT '';
+DROP TRIGGER locked_expenditure_update
+""")
+    db.execute(locked_update_trigger("v3"))
