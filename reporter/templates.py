@@ -29,9 +29,9 @@ SECTIONS = ("line_overview", "cofinancing", "expenditure_list", "partner_overvie
             "exchange_rates", "activity_plan", "sub_grants", "organisation_overview", "partner_contribution",
             "partner_reports", "funds")
 
-# Columns a template may add to the expenditure list: the activity (work package), units × unit price, the
-# attached documents' names, and the notes as a comment.
-EXPENDITURE_COLUMNS = ("activity", "units", "attachments", "notes")
+# Columns a template may add to the expenditure list: the activity (work package), the procurement procedure or
+# contract the cost was incurred under, units × unit price, the attached documents' names, and the notes as a comment.
+EXPENDITURE_COLUMNS = ("activity", "procurement", "units", "attachments", "notes")
 # Columns a template may add to the list of supporting documents (the national culture funders' form): the document
 # a payment to a natural person is made under, and a trip's route, dates and persons.
 DOCUMENT_COLUMNS = ("person_document", "travel")

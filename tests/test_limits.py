@@ -204,7 +204,8 @@ def test_report__renders_every_text_field_at_its_longest(demo_file, tmp_path):
         "document": _longest("document"), "supplier": _longest("supplier"), "description": _longest("description"),
         "notes": _longest("notes"), "attachments": _longest("attachments"), "gross": str(MAX_AMOUNT),
         "person_document": _longest("document"), "travel_route": _longest("route"), "travellers": _longest("travellers"),
-        "travel_from": period.start.isoformat(), "travel_to": period.end.isoformat()})
+        "travel_from": period.start.isoformat(), "travel_to": period.end.isoformat(),
+        "procurement_ref": _longest("document")})
     for partner in (None, definition.partners[0].code):
         files = write_report(store, code, period.number, tmp_path / "out", partner)
         pdf = next(f.path for f in files if f.format == "pdf")

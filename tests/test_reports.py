@@ -223,9 +223,44 @@ def test_report__the_interreg_list_adds_the_columns_its_costs_fill(store, report
     data, _ = report_data(store, reported, 1, partner="LP", lang="lt", today=DAY)
     listing = next(t for t in data.tables if t.key == "expenditure")
     keys = [c.key for c in listing.columns]
-    assert "attachments" in keys and "comment" in keys and "activity" not in keys and "units" not in keys
+    assert "attachments" in keys and "comment" in keys
+    assert "activity" not in keys and "units" not in keys and "procurement" not in keys
     row = next(r for r in listing.rows if "DU-05" in r.cells)
     assert row.cells[keys.index("attachments")] == "du-05.pdf" and row.cells[keys.index("comment")] == "Pusė etato"
+
+
+def test_report__the_interreg_list_names_each_costs_procurement_or_contract_in_the_pdf_and_the_workbook(
+        store, reported, tmp_path):
+    for document, gross, reference in (("PVM SF TOP Nr. 0012345", "1452.00", "VP-2024/07"),
+                                       ("PVM SF 3DT Nr. 00211", "1331.00", "Sutartis Nr. 2024-15"),
+                                       ("PVM SF KN Nr. 5", "60.50", "")):
+        add_expenditure(store, reported, {"partner": "LP", "line": "EQUIPMENT", "date": "2024-05-14",
+                                          "document": document, "supplier": "UAB „Topo centras“", "gross": gross,
+                                          "vat": "0", "paid": "2024-05-20", "procurement_ref": reference})
+    data, _ = report_data(store, reported, 1, partner="LP", lang="lt", today=DAY)
+    listing = next(t for t in data.tables if t.key == "expenditure")
+    keys = [c.key for c in listing.columns]
+    assert keys[keys.index("supplier") + 1] == "procurement"
+    assert listing.columns[keys.index("procurement")].label == "Pirkimo ar sutarties Nr."
+    equipment = [r for r in listing.rows if r.cells[keys.index("supplier")] == "UAB „Topo centras“"]
+    assert [r.cells[keys.index("procurement")] for r in equipment] == ["VP-2024/07", "Sutartis Nr. 2024-15", ""]
+    others, _ = report_data(store, reported, 1, partner="PP2", lang="lt", today=DAY)  # none of its costs gives one
+    assert "procurement" not in [c.key for c in next(t for t in others.tables if t.key == "expenditure").columns]
+
+    pdf, xlsx = write_report(store, reported, 1, tmp_path, partner="LP", lang="lt", today=DAY)
+    text = pdf_text(pdf.path)
+    lines = text.splitlines()  # a cell too long for its column wraps onto the row's next line
+    assert any("UAB „Topo VP-2024/07 2024-05-20 1 452,00" in line for line in lines)
+    assert any("UAB „Topo Sutartis Nr. 2024-05-20 1 331,00" in line for line in lines) and "centras“ 2024-15" in text
+    assert "Pirkimo ar" in text and "sutarties" in text  # the heading, wrapped in its column
+    book = openpyxl.load_workbook(xlsx.path)
+    sheet = book[book.sheetnames[-1]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    heading = next(row for row in rows if "Pirkimo ar sutarties Nr." in row)
+    column = heading.index("Pirkimo ar sutarties Nr.")
+    assert heading[column - 1] == "Tiekėjas"
+    assert [(row[column - 1], row[column]) for row in rows if row[column] in ("VP-2024/07", "Sutartis Nr. 2024-15")
+            ] == [("UAB „Topo centras“", "VP-2024/07"), ("UAB „Topo centras“", "Sutartis Nr. 2024-15")]
 
 
 COUNCIL_DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "culture-council.toml"

@@ -493,13 +493,15 @@ class _Builder:
 
     def expenditure_list(self) -> list[Table]:
         """Every expenditure of the period, grouped by budget line, with the columns the template asks for beyond
-        the usual ones (activity, units × unit price, attachments, notes); the computed rows last in their line."""
+        the usual ones (activity, procurement or contract, units × unit price, attachments, notes); the computed rows
+        last in their line."""
         w, currency = self.words, self.definition.project.currency
         consolidated = self.given.partner is None
         funder = self.given.funder.funder if self.given.funder else None
         same_currency = all(e.currency == currency for e in self.given.expenditures)
         expenditures = self.given.expenditures
         filled = {"activity": any(e.activity for e in expenditures),
+                  "procurement": any(e.procurement_ref for e in expenditures),
                   "units": any(e.units is not None for e in expenditures),
                   "attachments": any(e.attachments for e in expenditures), "notes": any(e.notes for e in expenditures)}
         extra = [c for c in self.given.template.report.expenditure_columns if filled[c]]  # an empty column: left out
@@ -511,7 +513,9 @@ class _Builder:
                    *([Column("partner", w["partner"], TEXT, 0.9)] if consolidated else []),
                    *([Column("activity", w["activity"], TEXT, 1.0)] if "activity" in extra else []),
                    Column("document", w["document"], TEXT, 1.4), Column("document_date", w["document_date"], DATE, 1.2),
-                   Column("supplier", w["supplier"], TEXT, 1.9), Column("description", w["description"], TEXT, 2.3),
+                   Column("supplier", w["supplier"], TEXT, 1.9),
+                   *([Column("procurement", w["procurement"], TEXT, 1.3)] if "procurement" in extra else []),
+                   Column("description", w["description"], TEXT, 2.3),
                    Column("paid", w["payment_date"], DATE, 1.2),
                    *([Column("units", w["units"], NUMBER, 0.7), Column("unit_rate", w["unit_rate"], MONEY, 0.9)]
                      if "units" in extra else []),
@@ -563,7 +567,8 @@ class _Builder:
                 # The internal reference: the program's number, and the accounting system's own where it was imported.
                 "no": str(n), "ref": f"#{e.number} {e.accounting_ref}".strip(), "partner": e.partner,
                 "activity": e.activity or "", "document": e.document_no, "document_date": e.document_date,
-                "supplier": e.supplier, "description": e.description, "paid": e.payment_date, "units": e.units,
+                "supplier": e.supplier, "procurement": e.procurement_ref, "description": e.description,
+                "paid": e.payment_date, "units": e.units,
                 "unit_rate": rate, "gross": e.gross, "vat": e.vat, "declared": e.eligible, "currency": e.currency,
                 "rate": e.rate, "project_rate": e.project_rate, "converted": e.eligible_project_currency,
                 "funder_part": parts[e.id].get(funder, ZERO) if funder else None,
