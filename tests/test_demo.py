@@ -389,3 +389,16 @@ def test_the_interreg_project_report_shows_certified_partner_reports_and_the_con
     assert so_far["Automatic public"] > ZERO and so_far["Public"] > ZERO and so_far["Private"] == ZERO
     view = financing_view(demo, "LLI-537", None, 1)
     assert sum(so_far.values()) == sum(f.cumulative for p in view.partners for f in p.funders if f.funder != "ERDF")
+
+
+def test_the_interreg_projects_equipment_and_works_name_their_procurement_and_its_report_lists_it(demo: Store) -> None:
+    from reporter.services.reports import report_data
+
+    rows = list_expenditures(demo, "LLI-537", ALL).rows
+    procured = [e for e in rows if e.procurement_ref]
+    assert {e.budget_line for e in procured} == {"EQUIPMENT", "INFRA"} and len(procured) == 12
+    assert all(e.procurement_ref for e in rows if e.budget_line in ("EQUIPMENT", "INFRA"))
+    data, _ = report_data(demo, "LLI-537", 1, partner="LP", lang="lt", today=date(2024, 10, 1))
+    listing = next(t for t in data.tables if t.key == "expenditure")
+    keys = [c.key for c in listing.columns]
+    assert {r.cells[keys.index("procurement")] for r in listing.rows} >= {"Sutartis Nr. 2024-15", "VP-2024/07"}

@@ -651,8 +651,24 @@ def _interreg(definition: ProjectDefinition) -> list[Row]:
                          "Bērnu literatūras nodaļas telpas pielāgošana: grīdas segums un apgaismojums",
                          ("5900", "6500"), "21")),
     )
+    # The procurement procedure or the contract each was bought under, as the Interreg report lists it: a small-value
+    # procurement (VP), one published in CVP IS, a Latvian procurement by its identification number, or the contract.
+    procured = {
+        ("LP", "UAB „Topo centras“"): "Sutartis Nr. 2024-15",
+        ("LP", "UAB „Avitela“"): "VP-2024/07",
+        ("LP", "UAB „Biuro įranga“"): "VP-2025/03, sutartis Nr. 2025-08",
+        ("LP", 'SIA "Jāņa Rozes apgāds"'): "Sutartis Nr. 2025-21",
+        ("LP", "UAB „Statybų meistrai“"): "CVP IS Nr. 782145, sutartis Nr. 2025-34",
+        ("PP2", "UAB „Topo centras“"): "Sutartis Nr. RVB-2024/06",
+        ("PP2", "UAB „3D technologijos“"): "VP-RVB-2025/02",
+        ("PP2", 'SIA "Zvaigzne ABC"'): "Sutartis Nr. RVB-2025/11",
+        ("PP3", 'SIA "RD Electronics"'): "Iepirkums JPB 2024/3",
+        ("PP3", 'SIA "Biroja tehnika"'): "Līgums Nr. JPB 2025/8",
+        ("PP3", "UAB „Pegasas“"): "Līgums Nr. JPB 2025/11",
+        ("PP3", 'SIA "Zemgales būve"'): "Iepirkums JPB 2025/5, līgums Nr. JPB 2025/19",
+    }
     for partner, period, item in once:
-        b.buy(partner, item, b.in_period(period))
+        b.buy(partner, item, b.in_period(period), details={"procurement_ref": procured[partner, item.supplier]})
 
     # Deliberately over budget: PP3 ordered a closing video its budget had no room for, so its
     # external services exceed the line by more than the 20 % flexibility.
