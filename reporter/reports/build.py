@@ -514,7 +514,7 @@ class _Builder:
                    *([Column("activity", w["activity"], TEXT, 1.0)] if "activity" in extra else []),
                    Column("document", w["document"], TEXT, 1.4), Column("document_date", w["document_date"], DATE, 1.2),
                    Column("supplier", w["supplier"], TEXT, 1.9),
-                   *([Column("procurement", w["procurement"], TEXT, 1.3)] if "procurement" in extra else []),
+                   *([Column("procurement", w["procurement"], TEXT, 1.5)] if "procurement" in extra else []),
                    Column("description", w["description"], TEXT, 2.3),
                    Column("paid", w["payment_date"], DATE, 1.2),
                    *([Column("units", w["units"], NUMBER, 0.7), Column("unit_rate", w["unit_rate"], MONEY, 0.9)]
