@@ -116,6 +116,19 @@ def test_window__an_entry_over_the_cap_brings_a_finding_to_the_checks(window):
     assert view.table.selection() == (record,)
 
 
+def test_window__a_view_behind_another_tab_is_made_when_shown_with_the_project_in_it(window):
+    from reporter.gui.project_view import ProjectView
+
+    assert set(window._views) <= {"checks"}  # the list alone, and the checks once it is drawn
+    window.tabs.select(len(window.tabs.tabs()) - 2)  # "Project setup", as a click on its tab
+    window.update()
+    setup = window.tabs.nametowidget(window.tabs.select())
+    assert isinstance(setup, ProjectView) and setup is window.project_setup
+    assert setup.details.widgets["code"].get() == "LLI-501"
+    assert window.tabs.tab(setup, "text") == "Project setup"
+    assert window.tabs.index(setup) == len(window.tabs.tabs()) - 2
+
+
 def test_window__switching_language_translates_the_labels(window):
     window.set_language("lt")
     window.update()

@@ -12,7 +12,7 @@ import tkinter as tk
 from dataclasses import replace
 from pathlib import Path
 from tkinter import filedialog
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import ttkbootstrap as ttk
 from ttkbootstrap.dialogs import Messagebox
@@ -28,9 +28,20 @@ from reporter.files import write_text
 from reporter.store.failures import user_error
 from reporter.store.projects import ProjectSummary
 
+if TYPE_CHECKING:
+    from reporter.gui.budget_view import BudgetView
+    from reporter.gui.checks_view import ChecksView
+    from reporter.gui.project_view import ProjectView
+    from reporter.gui.rates_view import RatesView
+    from reporter.gui.reports_view import ReportsView
+    from reporter.gui.settings_view import SettingsView
+
 log = logging.getLogger("reporter.gui")
 TK_THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
 FIRST_PAINT_MS = 2000  # the checks start at the latest this long after the window was made
+# The views behind the other tabs, in tab order after the expenditure: each is made when first shown or asked for.
+LATER_VIEWS = (("budget", "budget_tab"), ("checks", "checks"), ("reports", "reports"), ("rates", "rates_tab"),
+               ("project_setup", "project_setup"), ("settings", "settings"))
 
 
 class ReporterWindow(ttk.Window):
@@ -48,6 +59,7 @@ class ReporterWindow(ttk.Window):
         self._ = Translator(lang)
         self.project = tk.StringVar()
         self._shown_project: str | None = None
+        self._project_known = False  # a view made later shows `_shown_project` once the switch has chosen one
         self.project_summaries: list[ProjectSummary] = []  # read once per reload, for the switch and the setup view
         self._checks_job: str | None = None
         self._painted = False  # the checks wait for the first page to be drawn (see `_first_paint`)
@@ -99,9 +111,9 @@ class ReporterWindow(ttk.Window):
         self.remember(language=lang)
         self._ = Translator(lang)
         self._set_toolkit_language(lang)
-        setup = self.project_setup
+        setup = self._views.get("project_setup")
         self._rebuild()
-        if setup.dirty:  # what is typed into the project setup survives the language switch
+        if setup is not None and setup.dirty:  # what is typed into the project setup survives the language switch
             self.project_setup.keep_editing(setup)
 
     def _set_icon(self) -> None:
@@ -129,13 +141,7 @@ class ReporterWindow(ttk.Window):
         return tk.Menu(master, tearoff=False, relief="solid", borderwidth=1, activeborderwidth=0)
 
     def _build(self) -> None:
-        from reporter.gui.budget_view import BudgetView
-        from reporter.gui.checks_view import ChecksView
         from reporter.gui.expenditure_view import ExpenditureView
-        from reporter.gui.project_view import ProjectView
-        from reporter.gui.rates_view import RatesView
-        from reporter.gui.reports_view import ReportsView
-        from reporter.gui.settings_view import SettingsView
 
         _ = self._
         self.title(_("app_title"))
@@ -190,20 +196,70 @@ class ReporterWindow(ttk.Window):
         self.tabs.pack(fill="both", expand=True, padx=8, pady=(4, 8))
         self.tabs.enable_traversal()  # Ctrl+Tab and Ctrl+Shift+Tab go from view to view
         self.hint.bind("<Configure>", lambda _e: self._show_hint(), add="+")
-        self.checks = ChecksView(self.tabs, self)
         self.expenditure = ExpenditureView(self.tabs, self, on_saved=self.data_changed)
-        self.budget = BudgetView(self.tabs, self)
-        self.reports = ReportsView(self.tabs, self)
-        self.rates = RatesView(self.tabs, self)
-        self.project_setup = ProjectView(self.tabs, self)
-        self.settings = SettingsView(self.tabs, self)
         self.tabs.add(self.expenditure, text=_("expenditure"))
-        self.tabs.add(self.budget, text=_("budget_tab"))
-        self.tabs.add(self.checks, text=_("checks"))
-        self.tabs.add(self.reports, text=_("reports"))
-        self.tabs.add(self.rates, text=_("rates_tab"))
-        self.tabs.add(self.project_setup, text=_("project_setup"))
-        self.tabs.add(self.settings, text=_("settings"))
+        self._views: dict[str, tk.Widget] = {}
+        self._placeholders: dict[str, ttk.Frame] = {}
+        for name, label in LATER_VIEWS:
+            self._placeholders[name] = placeholder = ttk.Frame(self.tabs)
+            self.tabs.add(placeholder, text=_(label))
+        self.tabs.bind("<<NotebookTabChanged>>", lambda _e: self._make_selected_view(), add="+")
+
+    # The views behind the other tabs are made when first shown or asked for: a window opens with the expenditure
+    # list alone (the project setup's forms are half of all its widgets), and a view not made yet needs no news.
+
+    def _make_selected_view(self) -> None:
+        selected = self.tabs.select()
+        for name, placeholder in list(self._placeholders.items()):
+            if selected == str(placeholder):
+                self._view(name)
+
+    def _view(self, name: str) -> tk.Widget:
+        view = self._views.get(name)
+        if view is None:
+            from reporter.gui.budget_view import BudgetView
+            from reporter.gui.checks_view import ChecksView
+            from reporter.gui.project_view import ProjectView
+            from reporter.gui.rates_view import RatesView
+            from reporter.gui.reports_view import ReportsView
+            from reporter.gui.settings_view import SettingsView
+
+            kinds = {"budget": BudgetView, "checks": ChecksView, "reports": ReportsView, "rates": RatesView,
+                     "project_setup": ProjectView, "settings": SettingsView}
+            placeholder = self._placeholders.pop(name)
+            view = self._views[name] = kinds[name](self.tabs, self)
+            shown = self.tabs.select() == str(placeholder)
+            self.tabs.insert(placeholder, view, text=self.tabs.tab(placeholder, "text"))
+            placeholder.destroy()
+            if shown:
+                self.tabs.select(view)
+            if self._project_known and name in ("budget", "reports", "rates", "project_setup"):
+                view.show_project(self._shown_project)  # type: ignore[attr-defined]
+        return view  # (the checks view is filled by `_show_checks`, once the first page is drawn)
+
+    @property
+    def budget(self) -> "BudgetView":
+        return self._view("budget")  # type: ignore[return-value]
+
+    @property
+    def checks(self) -> "ChecksView":
+        return self._view("checks")  # type: ignore[return-value]
+
+    @property
+    def reports(self) -> "ReportsView":
+        return self._view("reports")  # type: ignore[return-value]
+
+    @property
+    def rates(self) -> "RatesView":
+        return self._view("rates")  # type: ignore[return-value]
+
+    @property
+    def project_setup(self) -> "ProjectView":
+        return self._view("project_setup")  # type: ignore[return-value]
+
+    @property
+    def settings(self) -> "SettingsView":
+        return self._view("settings")  # type: ignore[return-value]
 
     def say(self, text: str) -> None:
         """A line under the header: what just happened (a project loaded), or what this database is (the demo)."""
@@ -219,15 +275,18 @@ class ReporterWindow(ttk.Window):
     # What one view tells the others goes through here: the views do not reach into each other.
 
     def data_changed(self) -> None:
-        """An expenditure was saved or deleted: the figures built on it follow."""
-        self.checks.refresh()
-        self.budget.changed()
+        """An expenditure was saved or deleted: the figures built on it follow (in the views made so far)."""
+        if "checks" in self._views:
+            self.checks.refresh()
+        if "budget" in self._views:
+            self.budget.changed()
 
     def budget_changed(self) -> None:
         """The approved budget was typed in the grid (and saved): the setup forms, checks and grid follow."""
-        code = self.project_code()
-        self.project_setup.show_project(code)
-        self.checks.refresh()
+        if "project_setup" in self._views:
+            self.project_setup.show_project(self.project_code())
+        if "checks" in self._views:
+            self.checks.refresh()
         self.budget.changed()
 
     def rates_changed(self) -> None:
@@ -240,7 +299,8 @@ class ReporterWindow(ttk.Window):
         self.rates.prefill(currency, month)
 
     def setup_unsaved(self) -> bool:
-        return self.project_setup.dirty
+        setup = self._views.get("project_setup")
+        return setup is not None and setup.dirty  # type: ignore[attr-defined]
 
     def show_expenditure(self, reference: str) -> None:
         """Jump to an expenditure (from a finding or a budget cell): its row in the list, open in the form."""
@@ -272,25 +332,24 @@ class ReporterWindow(ttk.Window):
         choices = [f"{p.code} {p.title}" for p in self.project_summaries]
         self.project_box.configure(values=choices)
         self.say(self._("no_projects") if not choices else self._("demo_open") if self.showing_demo() else "")
-        self._show_welcome(not choices and not self.showing_demo() and not self.project_setup.dirty)
+        self._show_welcome(not choices and not self.showing_demo() and not self.setup_unsaved())
         self.project.set(next((c for c in choices if c.split(" ", 1)[0] == code), choices[0]) if choices else "")
         self.project_changed()
 
     def project_changed(self) -> None:
         """Show the project's first page at once; its checks follow as soon as the window is idle."""
         code = self.project_code()
-        if code != self._shown_project and self.project_setup.dirty:
+        if code != self._shown_project and self.setup_unsaved():
             if Messagebox.yesno(self._("discard_changes"), title=self._("project_setup"), parent=self) != \
                     MessageCatalog.translate("Yes"):
                 self.project.set(next((c for c in self.project_box.cget("values")
                                        if c.split(" ", 1)[0] == self._shown_project), ""))
                 return
-        self._shown_project = code
+        self._shown_project, self._project_known = code, True
         self.expenditure.show_project(code)
-        self.reports.show_project(code)
-        self.rates.show_project(code)
-        self.budget.show_project(code)
-        self.project_setup.show_project(code)
+        for name in ("reports", "rates", "budget", "project_setup"):
+            if name in self._views:
+                self._views[name].show_project(code)  # type: ignore[attr-defined]
         if self._checks_job:
             self.after_cancel(self._checks_job)
         self._checks_job = self.after_idle(self._show_checks, code) if self._painted else None
@@ -342,7 +401,7 @@ class ReporterWindow(ttk.Window):
 
     def open_database(self, path: Path, fill: Callable[[Store], object] = lambda store: None) -> None:
         """Show another database; what is typed into the project setup is not lost without asking."""
-        if self.project_setup.dirty and Messagebox.yesno(self._("discard_changes"), title=self._("project_setup"),
+        if self.setup_unsaved() and Messagebox.yesno(self._("discard_changes"), title=self._("project_setup"),
                                                          parent=self) != MessageCatalog.translate("Yes"):
             return
         self.configure(cursor="watch")

@@ -35,10 +35,10 @@ from reporter.gui.widgets import (
     ReasonDialog,
     SearchablePicker,
     add_tag,
+    date_field,
     icon_image,
     open_with_system,
     select_on_focus,
-    skip_calendar_button,
     view_keys,
 )
 from reporter.services.attachments import keep_file, kept_path
@@ -136,11 +136,9 @@ class ExpenditureView(ttk.Frame):
             cell.bind("<Configure>", lambda e, label=label: _wrap(label, e.width), add="+")
             self.labels[name] = label
             if kind == "date":
-                widget = ttk.DateEntry(cell, date_format="%Y-%m-%d", first_weekday=0, value=None, width=10)
+                widget = date_field(cell, 10)
                 widget.entry.configure(textvariable=self.vars[name])
-                skip_calendar_button(widget)
                 entry = widget.entry
-                select_on_focus(entry)
             elif kind == "pick":
                 widget = entry = SearchablePicker(cell, textvariable=self.vars[name], width=12)
                 entry.bind("<FocusOut>", lambda _e, name=name: self._check_pick(name), add="+")

@@ -52,8 +52,8 @@ from reporter.gui.widgets import (
     FlowForm,
     ScrollableFrame,
     SearchablePicker,
+    date_field,
     select_on_focus,
-    skip_calendar_button,
     view_keys,
 )
 from reporter.services.projects import (
@@ -179,11 +179,8 @@ class FieldEditor:
                 widget: tk.Widget = ttk.Checkbutton(cell, variable=var, bootstyle="round-toggle")
             elif field.kind == "date":
                 var = tk.StringVar()
-                date_entry = ttk.DateEntry(cell, date_format="%Y-%m-%d", first_weekday=0, value=None,
-                                           width=min(field.width, 11))
+                date_entry = date_field(cell, min(field.width, 11))
                 date_entry.entry.configure(textvariable=var)
-                skip_calendar_button(date_entry)
-                select_on_focus(date_entry.entry)
                 widget = date_entry
             elif field.kind == "choice":
                 var = tk.StringVar()

@@ -5,6 +5,7 @@
 - `ScrollableFrame`: content that scrolls when the window is lower than it needs, and stretches when not.
 - `view_keys`: shortcuts that belong to one view (a bind tag on its widgets), never to the whole application.
 - `select_on_focus`, `skip_calendar_button`: entering a field selects its text; Tab passes calendar buttons.
+- `date_field`: a date entry with its calendar button, made without a layout pass of the whole window.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import os
 import subprocess
 import sys
 import tkinter as tk
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import ttkbootstrap as ttk
 
@@ -43,6 +45,38 @@ def select_on_focus(entry: tk.Widget) -> None:
 def skip_calendar_button(date_entry: ttk.DateEntry) -> None:
     """Tab goes from a date field to the next field, not to its calendar button (still there for the mouse)."""
     date_entry.button.configure(takefocus=0)
+
+
+_calendar_button_width: list[int] = []  # measured once: every date field's button is the same
+
+
+def date_field(master: tk.Misc, width: int) -> ttk.DateEntry:
+    """A YYYY-MM-DD date field with its calendar button (Tab passes the button; entering selects the text).
+
+    ttkbootstrap's DateEntry lays out the whole window as it is made, to measure its button
+    (update_idletasks: some 20 ms each, most of the window's start with a dozen date fields in its forms);
+    the button is measured on the first field only and the others keep the same room for it.
+    """
+    if not _calendar_button_width:
+        field = ttk.DateEntry(master, date_format="%Y-%m-%d", first_weekday=0, value=None, width=width)
+        _calendar_button_width.append(max(0, field.button.winfo_reqwidth() - 3))  # its overlap with the entry
+    else:
+        with _no_layout_pass():
+            field = ttk.DateEntry(master, date_format="%Y-%m-%d", first_weekday=0, value=None, width=width)
+        field.entry.pack_configure(padx=(0, _calendar_button_width[0]))
+    skip_calendar_button(field)
+    select_on_focus(field.entry)
+    return field
+
+
+@contextmanager
+def _no_layout_pass() -> Iterator[None]:
+    update_idletasks = tk.Misc.update_idletasks
+    tk.Misc.update_idletasks = lambda _self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        tk.Misc.update_idletasks = update_idletasks  # type: ignore[method-assign]
 
 
 class SearchablePicker(ttk.Combobox):
