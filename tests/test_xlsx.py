@@ -147,6 +147,21 @@ def test_render_xlsx__summary_says_no_findings_when_there_are_none(tmp_path):
     assert values[values.index("Konstatējumi") + 1] == "Atklātu konstatējumu nav."
 
 
+@pytest.mark.parametrize("orientation, broken", [("landscape", True), ("portrait", False)])
+def test_render_xlsx__signatures_that_would_cross_a_page_go_over_with_the_last_finding(tmp_path, orientation, broken):
+    base = sample_report("lv", 4)
+    data = replace(base, orientation=orientation, findings=base.findings[:1] * 2,
+                   signatories=("Organizācijas vadītājs", "Galvenais grāmatvedis"))
+    sheet = openpyxl.load_workbook(_render(data, tmp_path / "r.xlsx"))["Report"]
+    values = [c.value for c in sheet["A"]]
+    last_finding = values.index("Paraksti") - 1  # 1-based: the row before the empty one above the signatures
+    breaks = [b.id for b in sheet.row_breaks.brk]
+    # on an A4 page across, the two signatories do not fit under the header and the findings: the next page
+    # begins with the last finding and holds them whole; down the page, all fits on one
+    assert breaks == ([last_finding - 1] if broken else [])
+    assert sheet.cell(last_finding, 1).value == base.findings[0].severity_label
+
+
 # --- table sheets: layout and typed values --------------------------------------------------------------------
 
 

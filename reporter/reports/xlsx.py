@@ -49,6 +49,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
@@ -94,6 +95,8 @@ FONT = Font(name="Arial", size=10)
 LINE_HEIGHT = 12.75
 ROW_MARGIN = 2.25
 TITLE_HEIGHT = 18.75
+DEFAULT_ROW_HEIGHT = 15.0  # points: a row of one line of the default font, as spreadsheet programs print it
+PAPER_INCHES = {False: 8.27, True: 11.69}  # the A4 page's height, landscape and portrait
 
 # Printing: A4 with 1 cm side margins. A column of width w (characters of the font's digit
 # width) is 7w + 5 pixels at 96 dpi; the printable width of the page in the same pixels.
@@ -223,8 +226,10 @@ def _write_summary(sheet: Worksheet, data: ReportData) -> None:
     else:
         _put(sheet, row, 1, data.no_findings)
         row += 1
+    last_finding = row - 1
 
     row += 1
+    signatures = row
     _put(sheet, row, 1, data.signature_title).font = _BOLD
     row += 1
     if data.statement:  # what the signatories declare, above their signatures
@@ -247,6 +252,29 @@ def _write_summary(sheet: Worksheet, data: ReportData) -> None:
 
     _page_setup(sheet, data, title_rows="1:1")
     _fit_to_page(sheet, data, list(widths.values()))
+    _keep_signatures_with_the_findings(sheet, data, list(widths.values()), last_finding, signatures, row - 1)
+
+
+def _keep_signatures_with_the_findings(sheet: Worksheet, data: ReportData, widths: list[float], last_finding: int,
+                                       signatures: int, end: int) -> None:
+    """A page break before the last finding when the signatures would otherwise be split over two pages, so
+    that they are printed whole and not alone (rows measured as printed: at the scale fitting the page's width,
+    under the title row repeated on every page)."""
+    def height(row: int) -> float:
+        return (sheet.row_dimensions[row].height or DEFAULT_ROW_HEIGHT) * scale
+
+    pixels = _pixels(widths)
+    scale = min(1.0, _page_pixels(data.orientation) / pixels) if pixels else 1.0
+    page = (PAPER_INCHES[data.orientation == "portrait"] - sheet.page_margins.top - sheet.page_margins.bottom) * 72
+    used = 0.0
+    for row in range(1, signatures):
+        used += height(row)
+        if used > page:  # a new page: the title row, then this row
+            used = height(1) + height(row)
+    block = sum(height(row) for row in range(signatures, end + 1))
+    moved = height(1) + sum(height(row) for row in range(last_finding, end + 1))
+    if used + block > page and moved <= page and last_finding > 2:
+        sheet.row_breaks.append(Break(id=last_finding - 1))
 
 
 # --- one sheet per table ----------------------------------------------------------------------------------------
