@@ -677,6 +677,37 @@ part_of = "OWN"
     assert findings(store, "share") == []
 
 
+def test_funding__sources_within_a_part_taking_more_than_it_are_refused_naming_the_share(store, tmp_path):
+    from conftest import row_counts
+
+    before = row_counts(store)
+    with pytest.raises(ValidationError) as raised:
+        load(store, tmp_path, SPLIT_85_15 + """
+[[funders]]
+code = "AUTO"
+name = "Automatic public contribution"
+kind = "state"
+
+[[funders]]
+code = "PUB"
+name = "Public contribution"
+kind = "municipality"
+
+[[funding]]
+funder = "AUTO"
+share = 12
+part_of = "OWN"
+
+[[funding]]
+funder = "PUB"
+share = 5
+part_of = "OWN"
+""", BUDGET)
+    assert "funding[4].share: the sources within OWN's part take 17 % of the costs, more than its own 15 %" in str(
+        raised.value)
+    assert row_counts(store) == before
+
+
 def test_funding__part_of_an_unknown_source_is_refused(store, tmp_path):
     with pytest.raises(ValidationError, match="part_of"):
         load(store, tmp_path, SPLIT_85_15 + '\n[[funding]]\nfunder = "OWN"\npartner = "LP"\nshare = 5\npart_of = "XX"\n',

@@ -106,6 +106,8 @@ PROBLEMS = {
     "project.terms": "The funding agreements of {code} cannot be converted into its currency:",
     "funding.fixed_residual": "a fixed-sum grant cannot take the remainder; make another source the residual",
     "funding.part_of": "{funder} is not a top-level funder of the same agreement scope",
+    "funding.part_of_share": "the sources within {funder}'s part take {taken} % of the costs, more than its own "
+                             "{share} %",
     "funding.eligible_ends_before_start": "the eligible period ends before it starts",
     "funding.legal_status_programme": "{funder} is a programme fund (kind eu): what it pays is no partner "
                                       "contribution and has no legal status; leave legal_status out",

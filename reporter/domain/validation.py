@@ -140,6 +140,7 @@ def validate_definition(definition: ProjectDefinition) -> list[Problem]:
                 within = {"funder": parent} if parent else {}
                 problems.append(problem("funding", f"funding.residuals.partner{'_within' if within else ''}",
                                         partner=partner.code, count=count, **within))
+    problems += _part_of_share_problems(definition)
     problems += _duplicates(
         "funding", [f"{a.partner or '*'}/{a.funder}" for a in definition.funding], "duplicate.agreement"
     )
@@ -304,6 +305,25 @@ def bound_problems(definition: ProjectDefinition) -> list[Problem]:
         amount(grant.amount, f"sub_grants[{i}].amount")
         text(grant.number, "contract_number", f"sub_grants[{i}].number")
         day(grant.signed, f"sub_grants[{i}].signed")
+    return problems
+
+
+def _part_of_share_problems(definition: ProjectDefinition) -> list[Problem]:
+    """The sources within another's part (`part_of`) share what it pays: together they take no more of the costs
+    than it does, or the rest of its part (its residual source's, its legal status's) would be below zero."""
+    problems: list[Problem] = []
+    for partner in definition.partners:
+        agreements = definition.agreements_for(partner.code)
+        for parent in (a for a in agreements if a.part_of is None and not a.fixed and a.share_percent is not None
+                       and a.rule != "min"):  # a part of at least its share may well hold more
+            inner = [a for a in agreements if a.part_of == parent.funder and not a.fixed and not a.residual]
+            taken = sum((a.share for a in inner), Decimal(0))
+            if inner and taken > parent.share:
+                where = f"funding[{definition.funding.index(inner[-1]) + 1}].share"
+                found = problem(where, "funding.part_of_share", funder=parent.funder, taken=Number(taken),
+                                share=Number(parent.share))
+                if found not in problems:
+                    problems.append(found)
     return problems
 
 
