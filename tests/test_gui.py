@@ -401,6 +401,17 @@ def export_file(tmp_path, rows: int = 3):
     return path
 
 
+def test_import_wizard__the_wheel_scrolls_its_field_list_and_leaves_the_other_views_alone(window, tmp_path):
+    wizard = window.import_wizard()
+    wizard.open(export_file(tmp_path))
+    wait_for(wizard)
+    assert wizard.bind("<Button-5>") and wizard.bind("<MouseWheel>")
+    assert not window.bind_all("<Button-5>") and not window.bind_all("<MouseWheel>")
+    wizard.destroy()
+    window.update()
+    window.event_generate("<Button-5>")  # a wheel turn in the main window after the wizard is gone: nothing
+
+
 def test_import_wizard__shows_the_file_maps_it_and_imports_every_row(window, tmp_path):
     from reporter.services.expenditures import list_expenditures
     from reporter.store.expenditures import ExpenditureQuery

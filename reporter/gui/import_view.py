@@ -183,9 +183,10 @@ class ImportWizard(ttk.Toplevel):
         bar.pack(side="right", fill="y")
         canvas.pack(side="left", fill="both", expand=True)
         self.canvas = canvas
+        # Bound to the wizard's window, whose tag every widget in it carries: gone with it, and no other view's.
         for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            canvas.bind_all(sequence, lambda _e, step=step: self._scroll(step), add="+")
-        canvas.bind_all("<MouseWheel>", lambda e: self._scroll(-1 if e.delta > 0 else 1), add="+")
+            self.bind(sequence, lambda _e, step=step: self._scroll(step), add="+")
+        self.bind("<MouseWheel>", lambda e: self._scroll(-1 if e.delta > 0 else 1), add="+")
         body.add(mapping, weight=3)
 
         lower = ttk.Frame(body)
